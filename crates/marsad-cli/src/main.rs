@@ -1,0 +1,118 @@
+//! `marsad`: the one binary. Runs the services, feeds them, queries them, and runs the engine
+//! offline. `main` only parses flags and environment, sets up logging and signals, and dispatches.
+
+mod events;
+mod extract;
+mod ingest;
+mod serve;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use marsad_client::DEFAULT_STORAGE_URL;
+
+/// Marsad: coalition and security events from Arabic and English news.
+#[derive(Debug, Parser)]
+#[command(name = "marsad", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// Log format for services: text or json.
+    #[arg(long, global = true, env = "MARSAD_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormatArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a service (ingest, extract, store) or all three in one process.
+    Serve(serve::ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate {
+        /// Postgres URL.
+        #[arg(long, env = "MARSAD_DATABASE_URL")]
+        database_url: String,
+    },
+    /// Send articles (files, directories, JSON Lines, HTML, feeds) to the ingest service.
+    Ingest(ingest::IngestArgs),
+    /// List stored events: a table, or JSON Lines with --json.
+    Events(events::EventsArgs),
+    /// Stream events as they are stored.
+    Watch(events::WatchArgs),
+    /// Counts of articles, events and queued articles.
+    Stats {
+        /// Storage service URL.
+        #[arg(long, env = "MARSAD_STORAGE_URL", default_value = DEFAULT_STORAGE_URL)]
+        storage_url: String,
+    },
+    /// Extract offline: JSON Lines documents in (files or stdin), one JSON line per document out.
+    Extract(extract::ExtractArgs),
+}
+
+/// Where extra lexicon files live (shared by the commands that load the engine).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct EngineArgs {
+    /// Directory of lexicon files extending the built-in data.
+    #[arg(long, env = "MARSAD_LEXICON_DIR")]
+    pub lexicon_dir: Option<PathBuf>,
+}
+
+impl EngineArgs {
+    pub(crate) fn load(&self) -> Result<marsad_extract::Engine> {
+        Ok(marsad_extract::Engine::load(self.lexicon_dir.as_deref())?)
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let is_service = matches!(cli.command, Command::Serve(_));
+    marsad_runtime::init_logging(match cli.log_format {
+        LogFormatArg::Json => marsad_runtime::LogFormat::Json,
+        LogFormatArg::Text => marsad_runtime::LogFormat::Text,
+    });
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("marsad: cannot start the runtime: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli.command));
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_service {
+                tracing::error!(error = %format!("{err:#}"), "service failed");
+            }
+            eprintln!("marsad: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match command {
+        Command::Serve(args) => serve::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate { database_url } => {
+            let options: sqlx::postgres::PgConnectOptions = database_url
+                .parse()
+                .map_err(|e| anyhow::anyhow!("invalid database URL: {e}"))?;
+            marsad_store::migrate(options).await?;
+            eprintln!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest(args) => ingest::run(args).await,
+        Command::Events(args) => events::list(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Watch(args) => events::watch(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Stats { storage_url } => events::stats(&storage_url).await.map(|()| ExitCode::SUCCESS),
+        Command::Extract(args) => extract::run(args).map(|()| ExitCode::SUCCESS),
+    }
+}
+

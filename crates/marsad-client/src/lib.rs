@@ -1,0 +1,333 @@
+//! Typed clients for the three Marsad services, for other Rust services and the `marsad` CLI.
+//!
+//! Each client holds a lazily connected channel (cheap to clone; it reconnects by itself) and
+//! retries a unary call with jittered exponential backoff while the server answers Unavailable.
+//! Every Marsad RPC is idempotent, so a retry never duplicates anything. Streaming calls are not
+//! retried: the caller owns the stream and resumes it (e.g. `WatchEvents` from the last sequence).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use marsad_client::{ClientConfig, StorageClient};
+//! let storage = StorageClient::connect(ClientConfig::new("http://127.0.0.1:50053"))?;
+//! let page = storage.list_events(Default::default()).await?;
+//! println!("{} events", page.events.len());
+//! # Ok(()) }
+//! ```
+
+use std::future::Future;
+use std::time::Duration;
+
+use marsad_proto::v1;
+use marsad_proto::v1::extraction_service_client::ExtractionServiceClient;
+use marsad_proto::v1::ingest_service_client::IngestServiceClient;
+use marsad_proto::v1::storage_service_client::StorageServiceClient;
+use rand::Rng;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Code, Status, Streaming};
+
+pub use marsad_proto::v1 as proto;
+
+/// Default addresses of the services on a local machine.
+pub const DEFAULT_INGEST_URL: &str = "http://127.0.0.1:50051";
+pub const DEFAULT_EXTRACTION_URL: &str = "http://127.0.0.1:50052";
+pub const DEFAULT_STORAGE_URL: &str = "http://127.0.0.1:50053";
+
+/// A connection setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("invalid endpoint {url:?}: {source}")]
+    Endpoint {
+        url: String,
+        #[source]
+        source: tonic::transport::Error,
+    },
+}
+
+/// When and how often to retry a call that failed with Unavailable.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 disables retries.
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 6,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The pause before attempt `attempt + 1` (full jitter).
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_backoff);
+        let millis = u64::try_from(exp.as_millis()).unwrap_or(u64::MAX).max(1);
+        Duration::from_millis(rand::rng().random_range(millis / 2..=millis))
+    }
+
+    /// Runs `call` until it succeeds, fails with a code other than Unavailable, or the attempts run out.
+    pub async fn run<T, F, Fut>(&self, mut call: F) -> Result<T, Status>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Status>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Err(status) if status.code() == Code::Unavailable && attempt + 1 < self.max_attempts => {
+                    let pause = self.backoff(attempt);
+                    tracing::debug!(attempt, pause_ms = pause.as_millis() as u64, message = status.message(), "unavailable, retrying");
+                    tokio::time::sleep(pause).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Where a service is and how to talk to it.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// e.g. `http://127.0.0.1:50051`.
+    pub url: String,
+    pub connect_timeout: Duration,
+    /// Deadline of each unary attempt.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Largest message sent or received, in bytes.
+    pub max_message_bytes: usize,
+}
+
+impl ClientConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            max_message_bytes: 16 * 1024 * 1024,
+        }
+    }
+
+    fn channel(&self) -> Result<Channel, ClientError> {
+        let endpoint = Endpoint::from_shared(self.url.clone()).map_err(|source| ClientError::Endpoint {
+            url: self.url.clone(),
+            source,
+        })?;
+        Ok(endpoint
+            .connect_timeout(self.connect_timeout)
+            .tcp_nodelay(true)
+            .http2_keep_alive_interval(Duration::from_secs(30))
+            .keep_alive_while_idle(true)
+            .connect_lazy())
+    }
+}
+
+fn request<T>(message: T, timeout: Duration) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.set_timeout(timeout);
+    request
+}
+
+macro_rules! unary {
+    ($(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
+        $(#[$doc])*
+        pub async fn $name(&self, message: $req) -> Result<$resp, Status> {
+            let timeout = self.config.request_timeout;
+            self.config
+                .retry
+                .run(|| {
+                    let mut inner = self.inner.clone();
+                    let message = message.clone();
+                    async move { inner.$name(request(message, timeout)).await.map(tonic::Response::into_inner) }
+                })
+                .await
+        }
+    };
+}
+
+/// Client of `marsad.v1.IngestService`.
+#[derive(Debug, Clone)]
+pub struct IngestClient {
+    inner: IngestServiceClient<Channel>,
+    config: ClientConfig,
+}
+
+impl IngestClient {
+    pub fn connect(config: ClientConfig) -> Result<Self, ClientError> {
+        let inner = IngestServiceClient::new(config.channel()?)
+            .max_decoding_message_size(config.max_message_bytes)
+            .max_encoding_message_size(config.max_message_bytes);
+        Ok(Self { inner, config })
+    }
+
+    unary!(
+        /// Ingests one article; once this returns Ok, the article is stored.
+        ingest_article(v1::IngestArticleRequest) -> v1::IngestArticleResponse
+    );
+
+    /// Streams a batch; one result per item, in order. Not retried (the stream is consumed).
+    pub async fn ingest_batch(
+        &self,
+        items: impl futures::Stream<Item = v1::IngestArticleRequest> + Send + 'static,
+    ) -> Result<v1::IngestBatchResponse, Status> {
+        let mut inner = self.inner.clone();
+        inner.ingest_batch(items).await.map(tonic::Response::into_inner)
+    }
+}
+
+/// Client of `marsad.v1.ExtractionService`.
+#[derive(Debug, Clone)]
+pub struct ExtractionClient {
+    inner: ExtractionServiceClient<Channel>,
+    config: ClientConfig,
+}
+
+impl ExtractionClient {
+    pub fn connect(config: ClientConfig) -> Result<Self, ClientError> {
+        let inner = ExtractionServiceClient::new(config.channel()?)
+            .max_decoding_message_size(config.max_message_bytes)
+            .max_encoding_message_size(config.max_message_bytes);
+        Ok(Self { inner, config })
+    }
+
+    unary!(
+        /// Extracts entities and events from one document.
+        extract(v1::ExtractRequest) -> v1::ExtractResponse
+    );
+    unary!(engine_info(v1::EngineInfoRequest) -> v1::EngineInfoResponse);
+}
+
+/// Client of `marsad.v1.StorageService`.
+#[derive(Debug, Clone)]
+pub struct StorageClient {
+    inner: StorageServiceClient<Channel>,
+    config: ClientConfig,
+}
+
+impl StorageClient {
+    pub fn connect(config: ClientConfig) -> Result<Self, ClientError> {
+        let inner = StorageServiceClient::new(config.channel()?)
+            .max_decoding_message_size(config.max_message_bytes)
+            .max_encoding_message_size(config.max_message_bytes);
+        Ok(Self { inner, config })
+    }
+
+    unary!(put_article(v1::PutArticleRequest) -> v1::PutArticleResponse);
+    unary!(get_article(v1::GetArticleRequest) -> v1::Article);
+    unary!(put_extraction(v1::PutExtractionRequest) -> v1::PutExtractionResponse);
+    unary!(claim_pending(v1::ClaimPendingRequest) -> v1::ClaimPendingResponse);
+    unary!(release_pending(v1::ReleasePendingRequest) -> v1::ReleasePendingResponse);
+    unary!(
+        /// One page of events; pass `next_page_token` back for the next.
+        list_events(v1::ListEventsRequest) -> v1::ListEventsResponse
+    );
+    unary!(stats(v1::StatsRequest) -> v1::StatsResponse);
+
+    /// Streams new events matching the filter. Resume after a disconnect with `after_sequence` set
+    /// to the last event's sequence.
+    pub async fn watch_events(&self, message: v1::WatchEventsRequest) -> Result<Streaming<v1::Event>, Status> {
+        let mut inner = self.inner.clone();
+        inner.watch_events(message).await.map(tonic::Response::into_inner)
+    }
+}
+
+/// Asks a server's `grpc.health.v1` whether `service` ("" for the whole server) is SERVING.
+pub async fn is_serving(url: &str, service: &str) -> Result<bool, Status> {
+    let endpoint = Endpoint::from_shared(url.to_owned())
+        .map_err(|e| Status::invalid_argument(format!("invalid endpoint {url:?}: {e}")))?
+        .connect_timeout(Duration::from_secs(2));
+    let channel = endpoint
+        .connect()
+        .await
+        .map_err(|e| Status::unavailable(format!("cannot connect to {url}: {e}")))?;
+    health_of(channel, service).await
+}
+
+/// Health of `service` on an open channel.
+pub async fn health_of(channel: Channel, service: &str) -> Result<bool, Status> {
+    use tonic_health_proto::{health_client::HealthClient, HealthCheckRequest};
+    let mut client = HealthClient::new(channel);
+    let mut request = tonic::Request::new(HealthCheckRequest {
+        service: service.to_owned(),
+    });
+    request.set_timeout(Duration::from_secs(2));
+    let response = client.check(request).await?.into_inner();
+    Ok(response.status == 1)
+}
+
+mod tonic_health_proto {
+    pub use tonic_health::pb::*;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn retries_unavailable_then_succeeds() {
+        let policy = RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        };
+        let calls = AtomicU32::new(0);
+        let result = policy
+            .run(|| async {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                if n < 2 {
+                    Err(Status::unavailable("down"))
+                } else {
+                    Ok(n)
+                }
+            })
+            .await;
+        assert_eq!(result.unwrap(), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn does_not_retry_other_codes_and_gives_up() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(1),
+        };
+        let calls = AtomicU32::new(0);
+        let bad: Result<(), _> = policy
+            .run(|| async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(Status::invalid_argument("bad"))
+            })
+            .await;
+        assert_eq!(bad.unwrap_err().code(), Code::InvalidArgument);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        calls.store(0, Ordering::SeqCst);
+        let down: Result<(), _> = policy
+            .run(|| async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(Status::unavailable("down"))
+            })
+            .await;
+        assert_eq!(down.unwrap_err().code(), Code::Unavailable);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+}

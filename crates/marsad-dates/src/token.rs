@@ -1,0 +1,348 @@
+//! One-pass tokenizer: splits text into words, numbers and punctuation, normalises Arabic
+//! orthography (hamza-alef, taa marbuta, alef maqsura, diacritics, tatweel), strips the proclitics
+//! و ف ب ل ك from Arabic words, classifies each word against the [`crate::lexicon`], and records
+//! both char and byte offsets into the original text.
+//!
+//! Consecutive words that are not keywords are merged into one `Other` token, so the token vector
+//! stays small on ordinary prose.
+
+use crate::lexicon::{self, Kw};
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tk {
+    /// A keyword.
+    Word(Kw),
+    /// One or more words that mean nothing to the date grammar.
+    Other,
+    /// A run of digits (ASCII, Arabic-Indic or Persian); `digits` is the run length (capped).
+    Num { val: u32, digits: u8 },
+    /// Any other single non-space character.
+    Punct(char),
+    /// A line break (dates never span one).
+    Break,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub tk: Tk,
+    /// Char offset where the token begins (including a stripped proclitic).
+    pub start: usize,
+    /// Char offset just past the token.
+    pub end: usize,
+    /// Char offset where the keyword proper begins (after a stripped proclitic).
+    pub kstart: usize,
+    /// Byte offset matching `kstart`.
+    pub kbstart: usize,
+    /// Byte offset matching `end`.
+    pub bend: usize,
+    /// A proclitic was stripped to find the keyword.
+    pub clitic: bool,
+    /// The word is Latin script.
+    pub latin: bool,
+}
+
+/// Map a char to its normal form: `None` for chars dropped inside words (diacritics, tatweel,
+/// joiners); otherwise the normalised char.
+#[inline]
+pub(crate) fn normalize_char(c: char) -> Option<char> {
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ة' => 'ه',
+        'ى' | 'ی' | 'ې' => 'ي',
+        'ک' => 'ك',
+        'ە' => 'ه',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        c if is_joiner(c) => return None,
+        c => c,
+    })
+}
+
+/// Chars that sit inside words without being letters: Arabic diacritics, superscript alef,
+/// tatweel, Quranic marks, zero-width (non-)joiners and soft hyphens.
+#[inline]
+fn is_joiner(c: char) -> bool {
+    matches!(c,
+        '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{0640}'
+        | '\u{06D6}'..='\u{06ED}'
+        | '\u{200C}' | '\u{200D}' | '\u{00AD}')
+}
+
+#[inline]
+fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
+        '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
+        _ => None,
+    }
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\u{7F}' => false,
+        // Arabic letters, the common case; decided without Unicode tables.
+        '\u{0621}'..='\u{063A}'
+        | '\u{0641}'..='\u{064A}'
+        | '\u{066E}'..='\u{06D3}'
+        | '\u{06D5}' => true,
+        // Arabic punctuation and digits.
+        '\u{0600}'..='\u{060F}'
+        | '\u{061B}'..='\u{061F}'
+        | '\u{0660}'..='\u{066D}'
+        | '\u{06D4}' => false,
+        '\u{06F0}'..='\u{06F9}' => false,
+        c if is_joiner(c) => true,
+        c => c.is_alphabetic(),
+    }
+}
+
+#[inline]
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D5}')
+}
+
+/// Tokenize `text`.
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
+    let mut buf = String::with_capacity(64);
+    let mut alt = String::with_capacity(64);
+    // (char offset, byte offset) of each normalised char in `buf`.
+    let mut pos: Vec<(usize, usize)> = Vec::with_capacity(32);
+    let mut it = text.char_indices().peekable();
+    let mut ci = 0usize;
+    while let Some((b, c)) = it.next() {
+        let cstart = ci;
+        ci += 1;
+        if let Some(d) = digit_value(c) {
+            let mut val = d;
+            let mut digits: u32 = 1;
+            let mut bend = b + c.len_utf8();
+            while let Some(&(b2, c2)) = it.peek() {
+                let Some(d2) = digit_value(c2) else { break };
+                val = val.saturating_mul(10).saturating_add(d2);
+                digits += 1;
+                bend = b2 + c2.len_utf8();
+                ci += 1;
+                it.next();
+            }
+            toks.push(Token {
+                tk: Tk::Num {
+                    val,
+                    digits: digits.min(255) as u8,
+                },
+                start: cstart,
+                end: ci,
+                kstart: cstart,
+                kbstart: b,
+                bend,
+                clitic: false,
+                latin: false,
+            });
+        } else if is_word_char(c) {
+            buf.clear();
+            pos.clear();
+            let cap = c.is_ascii_uppercase();
+            let latin = c.is_ascii_alphabetic();
+            let mut bend = b + c.len_utf8();
+            if let Some(n) = normalize_char(c) {
+                buf.push(n);
+                pos.push((cstart, b));
+            }
+            while let Some(&(b2, c2)) = it.peek() {
+                if !is_word_char(c2) {
+                    break;
+                }
+                if let Some(n) = normalize_char(c2) {
+                    buf.push(n);
+                    pos.push((ci, b2));
+                }
+                bend = b2 + c2.len_utf8();
+                ci += 1;
+                it.next();
+            }
+            let found = if buf.len() > *lexicon::MAX_KEY_BYTES + 4 || buf.is_empty() {
+                None
+            } else if latin {
+                match lexicon::get(&buf) {
+                    // English month names only count when capitalised ("may" is a verb).
+                    Some(Kw::GMonth(..)) if !cap => None,
+                    other => other.map(|k| (k, 0usize)),
+                }
+            } else {
+                lookup_arabic(&buf, &mut alt)
+            };
+            match found {
+                Some((kw, stripped)) => {
+                    let (kstart, kbstart) = pos.get(stripped).copied().unwrap_or((cstart, b));
+                    toks.push(Token {
+                        tk: Tk::Word(kw),
+                        start: cstart,
+                        end: ci,
+                        kstart,
+                        kbstart,
+                        bend,
+                        clitic: stripped > 0,
+                        latin,
+                    });
+                }
+                None => push_other(&mut toks, cstart, ci, b, bend),
+            }
+        } else if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+            if !matches!(toks.last(), Some(t) if t.tk == Tk::Break) {
+                toks.push(punct_token(Tk::Break, cstart, b, c));
+            }
+        } else if c.is_whitespace() {
+            continue;
+        } else {
+            toks.push(punct_token(Tk::Punct(c), cstart, b, c));
+        }
+    }
+    toks
+}
+
+fn punct_token(tk: Tk, cstart: usize, b: usize, c: char) -> Token {
+    Token {
+        tk,
+        start: cstart,
+        end: cstart + 1,
+        kstart: cstart,
+        kbstart: b,
+        bend: b + c.len_utf8(),
+        clitic: false,
+        latin: false,
+    }
+}
+
+fn push_other(toks: &mut Vec<Token>, start: usize, end: usize, b: usize, bend: usize) {
+    if let Some(last) = toks.last_mut() {
+        if last.tk == Tk::Other {
+            last.end = end;
+            last.bend = bend;
+            return;
+        }
+    }
+    toks.push(Token {
+        tk: Tk::Other,
+        start,
+        end,
+        kstart: start,
+        kbstart: b,
+        bend,
+        clitic: false,
+        latin: false,
+    });
+}
+
+/// Look an Arabic word up, stripping proclitics when the whole word is not a keyword. Returns the
+/// keyword and how many normalised chars were stripped from the front (0 when the span must cover
+/// the whole word, as for "لل" → "ال").
+fn lookup_arabic(word: &str, alt: &mut String) -> Option<(Kw, usize)> {
+    if let Some(k) = lexicon::get(word) {
+        return Some((k, 0));
+    }
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    if !is_arabic_letter(first) {
+        return None;
+    }
+    let rest = chars.as_str();
+    if rest.chars().count() < 2 {
+        return None;
+    }
+    match first {
+        'و' | 'ف' => {
+            if let Some(k) = lexicon::get(rest) {
+                return Some((k, 1));
+            }
+            let mut c2 = rest.chars();
+            let second = c2.next()?;
+            let rest2 = c2.as_str();
+            if matches!(second, 'ب' | 'ل' | 'ك') && rest2.chars().count() >= 2 {
+                if let Some(k) = lexicon::get(rest2) {
+                    return Some((k, 2));
+                }
+            }
+            None
+        }
+        'ب' | 'ل' | 'ك' => {
+            if let Some(k) = lexicon::get(rest) {
+                return Some((k, 1));
+            }
+            if first == 'ل' && rest.starts_with('ل') {
+                // "لليوم" = ل + اليوم
+                alt.clear();
+                alt.push('ا');
+                alt.push_str(rest);
+                return lexicon::get(alt).map(|k| (k, 0));
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Tk> {
+        tokenize(text).into_iter().map(|t| t.tk).collect()
+    }
+
+    #[test]
+    fn normalises_and_strips_clitics() {
+        let t = tokenize("وأمسِ");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].tk, Tk::Word(Kw::Yesterday));
+        assert!(t[0].clitic);
+        assert_eq!((t[0].start, t[0].kstart, t[0].end), (0, 1, 5));
+        let t = tokenize("بالأمس");
+        assert_eq!(t[0].tk, Tk::Word(Kw::Yesterday));
+        assert_eq!(t[0].kstart, 1);
+        let t = tokenize("لليوم");
+        assert_eq!(t[0].tk, Tk::Word(Kw::Today));
+        assert_eq!(t[0].kstart, 0);
+    }
+
+    #[test]
+    fn tatweel_and_diacritics_inside_words() {
+        assert_eq!(kinds("الخـــميس"), vec![Tk::Word(Kw::Weekday(3))]);
+        assert_eq!(kinds("غداً"), vec![Tk::Word(Kw::Tomorrow)]);
+        assert_eq!(kinds("الإثنين"), vec![Tk::Word(Kw::Weekday(0))]);
+    }
+
+    #[test]
+    fn numbers_in_three_scripts() {
+        assert_eq!(
+            kinds("2026 ٢٠٢٦ ۲۰۲۶"),
+            vec![
+                Tk::Num {
+                    val: 2026,
+                    digits: 4
+                };
+                3
+            ]
+        );
+    }
+
+    #[test]
+    fn other_words_merge() {
+        assert_eq!(kinds("قال الوزير إن"), vec![Tk::Other]);
+        assert_eq!(
+            kinds("a\nb"),
+            vec![Tk::Word(Kw::NumWord(1)), Tk::Break, Tk::Other]
+        );
+    }
+
+    #[test]
+    fn english_months_need_capitals() {
+        assert_eq!(kinds("may"), vec![Tk::Other]);
+        assert_eq!(kinds("May"), vec![Tk::Word(Kw::GMonth(5, false))]);
+    }
+}

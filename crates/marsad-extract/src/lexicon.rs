@@ -1,0 +1,526 @@
+//! The engine's data: triggers, actors, titles, cues and places, read from the tab-separated files
+//! documented in `data/README.md`. Built-in files are compiled in; a user directory adds to them.
+
+use std::str::FromStr;
+
+use marsad_core::{EntityType, Kind};
+
+use crate::normalize::{is_arabic, normalize_pattern};
+use crate::Error;
+
+/// Which clitics and endings a pattern accepts around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affixes {
+    /// Names: Arabic proclitics only; Latin possessive `'s`.
+    Name,
+    /// Nationality adjectives: Arabic feminine and plural endings; Latin plural.
+    Nisba,
+    /// Words: Arabic proclitics and suffix letters (enclitics, plurals, verb endings); Latin
+    /// `-s -es -ed -d -ing`.
+    Inflected,
+    /// Verbs: as `Inflected`, and Arabic imperfect prefixes (ي ت ن ا, with س).
+    Verb,
+    /// Any continuation of the word (pattern written with a trailing `*`).
+    Prefix,
+}
+
+/// A trigger: a word or phrase that proposes an event of one kind.
+#[derive(Debug, Clone)]
+pub struct TriggerEntry {
+    /// `None` for a blocker: a longer phrase that says the words inside it are no trigger.
+    pub kind: Option<Kind>,
+    pub plover: Option<String>,
+    pub mode: Option<String>,
+    pub cameo: Option<String>,
+    pub weight: f32,
+}
+
+/// Kinds of actor entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorType {
+    Person,
+    Org,
+    /// A state by its name.
+    Gpe,
+    /// A capital or seat of government standing for its state (metonymy).
+    Capital,
+    /// A nationality adjective ("السوري", "Iraqi"): a state when it qualifies a title.
+    Nationality,
+}
+
+impl ActorType {
+    pub fn entity_type(self) -> EntityType {
+        match self {
+            ActorType::Person => EntityType::Person,
+            ActorType::Org => EntityType::Org,
+            ActorType::Gpe | ActorType::Capital | ActorType::Nationality => EntityType::Gpe,
+        }
+    }
+}
+
+/// A named actor.
+#[derive(Debug, Clone)]
+pub struct ActorEntry {
+    pub actor_type: ActorType,
+    pub name: String,
+    pub id: String,
+    pub country: Option<String>,
+    pub sector: Option<String>,
+}
+
+/// A title or institution word that makes an actor of a following (Arabic) or preceding (English)
+/// nationality or state: "المبعوث الأمريكي", "Iraqi police".
+#[derive(Debug, Clone)]
+pub struct TitleEntry {
+    pub sector: String,
+    pub label: String,
+}
+
+/// What a cue says about its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CueClass {
+    Negation,
+    Question,
+    Conditional,
+    Planned,
+    Intended,
+    Reported,
+    Host,
+    Chair,
+    Mediator,
+    /// "by", "على يد": the actor after it is the agent.
+    Agent,
+    /// A specific time ("أمس", "yesterday").
+    Time,
+    /// A toll: killed, wounded, a number of victims.
+    Toll,
+    /// Background: "منذ أشهر", "last year", "series of".
+    Background,
+    /// Commentary, opinion, generic or fictional framing.
+    Generic,
+    /// A page-furniture line opener ("اقرأ أيضا", "Read also").
+    Furniture,
+    /// A weapon or armed actor word.
+    Armed,
+    /// Past-perfect or background auxiliary ("كان قد", "had").
+    Pluperfect,
+}
+
+impl FromStr for CueClass {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "negation" => CueClass::Negation,
+            "question" => CueClass::Question,
+            "conditional" => CueClass::Conditional,
+            "planned" => CueClass::Planned,
+            "intended" => CueClass::Intended,
+            "reported" => CueClass::Reported,
+            "host" => CueClass::Host,
+            "chair" => CueClass::Chair,
+            "mediator" => CueClass::Mediator,
+            "agent" => CueClass::Agent,
+            "time" => CueClass::Time,
+            "toll" => CueClass::Toll,
+            "background" => CueClass::Background,
+            "generic" => CueClass::Generic,
+            "furniture" => CueClass::Furniture,
+            "armed" => CueClass::Armed,
+            "pluperfect" => CueClass::Pluperfect,
+            other => return Err(format!("unknown cue class {other:?}")),
+        })
+    }
+}
+
+/// Gazetteer place kinds, most specific last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlaceKind {
+    Country,
+    Region,
+    Admin1,
+    City,
+    Town,
+    Camp,
+    Crossing,
+    Landmark,
+}
+
+impl FromStr for PlaceKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "admin1" => PlaceKind::Admin1,
+            "city" => PlaceKind::City,
+            "town" => PlaceKind::Town,
+            "camp" => PlaceKind::Camp,
+            "crossing" => PlaceKind::Crossing,
+            "landmark" => PlaceKind::Landmark,
+            other => return Err(format!("unknown place kind {other:?}")),
+        })
+    }
+}
+
+/// One gazetteer row.
+#[derive(Debug, Clone)]
+pub struct PlaceEntry {
+    pub id: String,
+    pub kind: PlaceKind,
+    pub name: String,
+    pub country: Option<String>,
+    pub admin1: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub population: u64,
+}
+
+/// What a pattern points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryRef {
+    Trigger(u32),
+    Actor(u32),
+    Title(u32),
+    Cue(u32),
+    Place(u32),
+}
+
+/// A normalised pattern with what it points to and the affixes it accepts.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub text: String,
+    pub entry: EntryRef,
+    pub affixes: Affixes,
+}
+
+/// All loaded data.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub triggers: Vec<TriggerEntry>,
+    pub actors: Vec<ActorEntry>,
+    pub titles: Vec<TitleEntry>,
+    pub cues: Vec<CueClass>,
+    pub places: Vec<PlaceEntry>,
+    pub stop_names: std::collections::HashSet<String>,
+    pub patterns: Vec<Pattern>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty() && s != "-").then(|| s.to_owned())
+}
+
+fn lexicon_error(path: &str, line: usize, message: impl Into<String>) -> Error {
+    Error::Lexicon {
+        path: path.to_owned(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// Data lines of a TSV file: (line number, columns), skipping comments and blank lines.
+fn rows(content: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    content.lines().enumerate().filter_map(|(i, line)| {
+        let trimmed = line.trim_end_matches('\r');
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            None
+        } else {
+            Some((i + 1, trimmed.split('\t').collect()))
+        }
+    })
+}
+
+fn check_lang(path: &str, line: usize, lang: &str) -> Result<(), Error> {
+    match lang {
+        "ar" | "en" | "*" => Ok(()),
+        other => Err(lexicon_error(path, line, format!("language must be ar, en or *, not {other:?}"))),
+    }
+}
+
+impl Lexicon {
+    fn add_pattern(&mut self, raw: &str, entry: EntryRef, affixes: Affixes) {
+        let (raw, affixes) = match raw.trim().strip_suffix('*') {
+            Some(stem) => (stem, Affixes::Prefix),
+            None => (raw, affixes),
+        };
+        let mut text = normalize_pattern(raw);
+        if text.is_empty() {
+            return;
+        }
+        let arabic = text.chars().next().is_some_and(is_arabic);
+        // The article is a proclitic like the others: "التحالف" is matched as "تحالف" after "ال".
+        if arabic && text.starts_with("ال") && text.chars().count() > 4 {
+            text = text["ال".len()..].to_owned();
+        }
+        if arabic && text.ends_with('ه') && affixes != Affixes::Name {
+            // Taa marbuta before an enclitic is written ت: إعادة / إعادتهم.
+            let mut construct = text[..text.len() - 'ه'.len_utf8()].to_owned();
+            construct.push('ت');
+            self.patterns.push(Pattern {
+                text: construct,
+                entry,
+                affixes,
+            });
+        }
+        self.patterns.push(Pattern {
+            text,
+            entry,
+            affixes,
+        });
+    }
+
+    /// `lang  kind  pattern  [options]`; kind `-` is a blocker; options `plover= mode= cameo= w=
+    /// pos=v|n|name`.
+    pub fn read_triggers(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        for (line, cols) in rows(content) {
+            if cols.len() < 3 {
+                return Err(lexicon_error(path, line, "expected lang, kind, pattern[, options]"));
+            }
+            check_lang(path, line, cols[0])?;
+            let kind = match cols[1].trim() {
+                "-" => None,
+                name => Some(
+                    name.parse::<Kind>()
+                        .map_err(|e| lexicon_error(path, line, e.to_string()))?,
+                ),
+            };
+            let mut entry = TriggerEntry {
+                kind,
+                plover: None,
+                mode: None,
+                cameo: None,
+                weight: 1.0,
+            };
+            let mut affixes = Affixes::Inflected;
+            for option in cols.get(3).copied().unwrap_or("").split_whitespace() {
+                let (key, value) = option
+                    .split_once('=')
+                    .ok_or_else(|| lexicon_error(path, line, format!("option {option:?} is not key=value")))?;
+                match key {
+                    "plover" => {
+                        if !marsad_core::ontology::PLOVER_TYPES.contains(&value) {
+                            return Err(lexicon_error(path, line, format!("unknown PLOVER type {value:?}")));
+                        }
+                        entry.plover = Some(value.to_owned());
+                    }
+                    "mode" => entry.mode = Some(value.to_owned()),
+                    "cameo" => entry.cameo = Some(value.to_owned()),
+                    "w" => {
+                        entry.weight = value
+                            .parse()
+                            .map_err(|_| lexicon_error(path, line, format!("bad weight {value:?}")))?
+                    }
+                    "pos" => {
+                        affixes = match value {
+                            "v" => Affixes::Verb,
+                            "n" => Affixes::Inflected,
+                            "name" => Affixes::Name,
+                            other => return Err(lexicon_error(path, line, format!("bad pos {other:?}"))),
+                        }
+                    }
+                    other => return Err(lexicon_error(path, line, format!("unknown option {other:?}"))),
+                }
+            }
+            let id = EntryRef::Trigger(self.triggers.len() as u32);
+            self.triggers.push(entry);
+            self.add_pattern(cols[2], id, affixes);
+        }
+        Ok(())
+    }
+
+    /// `lang  type  pattern  name  id  country  sector`.
+    pub fn read_actors(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        for (line, cols) in rows(content) {
+            if cols.len() < 7 {
+                return Err(lexicon_error(
+                    path,
+                    line,
+                    "expected lang, type, pattern, name, id, country, sector",
+                ));
+            }
+            check_lang(path, line, cols[0])?;
+            let actor_type = match cols[1].trim() {
+                "PERSON" => ActorType::Person,
+                "ORG" => ActorType::Org,
+                "GPE" => ActorType::Gpe,
+                "CAPITAL" => ActorType::Capital,
+                "NAT" => ActorType::Nationality,
+                other => return Err(lexicon_error(path, line, format!("unknown actor type {other:?}"))),
+            };
+            let name = opt(cols[3]).ok_or_else(|| lexicon_error(path, line, "empty name"))?;
+            let id = opt(cols[4]).unwrap_or_else(|| slug(&name));
+            let affixes = if actor_type == ActorType::Nationality {
+                Affixes::Nisba
+            } else {
+                Affixes::Name
+            };
+            let entry_ref = EntryRef::Actor(self.actors.len() as u32);
+            self.actors.push(ActorEntry {
+                actor_type,
+                name,
+                id,
+                country: opt(cols[5]),
+                sector: opt(cols[6]),
+            });
+            self.add_pattern(cols[2], entry_ref, affixes);
+        }
+        Ok(())
+    }
+
+    /// `lang  pattern  sector  label`.
+    pub fn read_titles(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        for (line, cols) in rows(content) {
+            if cols.len() < 3 {
+                return Err(lexicon_error(path, line, "expected lang, pattern, sector[, label]"));
+            }
+            check_lang(path, line, cols[0])?;
+            let entry_ref = EntryRef::Title(self.titles.len() as u32);
+            self.titles.push(TitleEntry {
+                sector: cols[2].trim().to_owned(),
+                label: cols.get(3).map(|s| s.trim().to_owned()).unwrap_or_default(),
+            });
+            self.add_pattern(cols[1], entry_ref, Affixes::Inflected);
+        }
+        Ok(())
+    }
+
+    /// `lang  class  pattern`.
+    pub fn read_cues(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        for (line, cols) in rows(content) {
+            if cols.len() < 3 {
+                return Err(lexicon_error(path, line, "expected lang, class, pattern"));
+            }
+            check_lang(path, line, cols[0])?;
+            let class: CueClass = cols[1].trim().parse().map_err(|e: String| lexicon_error(path, line, e))?;
+            let entry_ref = EntryRef::Cue(self.cues.len() as u32);
+            self.cues.push(class);
+            let affixes = match class {
+                CueClass::Negation | CueClass::Conditional | CueClass::Agent | CueClass::Time => Affixes::Name,
+                _ => Affixes::Verb,
+            };
+            self.add_pattern(cols[2], entry_ref, affixes);
+        }
+        Ok(())
+    }
+
+    /// `lang  name`: names never read as places.
+    pub fn read_stop_names(&mut self, _path: &str, content: &str) -> Result<(), Error> {
+        for (_, cols) in rows(content) {
+            if let Some(name) = cols.get(1).or(cols.first()) {
+                let mut text = normalize_pattern(name);
+                if text.starts_with("ال") && text.chars().count() > 4 {
+                    text = text["ال".len()..].to_owned();
+                }
+                self.stop_names.insert(text);
+            }
+        }
+        Ok(())
+    }
+
+    /// The gazetteer format: a header, then `id kind name country admin1 lat lon population
+    /// names_en names_ar` (alternates separated by `|`).
+    pub fn read_gazetteer(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        let mut first = true;
+        for (line, cols) in rows(content) {
+            if first {
+                first = false;
+                if cols.first().is_some_and(|c| c.trim() == "id") {
+                    continue;
+                }
+            }
+            if cols.len() < 10 {
+                return Err(lexicon_error(path, line, "expected 10 gazetteer columns"));
+            }
+            let kind: PlaceKind = cols[1].trim().parse().map_err(|e: String| lexicon_error(path, line, e))?;
+            let entry = PlaceEntry {
+                id: cols[0].trim().to_owned(),
+                kind,
+                name: cols[2].trim().to_owned(),
+                country: opt(cols[3]),
+                admin1: opt(cols[4]),
+                lat: cols[5].trim().parse().ok(),
+                lon: cols[6].trim().parse().ok(),
+                population: cols[7].trim().parse().unwrap_or(0),
+            };
+            let entry_ref = EntryRef::Place(self.places.len() as u32);
+            let small = entry.population < 1000
+                && matches!(entry.kind, PlaceKind::City | PlaceKind::Town);
+            let mut names: Vec<&str> = vec![cols[2]];
+            names.extend(cols[8].split('|'));
+            names.extend(cols[9].split('|'));
+            names.retain(|n| !n.trim().is_empty());
+            names.sort_unstable();
+            names.dedup();
+            self.places.push(entry);
+            for name in names {
+                let normalized = normalize_pattern(name);
+                let arabic = normalized.chars().next().is_some_and(is_arabic);
+                let core = if arabic && normalized.starts_with("ال") && normalized.chars().count() > 4 {
+                    &normalized["ال".len()..]
+                } else {
+                    normalized.as_str()
+                };
+                let len = core.chars().count();
+                let min_len = match (arabic, kind, small) {
+                    (_, PlaceKind::Country, _) => 3,
+                    (_, _, true) => 5,
+                    (true, _, _) => 3,
+                    (false, _, _) => 4,
+                };
+                if len < min_len || self.stop_names.contains(core) || core.chars().all(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                self.add_pattern(name, entry_ref, Affixes::Name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of lexicon entries other than places.
+    pub fn lexicon_entries(&self) -> usize {
+        self.triggers.len() + self.actors.len() + self.titles.len() + self.cues.len()
+    }
+}
+
+/// A lower-case ASCII slug for an id: "Thomas Barrack" → "thomas-barrack".
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_parse_options_and_reject_bad_kinds() {
+        let mut lex = Lexicon::default();
+        lex.read_triggers("t", "ar\tMEETING\tاجتماع\tw=0.9\nen\t-\tmeeting room\n").unwrap();
+        assert_eq!(lex.triggers[0].kind, Some(Kind::Meeting));
+        assert!((lex.triggers[0].weight - 0.9).abs() < 1e-6);
+        assert_eq!(lex.triggers[1].kind, None);
+        let err = lex.read_triggers("t", "ar\tINVESTMENT\tاستثمار\n").unwrap_err();
+        assert!(err.to_string().contains("t:1"), "{err}");
+    }
+
+    #[test]
+    fn article_is_stripped_and_taa_marbuta_gets_its_construct_form() {
+        let mut lex = Lexicon::default();
+        lex.read_triggers("t", "ar\tREPATRIATION\tالإعادة\n").unwrap();
+        let texts: Vec<&str> = lex.patterns.iter().map(|p| p.text.as_str()).collect();
+        assert!(texts.contains(&"اعاده"), "{texts:?}");
+        assert!(texts.contains(&"اعادت"), "{texts:?}");
+    }
+
+    #[test]
+    fn slugs_are_ascii_words() {
+        assert_eq!(slug("Syrian Democratic Forces (SDF)"), "syrian-democratic-forces-sdf");
+    }
+}

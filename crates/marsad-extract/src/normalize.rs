@@ -1,0 +1,123 @@
+//! Text normalisation for matching, with a map back to the original text.
+//!
+//! Arabic: hamza forms of alef become bare alef, taa marbuta becomes haa, alef maqsura becomes
+//! yaa, diacritics, tatweel and direction marks are dropped, Arabic-Indic digits become ASCII.
+//! Latin letters are lower-cased. Every kept char maps one-to-one to an original char, so a byte
+//! span of the normalised text maps back to a char span of the original.
+
+/// Normalised text and, for every byte offset of it, the char offset in the original.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    pub text: String,
+    /// `orig[b]` is the original char offset of the normalised char starting at byte `b`
+    /// (interior bytes of a char repeat its value); `orig[text.len()]` is the original length.
+    orig: Vec<u32>,
+}
+
+impl Normalized {
+    /// Original char offset of a normalised byte offset (a char boundary or the end).
+    #[inline]
+    pub fn orig_char(&self, byte: usize) -> usize {
+        self.orig[byte.min(self.orig.len() - 1)] as usize
+    }
+}
+
+/// Normalises one char; `None` drops it.
+#[inline]
+pub fn normalize_char(c: char) -> Option<char> {
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ة' => 'ه',
+        'ى' => 'ي',
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => return None,
+        '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' => return None,
+        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        '،' => ',',
+        '؛' => ';',
+        '؟' => '?',
+        '“' | '”' | '«' | '»' | '„' | '″' => '"',
+        '‘' | '’' | '`' | '´' => '\'',
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\t' | '\r' => ' ',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        c if c.is_ascii() => c,
+        c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
+        c => c,
+    })
+}
+
+/// Normalises `text`, keeping the offset map.
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut orig = Vec::with_capacity(text.len() + 1);
+    let mut count = 0u32;
+    for c in text.chars() {
+        if let Some(n) = normalize_char(c) {
+            out.push(n);
+            for _ in 0..n.len_utf8() {
+                orig.push(count);
+            }
+        }
+        count += 1;
+    }
+    orig.push(count);
+    Normalized { text: out, orig }
+}
+
+/// Normalises a lexicon pattern: the same char map, whitespace collapsed, trimmed.
+pub fn normalize_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut space = false;
+    for c in pattern.trim().chars().filter_map(normalize_char) {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a char belongs to a word (letters and digits of any script).
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Whether a char is an Arabic letter.
+#[inline]
+pub fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_forms_fold_and_offsets_map_back() {
+        let original = "أكّد الـمبعوثُ ١٢ مرة";
+        let n = normalize(original);
+        assert_eq!(n.text, "اكد المبعوث 12 مره");
+        let start = n.text.find("المبعوث").unwrap();
+        let end = start + "المبعوث".len();
+        let chars: Vec<char> = original.chars().collect();
+        let span: String = chars[n.orig_char(start)..n.orig_char(end)].iter().collect();
+        assert_eq!(span.trim_end(), "الـمبعوثُ");
+    }
+
+    #[test]
+    fn latin_is_lowercased_and_quotes_unified() {
+        assert_eq!(normalize("“Barrack” Said").text, "\"barrack\" said");
+        assert_eq!(normalize_pattern("  Global   Coalition "), "global coalition");
+    }
+
+    #[test]
+    fn hijri_digits_and_maqsura() {
+        assert_eq!(normalize("مستشفى ١٤٤٧").text, "مستشفي 1447");
+    }
+}

@@ -1,0 +1,890 @@
+//! From hits to events: resolve overlapping hits, build actors (titles with nationalities,
+//! metonymy of capitals), places (gazetteer disambiguation by the document's countries), clauses
+//! and modality, then one candidate event per trigger with its arguments, the context scorer, and
+//! the merge of repeated mentions of one real event into one event with a stable id.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use marsad_core::{
+    stable_id, Acled, Actor, DatePrecision, Document, Entity, EntityType, Event, EventDate,
+    Evidence, Extraction, Kind, Location, Modality, Plover, Role,
+};
+
+use crate::lexicon::{ActorType, CueClass, EntryRef, PlaceKind};
+use crate::matcher::Hit;
+use crate::normalize::{normalize, Normalized};
+use crate::scorer::{Features, ScoreClass};
+use crate::segment;
+use crate::Engine;
+
+/// A date found in the text (char offsets into the original).
+#[derive(Debug, Clone)]
+pub struct DateSpan {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub value: Option<NaiveDate>,
+    pub precision: DatePrecision,
+}
+
+/// An actor mention, resolved (char offsets into the original).
+#[derive(Debug, Clone)]
+struct ActorMention {
+    start: usize,
+    end: usize,
+    entity_type: EntityType,
+    name: String,
+    id: String,
+    country: Option<String>,
+    sector: Option<String>,
+    /// A place-name read as an actor only when nothing marks it as a place ("في دمشق").
+    locative: bool,
+}
+
+#[derive(Debug, Clone)]
+struct PlaceMention {
+    start: usize,
+    end: usize,
+    place: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CueMention {
+    start: usize,
+    end: usize,
+    class: CueClass,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TriggerMention {
+    start: usize,
+    end: usize,
+    trigger: u32,
+    verb: bool,
+    imperfect: bool,
+    future: bool,
+}
+
+/// A candidate event with the features the scorer reads (exposed for training).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub kind: Kind,
+    pub plover_type: Option<String>,
+    pub modality: Modality,
+    pub features: Features,
+    pub sentence_start: usize,
+    pub sentence_end: usize,
+    pub trigger_start: usize,
+    pub trigger_end: usize,
+    /// Whether the engine keeps it (the scorer's decision, where the scorer applies).
+    pub kept: bool,
+}
+
+struct Doc<'a> {
+    engine: &'a Engine,
+    text: &'a str,
+    norm: Normalized,
+    /// Byte offset of each original char (and the end).
+    char_bytes: Vec<u32>,
+    lang: String,
+}
+
+impl Doc<'_> {
+    fn orig(&self, start: usize, end: usize) -> &str {
+        let s = self.char_bytes[start.min(self.char_bytes.len() - 1)] as usize;
+        let e = self.char_bytes[end.min(self.char_bytes.len() - 1)] as usize;
+        &self.text[s..e]
+    }
+}
+
+/// Detects `ar` or `en` from the script, falling back to whatlang for other Latin text.
+pub fn detect_lang(text: &str) -> String {
+    let (mut arabic, mut latin) = (0usize, 0usize);
+    for c in text.chars().take(4000) {
+        if crate::normalize::is_arabic(c) {
+            arabic += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    if arabic > latin {
+        return "ar".to_owned();
+    }
+    if latin == 0 {
+        return "und".to_owned();
+    }
+    match whatlang::detect_lang(&text[..text.char_indices().nth(2000).map_or(text.len(), |(i, _)| i)]) {
+        Some(whatlang::Lang::Eng) | None => "en".to_owned(),
+        Some(other) => other.code().chars().take(2).collect(),
+    }
+}
+
+/// Keeps the longest of overlapping spans; equal spans are all kept.
+fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
+    items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(items.len());
+    for item in items {
+        let clash = kept
+            .iter()
+            .any(|k| k.0 < item.1 && item.0 < k.1 && !(k.0 == item.0 && k.1 == item.1));
+        if !clash {
+            kept.push(item);
+        }
+    }
+    kept.sort_by_key(|k| k.0);
+    kept
+}
+
+const FAMILY_VIOLENT: &[Kind] = &[
+    Kind::Abduction,
+    Kind::ArmedClash,
+    Kind::TerritoryRegained,
+    Kind::TerritoryTaken,
+    Kind::AirStrike,
+    Kind::Shelling,
+    Kind::SuicideBombing,
+    Kind::RemoteExplosive,
+    Kind::Grenade,
+    Kind::ChemicalWeapon,
+    Kind::Attack,
+    Kind::SexualViolence,
+    Kind::ProtestExcessiveForce,
+    Kind::MobViolence,
+    Kind::Arrest,
+    Kind::WeaponsSeizure,
+    Kind::PropertyDestruction,
+    Kind::ProtestIntervention,
+    Kind::Sanction,
+    Kind::Threat,
+    Kind::Accusation,
+];
+
+const FAMILY_JOINT: &[Kind] = &[Kind::Agreement, Kind::Ceasefire, Kind::ForceIntegration, Kind::Meeting];
+
+pub(crate) fn extract(engine: &Engine, doc: &Document) -> Extraction {
+    let (extraction, _) = run(engine, doc, false);
+    extraction
+}
+
+pub(crate) fn candidates(engine: &Engine, doc: &Document) -> Vec<Candidate> {
+    run(engine, doc, true).1
+}
+
+fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec<Candidate>) {
+    let lang = document
+        .lang
+        .clone()
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| detect_lang(&document.text));
+    let norm = normalize(&document.text);
+    let mut char_bytes: Vec<u32> = document.text.char_indices().map(|(i, _)| i as u32).collect();
+    char_bytes.push(document.text.len() as u32);
+    let doc = Doc {
+        engine,
+        text: &document.text,
+        norm,
+        char_bytes,
+        lang,
+    };
+
+    let mut hits: Vec<Hit> = Vec::new();
+    engine.matcher.find(&doc.norm.text, &mut hits);
+
+    // Lines, furniture and sentences (normalised bytes).
+    let lines = segment::lines(&doc.norm.text);
+    let furniture_starts: Vec<usize> = hits
+        .iter()
+        .filter(|h| matches!(h.entry, EntryRef::Cue(c) if engine.lexicon.cues[c as usize] == CueClass::Furniture))
+        .map(|h| h.start)
+        .collect();
+    let normalized_title = document.title.as_deref().map(|t| normalize(t).text);
+    let furniture = segment::furniture_lines(&doc.norm.text, &lines, &furniture_starts, normalized_title.as_deref());
+    let sentences_b = segment::sentences(&doc.norm.text, &lines, &furniture);
+
+    // Hits to char offsets, dropping those outside sentences.
+    let in_sentence = |b: usize| sentences_b.iter().any(|s| b >= s.start && b < s.end);
+    let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::new();
+    let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::new();
+    let mut cues: Vec<CueMention> = Vec::new();
+    for h in hits {
+        if !in_sentence(h.start) {
+            continue;
+        }
+        let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
+        match h.entry {
+            EntryRef::Trigger(_) => trigger_hits.push((s, e, h)),
+            EntryRef::Cue(c) => cues.push(CueMention {
+                start: s,
+                end: e,
+                class: engine.lexicon.cues[c as usize],
+            }),
+            _ => entity_hits.push((s, e, h)),
+        }
+    }
+    let entity_hits = longest_first(entity_hits);
+    let named_spans: Vec<(usize, usize)> = entity_hits
+        .iter()
+        .filter(|(_, _, h)| {
+            matches!(h.entry, EntryRef::Actor(a)
+                if matches!(engine.lexicon.actors[a as usize].actor_type, ActorType::Person | ActorType::Org))
+        })
+        .map(|(s, e, _)| (*s, *e))
+        .collect();
+    let triggers: Vec<TriggerMention> = longest_first(trigger_hits)
+        .into_iter()
+        .filter_map(|(s, e, h)| {
+            let EntryRef::Trigger(t) = h.entry else { return None };
+            engine.lexicon.triggers[t as usize].kind?;
+            if named_spans.iter().any(|&(ns, ne)| ns <= s && e <= ne) {
+                return None;
+            }
+            Some(TriggerMention {
+                start: s,
+                end: e,
+                trigger: t,
+                verb: engine.trigger_is_verb[t as usize],
+                imperfect: h.imperfect,
+                future: h.future,
+            })
+        })
+        .collect();
+
+    // Actors and places.
+    let (actors, places) = build_entities(&doc, &entity_hits);
+
+    // Dates.
+    let dates = find_dates(&doc.text.to_owned(), document.published);
+
+    let sentences: Vec<(usize, usize)> = sentences_b
+        .iter()
+        .map(|s| (doc.norm.orig_char(s.start), doc.norm.orig_char(s.end)))
+        .collect();
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for &(ss, se) in &sentences {
+        let in_s = |a: usize| a >= ss && a < se;
+        let s_triggers: Vec<&TriggerMention> = triggers.iter().filter(|t| in_s(t.start)).collect();
+        if s_triggers.is_empty() {
+            continue;
+        }
+        let s_actors: Vec<&ActorMention> = actors.iter().filter(|a| in_s(a.start)).collect();
+        let s_places: Vec<&PlaceMention> = places.iter().filter(|p| in_s(p.start)).collect();
+        let s_cues: Vec<&CueMention> = cues.iter().filter(|c| in_s(c.start)).collect();
+        let s_dates: Vec<&DateSpan> = dates.iter().filter(|d| in_s(d.start)).collect();
+        let clauses = clause_bounds(&doc, ss, se, &s_cues);
+        for trig in &s_triggers {
+            let (candidate, event) = build_event(
+                &doc, trig, (ss, se), &clauses, &s_triggers, &s_actors, &s_places, &s_cues, &s_dates,
+            );
+            if keep_all {
+                candidates.push(candidate);
+            }
+            if let Some(event) = event {
+                events.push(event);
+            }
+        }
+    }
+
+    let events = merge_events(events);
+    let mut entities: Vec<Entity> = actors
+        .iter()
+        .map(|a| Entity {
+            entity_type: a.entity_type,
+            text: doc.orig(a.start, a.end).to_owned(),
+            name: a.name.clone(),
+            id: a.id.clone(),
+            country: a.country.clone(),
+            sector: a.sector.clone(),
+            start: a.start,
+            end: a.end,
+        })
+        .collect();
+    for p in &places {
+        let entry = &engine.lexicon.places[p.place as usize];
+        if entities.iter().any(|e| e.start == p.start && e.end == p.end) {
+            continue;
+        }
+        entities.push(Entity {
+            entity_type: EntityType::Loc,
+            text: doc.orig(p.start, p.end).to_owned(),
+            name: entry.name.clone(),
+            id: entry.id.clone(),
+            country: entry.country.clone(),
+            sector: None,
+            start: p.start,
+            end: p.end,
+        });
+    }
+    for d in &dates {
+        entities.push(Entity {
+            entity_type: EntityType::Date,
+            text: d.text.clone(),
+            name: d.value.map_or_else(|| d.text.clone(), |v| v.to_string()),
+            id: d.value.map_or_else(String::new, |v| v.to_string()),
+            country: None,
+            sector: None,
+            start: d.start,
+            end: d.end,
+        });
+    }
+    entities.sort_by_key(|e| (e.start, e.end));
+    (
+        Extraction {
+            id: document.id.clone(),
+            lang: doc.lang.clone(),
+            entities,
+            events,
+        },
+        candidates,
+    )
+}
+
+fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
+    crate::dates::find(text, published)
+}
+
+/// Builds actor mentions (composites of titles and nationalities) and place mentions.
+fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMention>, Vec<PlaceMention>) {
+    let lex = &doc.engine.lexicon;
+    let arabic = doc.lang == "ar";
+    // Countries named in the document, to disambiguate places.
+    let mut doc_countries: HashSet<&str> = HashSet::new();
+    for (_, _, h) in hits {
+        if let EntryRef::Actor(a) = h.entry {
+            if let Some(c) = &lex.actors[a as usize].country {
+                doc_countries.insert(c);
+            }
+        }
+    }
+    let mut places: Vec<PlaceMention> = Vec::new();
+    let mut i = 0;
+    while i < hits.len() {
+        // Group the place entries of one span.
+        let (s, e, _) = hits[i];
+        let mut best: Option<u32> = None;
+        let mut j = i;
+        while j < hits.len() && hits[j].0 == s && hits[j].1 == e {
+            if let EntryRef::Place(p) = hits[j].2.entry {
+                let better = match best {
+                    None => true,
+                    Some(b) => place_rank(lex, p, &doc_countries) > place_rank(lex, b, &doc_countries),
+                };
+                if better {
+                    best = Some(p);
+                }
+            }
+            j += 1;
+        }
+        if let Some(p) = best {
+            // Latin place names must be capitalised in the original.
+            let first = doc.orig(s, e).chars().next().unwrap_or(' ');
+            if !first.is_ascii_alphabetic() || first.is_uppercase() {
+                places.push(PlaceMention { start: s, end: e, place: p });
+            }
+        }
+        i = j;
+    }
+
+    let mut actors: Vec<ActorMention> = Vec::new();
+    let mut consumed: HashSet<usize> = HashSet::new();
+    let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
+        if to < from {
+            return false;
+        }
+        let between = doc.orig(from, to);
+        !between.contains(['.', '،', ',', '؛', ';', '\n', ':', '(', ')', '"', '“', '”', '«', '»'])
+            && between.split_whitespace().count() <= max_words
+    };
+    for (idx, &(s, e, h)) in hits.iter().enumerate() {
+        let EntryRef::Title(t) = h.entry else { continue };
+        let title = &lex.titles[t as usize];
+        // Arabic: the nationality or state follows the title; English: it precedes it, or
+        // follows after "of".
+        let partner = if arabic {
+            hits.iter().enumerate().skip(idx + 1).take(4).find(|(_, (ps, _, ph))| {
+                is_state_like(lex, ph.entry) && gap_ok(e, *ps, 2)
+            })
+        } else {
+            hits.iter()
+                .enumerate()
+                .take(idx)
+                .rev()
+                .take(3)
+                .find(|(_, (_, pe, ph))| is_state_like(lex, ph.entry) && gap_ok(*pe, s, 2))
+                .or_else(|| {
+                    hits.iter().enumerate().skip(idx + 1).take(2).find(|(_, (ps, _, ph))| {
+                        is_state_like(lex, ph.entry)
+                            && doc.orig(e, *ps).trim().trim_end_matches("the").trim() == "of"
+                    })
+                })
+        };
+        let (start, end, country, country_name) = match partner {
+            Some((pi, &(ps, pe, ph))) => {
+                consumed.insert(pi);
+                let EntryRef::Actor(a) = ph.entry else { unreachable!() };
+                let entry = &lex.actors[a as usize];
+                (s.min(ps), e.max(pe), entry.country.clone(), Some(entry.name.clone()))
+            }
+            None => (s, e, None, None),
+        };
+        let label = if title.label.is_empty() { doc.orig(s, e).to_owned() } else { title.label.clone() };
+        let name = match &country_name {
+            Some(c) => format!("{c} {label}"),
+            None => label.clone(),
+        };
+        let id = crate::lexicon::slug(&name);
+        actors.push(ActorMention {
+            start,
+            end,
+            entity_type: if title.sector == "CVL" { EntityType::Person } else { EntityType::Org },
+            name,
+            id,
+            country,
+            sector: Some(title.sector.clone()),
+            locative: false,
+        });
+    }
+    for (idx, &(s, e, h)) in hits.iter().enumerate() {
+        let EntryRef::Actor(a) = h.entry else { continue };
+        if consumed.contains(&idx) {
+            continue;
+        }
+        let entry = &lex.actors[a as usize];
+        let locative = matches!(entry.actor_type, ActorType::Gpe | ActorType::Capital)
+            && is_locative(&doc.norm.text, doc, s);
+        let sector = match entry.actor_type {
+            ActorType::Gpe | ActorType::Capital => entry.sector.clone().or(Some("GOV".to_owned())),
+            _ => entry.sector.clone(),
+        };
+        actors.push(ActorMention {
+            start: s,
+            end: e,
+            entity_type: entry.actor_type.entity_type(),
+            name: entry.name.clone(),
+            id: entry.id.clone(),
+            country: entry.country.clone(),
+            sector,
+            locative,
+        });
+    }
+    // Countries from the gazetteer are states too, where the actor lexicon has no entry.
+    for p in &places {
+        let entry = &lex.places[p.place as usize];
+        if entry.kind == PlaceKind::Country && !actors.iter().any(|a| a.start < p.end && p.start < a.end) {
+            actors.push(ActorMention {
+                start: p.start,
+                end: p.end,
+                entity_type: EntityType::Gpe,
+                name: entry.name.clone(),
+                id: entry.id.clone(),
+                country: entry.country.clone(),
+                sector: Some("GOV".to_owned()),
+                locative: is_locative(&doc.norm.text, doc, p.start),
+            });
+        }
+    }
+    actors.sort_by_key(|a| a.start);
+    (actors, places)
+}
+
+fn is_state_like(lex: &crate::lexicon::Lexicon, entry: EntryRef) -> bool {
+    matches!(entry, EntryRef::Actor(a)
+        if matches!(lex.actors[a as usize].actor_type, ActorType::Nationality | ActorType::Gpe))
+}
+
+/// Whether the word before a char offset makes the name a place ("في", "in", "ب").
+fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
+    let before = doc.orig(start_char.saturating_sub(12), start_char);
+    let before = crate::normalize::normalize(before).text;
+    let last_word = before.split_whitespace().last().unwrap_or("");
+    let _ = norm_text;
+    if before.ends_with(char::is_whitespace) {
+        matches!(last_word, "في" | "وفي" | "الي" | "من" | "in" | "to" | "from" | "at" | "across" | "near")
+    } else {
+        // a proclitic ب or في attached: "بدمشق"
+        matches!(last_word, "ب" | "وب" | "فب")
+    }
+}
+
+fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &HashSet<&str>) -> (bool, u8, u64) {
+    let entry = &lex.places[p as usize];
+    let in_doc = entry.country.as_deref().is_some_and(|c| doc_countries.contains(c));
+    let kind_rank = match entry.kind {
+        PlaceKind::Country => 6,
+        PlaceKind::Admin1 => 4,
+        PlaceKind::City => 5,
+        PlaceKind::Region => 3,
+        PlaceKind::Camp | PlaceKind::Crossing | PlaceKind::Landmark => 3,
+        PlaceKind::Town => 2,
+    };
+    (in_doc, kind_rank, entry.population)
+}
+
+/// Clause boundaries inside a sentence: complementisers ("أن", "that") and semicolons.
+fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, cues: &[&CueMention]) -> Vec<(usize, usize)> {
+    let _ = cues;
+    let sentence = doc.orig(ss, se);
+    let mut cuts = vec![ss];
+    let mut pos = ss;
+    for word in sentence.split_inclusive(|c: char| c.is_whitespace() || c == '؛' || c == ';') {
+        let n = crate::normalize::normalize(word.trim_end()).text;
+        let w = n.trim_matches(|c: char| !c.is_alphanumeric());
+        if matches!(w, "ان" | "وان" | "بان" | "that") && pos > ss {
+            cuts.push(pos);
+        }
+        pos += word.chars().count();
+        if word.ends_with(['؛', ';']) {
+            cuts.push(pos);
+        }
+    }
+    cuts.push(se);
+    cuts.dedup();
+    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_event(
+    doc: &Doc<'_>,
+    trig: &TriggerMention,
+    sentence: (usize, usize),
+    clauses: &[(usize, usize)],
+    s_triggers: &[&TriggerMention],
+    s_actors: &[&ActorMention],
+    s_places: &[&PlaceMention],
+    s_cues: &[&CueMention],
+    s_dates: &[&DateSpan],
+) -> (Candidate, Option<Event>) {
+    let engine = doc.engine;
+    let lex = &engine.lexicon;
+    let entry = &lex.triggers[trig.trigger as usize];
+    let kind = entry.kind.expect("blockers were dropped");
+    let info = kind.info();
+    let plover_type = entry.plover.clone().or(info.plover_type.map(str::to_owned));
+    let clause = clauses
+        .iter()
+        .copied()
+        .find(|&(cs, ce)| trig.start >= cs && trig.start < ce)
+        .unwrap_or(sentence);
+    let in_clause = |p: usize| p >= clause.0 && p < clause.1;
+    let (ss, se) = sentence;
+    let sentence_text = doc.orig(ss, se);
+
+    // Modality.
+    let near_before = |c: &CueMention, window: usize| in_clause(c.start) && c.end <= trig.start && trig.start - c.end <= window;
+    let has = |class: CueClass, window: usize| s_cues.iter().any(|c| c.class == class && near_before(c, window));
+    let question = sentence_text.trim_end().ends_with(['?', '؟']) || s_cues.iter().any(|c| c.class == CueClass::Question && c.start < trig.start);
+    let negated = has(CueClass::Negation, 25);
+    let conditional = s_cues.iter().any(|c| c.class == CueClass::Conditional && c.start < trig.start && trig.start - c.end < 60);
+    let planned = has(CueClass::Planned, 80) || s_cues.iter().any(|c| c.class == CueClass::Planned && in_clause(c.start) && c.start >= trig.end && c.start - trig.end < 25) || trig.future;
+    let intended = has(CueClass::Intended, 40);
+    let reported = s_cues.iter().any(|c| c.class == CueClass::Reported);
+    let modality = if negated {
+        Modality::Negated
+    } else if question || conditional {
+        Modality::Hypothetical
+    } else if intended {
+        Modality::Intended
+    } else if planned {
+        Modality::Planned
+    } else if reported {
+        Modality::Reported
+    } else {
+        Modality::Asserted
+    };
+
+    // Actors and roles.
+    let pool: Vec<&ActorMention> = {
+        let in_cl: Vec<&ActorMention> = s_actors.iter().copied().filter(|a| in_clause(a.start) && !a.locative).collect();
+        if in_cl.is_empty() {
+            s_actors.iter().copied().filter(|a| !a.locative).collect()
+        } else {
+            in_cl
+        }
+    };
+    let mut roles: Vec<(&ActorMention, Role)> = Vec::new();
+    let cue_role = |class: CueClass| -> Option<&ActorMention> {
+        let cue = s_cues.iter().filter(|c| c.class == class).min_by_key(|c| c.start.abs_diff(trig.start))?;
+        s_actors.iter().copied().filter(|a| a.start >= cue.end && a.start - cue.end <= 70).min_by_key(|a| a.start)
+    };
+    for (class, role) in [(CueClass::Host, Role::Host), (CueClass::Chair, Role::Chair), (CueClass::Mediator, Role::Mediator), (CueClass::Agent, Role::Actor)] {
+        if let Some(a) = cue_role(class) {
+            roles.push((a, role));
+        }
+    }
+    let assigned = |roles: &Vec<(&ActorMention, Role)>, a: &ActorMention| roles.iter().any(|(r, _)| r.start == a.start);
+    if FAMILY_JOINT.contains(&kind) {
+        for &a in &pool {
+            if !assigned(&roles, a) {
+                roles.push((a, Role::Participant));
+            }
+        }
+    } else {
+        let violent = FAMILY_VIOLENT.contains(&kind) || ScoreClass::of_plover(plover_type.as_deref()) == Some(ScoreClass::Assault);
+        let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor);
+        if !has_agent {
+            // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
+            // violent ones): the first actor after it.
+            let before = pool.iter().copied().filter(|a| a.end <= trig.start && !assigned(&roles, a) && a.sector.as_deref() != Some("CVL")).max_by_key(|a| a.end);
+            let after = pool.iter().copied().filter(|a| a.start >= trig.end && !assigned(&roles, a)).min_by_key(|a| a.start);
+            let agent = match (before, after) {
+                (Some(b), _) if trig.start - b.end < 80 || doc.lang != "ar" => Some(b),
+                (_, Some(a)) if doc.lang == "ar" && (trig.verb || !violent) && a.sector.as_deref() != Some("CVL") => Some(a),
+                (Some(b), _) => Some(b),
+                _ => None,
+            };
+            if let Some(a) = agent {
+                if kind == Kind::CoalitionJoin && a.sector.as_deref() == Some("IGO") {
+                    roles.push((a, Role::Recipient));
+                } else {
+                    roles.push((a, Role::Actor));
+                }
+            }
+        }
+        for &a in &pool {
+            if assigned(&roles, a) {
+                continue;
+            }
+            let role = if violent {
+                if a.sector.as_deref() == Some("CVL") { Role::Victim } else { Role::Target }
+            } else {
+                Role::Recipient
+            };
+            roles.push((a, role));
+        }
+    }
+    let actors: Vec<Actor> = roles
+        .iter()
+        .map(|(a, role)| Actor {
+            text: doc.orig(a.start, a.end).to_owned(),
+            name: a.name.clone(),
+            id: a.id.clone(),
+            country: a.country.clone(),
+            sector: a.sector.clone(),
+            role: *role,
+            start: a.start,
+            end: a.end,
+        })
+        .collect();
+
+    // Place: the nearest place not read as an actor, preferring the clause.
+    let place = s_places
+        .iter()
+        .filter(|p| {
+            let is_actor = s_actors.iter().any(|a| a.start == p.start && !a.locative);
+            !is_actor || lex.places[p.place as usize].kind != PlaceKind::Country
+        })
+        .min_by_key(|p| (!in_clause(p.start), p.start.abs_diff(trig.start)))
+        .map(|p| {
+            let entry = &lex.places[p.place as usize];
+            Location {
+                text: doc.orig(p.start, p.end).to_owned(),
+                name: entry.name.clone(),
+                country: entry.country.clone(),
+                admin1: entry.admin1.clone(),
+                lat: entry.lat,
+                lon: entry.lon,
+                gazetteer_id: Some(entry.id.clone()),
+                start: p.start,
+                end: p.end,
+            }
+        });
+
+    // Date: the nearest date of the clause.
+    let date = s_dates
+        .iter()
+        .filter(|d| in_clause(d.start))
+        .min_by_key(|d| d.start.abs_diff(trig.start))
+        .map(|d| EventDate {
+            value: d.value,
+            precision: d.value.map(|_| d.precision),
+            text: Some(d.text.clone()),
+            resolved: d.value.is_some(),
+        })
+        .unwrap_or_else(EventDate::unresolved);
+
+    // Features for the scorer.
+    let count = |class: CueClass| s_cues.iter().filter(|c| c.class == class).count() as f32;
+    let words = sentence_text.split_whitespace().count();
+    let same_family = s_triggers
+        .iter()
+        .filter(|t| {
+            let e = &lex.triggers[t.trigger as usize];
+            let p = e.plover.as_deref().or(e.kind.and_then(|k| k.info().plover_type));
+            ScoreClass::of_plover(p) == ScoreClass::of_plover(plover_type.as_deref())
+        })
+        .count() as f32;
+    let has_number = sentence_text.chars().any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c));
+    let first_words = trig.start.saturating_sub(ss) < 12;
+    let agent_country = actors.iter().any(|a| a.role == Role::Actor && a.country.is_some());
+    let agent_any = actors.iter().any(|a| a.role == Role::Actor);
+    let target_any = actors.iter().any(|a| matches!(a.role, Role::Target | Role::Victim));
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
+    let features: Features = vec![
+        ("trigger_weight", entry.weight),
+        ("verb", b(trig.verb && !trig.imperfect)),
+        ("imperfect", b(trig.imperfect)),
+        ("future", b(trig.future)),
+        ("noun", b(!trig.verb)),
+        ("toll", b(count(CueClass::Toll) > 0.0)),
+        ("toll_many", b(count(CueClass::Toll) > 1.0)),
+        ("number", b(has_number)),
+        ("time", b(count(CueClass::Time) > 0.0 || !s_dates.is_empty())),
+        ("place", b(!s_places.is_empty())),
+        ("armed", b(count(CueClass::Armed) > 0.0)),
+        ("agent", b(agent_any)),
+        ("agent_country", b(agent_country)),
+        ("target", b(target_any)),
+        ("negated", b(negated)),
+        ("question", b(question)),
+        ("conditional", b(conditional)),
+        ("planned", b(planned)),
+        ("intended", b(intended)),
+        ("reported", b(reported)),
+        ("background", b(count(CueClass::Background) > 0.0)),
+        ("generic", b(count(CueClass::Generic) > 0.0)),
+        ("pluperfect", b(count(CueClass::Pluperfect) > 0.0)),
+        ("triggers_same_family", (same_family).ln_1p()),
+        ("long_sentence", b(words > 35)),
+        ("short_sentence", b(words < 10)),
+        ("sentence_initial", b(first_words)),
+        ("quote", b(sentence_text.contains(['«', '"', '“']))),
+        (kind_feature(kind), 1.0),
+    ];
+
+    let class = ScoreClass::of_plover(plover_type.as_deref());
+    let mut confidence = (0.5 + 0.1 * (actors.len().min(3) as f32) + 0.05 * b(place.is_some()) + 0.05 * b(date.resolved)) * entry.weight.min(1.0);
+    let mut keep = true;
+    if let Some(class) = class {
+        if doc.lang == "ar" && engine.scorer.has(class) {
+            let p = engine.scorer.probability(class, &features);
+            confidence = p;
+            keep = p >= engine.scorer.threshold(class);
+        }
+    }
+    let candidate = Candidate {
+        kind,
+        plover_type: plover_type.clone(),
+        modality,
+        features,
+        sentence_start: ss,
+        sentence_end: se,
+        trigger_start: trig.start,
+        trigger_end: trig.end,
+        kept: keep,
+    };
+    if !keep {
+        return (candidate, None);
+    }
+    let (acled, cameo) = (
+        info.acled.map(|(t, s)| Acled { event_type: t.to_owned(), sub_event_type: s.to_owned() }),
+        entry.cameo.clone().or(info.cameo.map(str::to_owned)),
+    );
+    let evidence = Evidence { text: sentence_text.to_owned(), start: ss, end: se };
+    let event = Event {
+        id: String::new(),
+        kind,
+        plover: Plover {
+            plover_type,
+            mode: entry.mode.clone().or(info.plover_mode.map(str::to_owned)),
+            context: Vec::new(),
+        },
+        cameo,
+        acled,
+        actors,
+        location: place,
+        date,
+        modality,
+        confidence: confidence.clamp(0.0, 1.0),
+        evidence,
+        engine_version: engine.version.clone(),
+    };
+    (candidate, Some(event_with_trigger(event, trig)))
+}
+
+fn event_with_trigger(mut event: Event, trig: &TriggerMention) -> Event {
+    // The trigger offset is folded into the id so that two events of one sentence differ.
+    event.id = format!("{}:{}", trig.start, trig.end);
+    event
+}
+
+fn kind_feature(kind: Kind) -> &'static str {
+    // Leaked once per kind: a bounded, static set of names.
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashMap<Kind, &'static str>>> = OnceLock::new();
+    let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(kind)
+        .or_insert_with(|| Box::leak(format!("kind_{}", kind.as_str()).into_boxed_str()))
+}
+
+/// Merges mentions of one real event: same kind and modality, no conflicting date or place
+/// country; statements merge only when they share a named speaker. The most informative mention
+/// gives the evidence; actors are united.
+fn merge_events(events: Vec<Event>) -> Vec<Event> {
+    let mut merged: Vec<(Event, Vec<String>)> = Vec::new();
+    for event in events {
+        let trigger_key = event.id.clone();
+        let target = merged.iter_mut().find(|(m, _)| compatible(m, &event));
+        match target {
+            Some((m, keys)) => {
+                keys.push(trigger_key);
+                let info = |e: &Event| e.date.resolved as u8 * 2 + e.location.is_some() as u8 * 2 + e.actors.len().min(4) as u8;
+                let (mut primary, secondary) = if info(&event) > info(m) { (event, m.clone()) } else { (m.clone(), event) };
+                for a in secondary.actors {
+                    if !primary.actors.iter().any(|p| p.id == a.id && p.role == a.role) {
+                        primary.actors.push(a);
+                    }
+                }
+                if !primary.date.resolved && secondary.date.resolved {
+                    primary.date = secondary.date;
+                }
+                if primary.location.is_none() {
+                    primary.location = secondary.location;
+                }
+                primary.confidence = primary.confidence.max(secondary.confidence);
+                *m = primary;
+            }
+            None => merged.push((event, vec![trigger_key])),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut e, _)| {
+            let start = e.evidence.start.to_string();
+            let end = e.evidence.end.to_string();
+            e.id = stable_id("ev_", &[e.kind.as_str(), &e.evidence.text, &start, &end, &e.id]);
+            e
+        })
+        .collect()
+}
+
+fn compatible(a: &Event, b: &Event) -> bool {
+    if a.kind != b.kind || a.modality != b.modality {
+        return false;
+    }
+    if a.date.resolved && b.date.resolved && a.date.value != b.date.value {
+        return false;
+    }
+    if let (Some(la), Some(lb)) = (&a.location, &b.location) {
+        if la.country != lb.country {
+            return false;
+        }
+    }
+    let named = |e: &Event| -> HashSet<String> {
+        e.actors.iter().filter(|x| x.sector.as_deref() != Some("IGO")).map(|x| x.id.clone()).collect()
+    };
+    match a.kind {
+        Kind::Statement | Kind::Praise | Kind::Accusation | Kind::Request => {
+            let (na, nb) = (named(a), named(b));
+            !na.is_empty() && !na.is_disjoint(&nb)
+        }
+        _ if FAMILY_VIOLENT.contains(&a.kind) => {
+            // Violence merges only when it is placed in the same spot.
+            matches!((&a.location, &b.location), (Some(la), Some(lb)) if la.gazetteer_id == lb.gazetteer_id)
+        }
+        _ => true,
+    }
+}

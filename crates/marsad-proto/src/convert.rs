@@ -1,0 +1,259 @@
+//! Conversions between the domain model (`marsad-core`) and the wire messages. Wire to domain is
+//! fallible: a message from the network may name an unknown kind, role or date.
+
+use chrono::NaiveDate;
+use marsad_core as core;
+
+use crate::v1;
+
+/// A wire message field that does not hold a valid value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid field `{field}`: {reason}")]
+pub struct InvalidField {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl InvalidField {
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<InvalidField> for tonic::Status {
+    fn from(err: InvalidField) -> Self {
+        tonic::Status::invalid_argument(err.to_string())
+    }
+}
+
+/// Parses an optional `YYYY-MM-DD` field (empty means absent).
+pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>, InvalidField> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| InvalidField::new(field, format!("{value:?} is not a date of the form YYYY-MM-DD")))
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+fn off(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub fn modality_to_wire(m: core::Modality) -> v1::Modality {
+    match m {
+        core::Modality::Asserted => v1::Modality::Asserted,
+        core::Modality::Planned => v1::Modality::Planned,
+        core::Modality::Intended => v1::Modality::Intended,
+        core::Modality::Negated => v1::Modality::Negated,
+        core::Modality::Hypothetical => v1::Modality::Hypothetical,
+        core::Modality::Reported => v1::Modality::Reported,
+    }
+}
+
+pub fn modality_from_wire(value: i32) -> Result<core::Modality, InvalidField> {
+    match v1::Modality::try_from(value) {
+        Ok(v1::Modality::Asserted) => Ok(core::Modality::Asserted),
+        Ok(v1::Modality::Planned) => Ok(core::Modality::Planned),
+        Ok(v1::Modality::Intended) => Ok(core::Modality::Intended),
+        Ok(v1::Modality::Negated) => Ok(core::Modality::Negated),
+        Ok(v1::Modality::Hypothetical) => Ok(core::Modality::Hypothetical),
+        Ok(v1::Modality::Reported) => Ok(core::Modality::Reported),
+        Ok(v1::Modality::Unspecified) | Err(_) => Err(InvalidField::new(
+            "modality",
+            format!("{value} is not a modality"),
+        )),
+    }
+}
+
+fn precision_to_wire(p: Option<core::DatePrecision>) -> v1::DatePrecision {
+    match p {
+        None => v1::DatePrecision::Unspecified,
+        Some(core::DatePrecision::Day) => v1::DatePrecision::Day,
+        Some(core::DatePrecision::Week) => v1::DatePrecision::Week,
+        Some(core::DatePrecision::Month) => v1::DatePrecision::Month,
+        Some(core::DatePrecision::Year) => v1::DatePrecision::Year,
+    }
+}
+
+fn precision_from_wire(value: i32) -> Result<Option<core::DatePrecision>, InvalidField> {
+    match v1::DatePrecision::try_from(value) {
+        Ok(v1::DatePrecision::Unspecified) => Ok(None),
+        Ok(v1::DatePrecision::Day) => Ok(Some(core::DatePrecision::Day)),
+        Ok(v1::DatePrecision::Week) => Ok(Some(core::DatePrecision::Week)),
+        Ok(v1::DatePrecision::Month) => Ok(Some(core::DatePrecision::Month)),
+        Ok(v1::DatePrecision::Year) => Ok(Some(core::DatePrecision::Year)),
+        Err(_) => Err(InvalidField::new(
+            "date.precision",
+            format!("{value} is not a date precision"),
+        )),
+    }
+}
+
+pub fn entity_to_wire(e: &core::Entity) -> v1::Entity {
+    v1::Entity {
+        r#type: e.entity_type.as_str().to_owned(),
+        text: e.text.clone(),
+        name: e.name.clone(),
+        id: e.id.clone(),
+        country: e.country.clone().unwrap_or_default(),
+        sector: e.sector.clone().unwrap_or_default(),
+        start: off(e.start),
+        end: off(e.end),
+    }
+}
+
+pub fn entity_from_wire(e: &v1::Entity) -> Result<core::Entity, InvalidField> {
+    Ok(core::Entity {
+        entity_type: e
+            .r#type
+            .parse()
+            .map_err(|err: core::ParseError| InvalidField::new("entity.type", err.to_string()))?,
+        text: e.text.clone(),
+        name: e.name.clone(),
+        id: e.id.clone(),
+        country: opt(&e.country),
+        sector: opt(&e.sector),
+        start: e.start as usize,
+        end: e.end as usize,
+    })
+}
+
+pub fn event_to_wire(e: &core::Event) -> v1::Event {
+    v1::Event {
+        id: e.id.clone(),
+        kind: e.kind.as_str().to_owned(),
+        plover: Some(v1::Plover {
+            r#type: e.plover.plover_type.clone().unwrap_or_default(),
+            mode: e.plover.mode.clone().unwrap_or_default(),
+            context: e.plover.context.clone(),
+        }),
+        cameo: e.cameo.clone().unwrap_or_default(),
+        acled: e.acled.as_ref().map(|a| v1::Acled {
+            event_type: a.event_type.clone(),
+            sub_event_type: a.sub_event_type.clone(),
+        }),
+        actors: e
+            .actors
+            .iter()
+            .map(|a| v1::Actor {
+                text: a.text.clone(),
+                name: a.name.clone(),
+                id: a.id.clone(),
+                country: a.country.clone().unwrap_or_default(),
+                sector: a.sector.clone().unwrap_or_default(),
+                role: a.role.as_str().to_owned(),
+                start: off(a.start),
+                end: off(a.end),
+            })
+            .collect(),
+        location: e.location.as_ref().map(|l| v1::Location {
+            text: l.text.clone(),
+            name: l.name.clone(),
+            country: l.country.clone().unwrap_or_default(),
+            admin1: l.admin1.clone().unwrap_or_default(),
+            lat: l.lat.unwrap_or(f64::NAN),
+            lon: l.lon.unwrap_or(f64::NAN),
+            gazetteer_id: l.gazetteer_id.clone().unwrap_or_default(),
+            start: off(l.start),
+            end: off(l.end),
+        }),
+        date: Some(v1::EventDate {
+            value: e.date.value.map(|d| d.to_string()).unwrap_or_default(),
+            precision: precision_to_wire(e.date.precision) as i32,
+            text: e.date.text.clone().unwrap_or_default(),
+            resolved: e.date.resolved,
+        }),
+        modality: modality_to_wire(e.modality) as i32,
+        confidence: e.confidence,
+        evidence: Some(v1::Span {
+            text: e.evidence.text.clone(),
+            start: off(e.evidence.start),
+            end: off(e.evidence.end),
+        }),
+        engine_version: e.engine_version.clone(),
+        article_id: String::new(),
+        sequence: 0,
+        stored_at: None,
+    }
+}
+
+pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
+    let kind = e
+        .kind
+        .parse()
+        .map_err(|err: core::UnknownKind| InvalidField::new("event.kind", err.to_string()))?;
+    let plover = e.plover.clone().unwrap_or_default();
+    let date = e.date.clone().unwrap_or_default();
+    let evidence = e.evidence.clone().unwrap_or_default();
+    if evidence.end < evidence.start {
+        return Err(InvalidField::new("event.evidence", "end before start"));
+    }
+    let actors = e
+        .actors
+        .iter()
+        .map(|a| {
+            Ok(core::Actor {
+                text: a.text.clone(),
+                name: a.name.clone(),
+                id: a.id.clone(),
+                country: opt(&a.country),
+                sector: opt(&a.sector),
+                role: a
+                    .role
+                    .parse()
+                    .map_err(|err: core::ParseError| InvalidField::new("actor.role", err.to_string()))?,
+                start: a.start as usize,
+                end: a.end as usize,
+            })
+        })
+        .collect::<Result<Vec<_>, InvalidField>>()?;
+    let finite = |x: f64| x.is_finite().then_some(x);
+    Ok(core::Event {
+        id: e.id.clone(),
+        kind,
+        plover: core::Plover {
+            plover_type: opt(&plover.r#type),
+            mode: opt(&plover.mode),
+            context: plover.context,
+        },
+        cameo: opt(&e.cameo),
+        acled: e.acled.as_ref().map(|a| core::Acled {
+            event_type: a.event_type.clone(),
+            sub_event_type: a.sub_event_type.clone(),
+        }),
+        actors,
+        location: e.location.as_ref().map(|l| core::Location {
+            text: l.text.clone(),
+            name: l.name.clone(),
+            country: opt(&l.country),
+            admin1: opt(&l.admin1),
+            lat: finite(l.lat),
+            lon: finite(l.lon),
+            gazetteer_id: opt(&l.gazetteer_id),
+            start: l.start as usize,
+            end: l.end as usize,
+        }),
+        date: core::EventDate {
+            value: parse_date("event.date.value", &date.value)?,
+            precision: precision_from_wire(date.precision)?,
+            text: opt(&date.text),
+            resolved: date.resolved,
+        },
+        modality: modality_from_wire(e.modality)?,
+        confidence: e.confidence,
+        evidence: core::Evidence {
+            text: evidence.text,
+            start: evidence.start as usize,
+            end: evidence.end as usize,
+        },
+        engine_version: e.engine_version.clone(),
+    })
+}

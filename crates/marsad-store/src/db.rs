@@ -1,0 +1,599 @@
+//! Postgres access: every statement the storage service runs, through bound parameters only.
+//! Event writes take a transaction-scoped advisory lock so that event sequence numbers commit in
+//! order, which lets readers resume on a sequence number without missing late commits.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use marsad_core::{
+    Acled, Actor, DatePrecision, Entity, Event, EventDate, Evidence, Location, Modality, Plover,
+};
+use sqlx::postgres::{PgListener, PgRow};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+
+use crate::StoreError;
+
+/// The channel the events trigger notifies (see the migrations).
+const EVENTS_CHANNEL: &str = "marsad_events";
+/// Advisory lock key serialising event writes ("marsad" in ASCII).
+const EVENT_WRITE_LOCK: i64 = 0x6d61_7273_6164;
+
+/// Access to the Marsad database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: PgPool,
+}
+
+/// An article to store.
+#[derive(Debug, Clone, Default)]
+pub struct NewArticle {
+    pub content_hash: Vec<u8>,
+    pub lang: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub simhash: Option<i64>,
+    /// How long the caller that stores the article keeps it to extract it itself before the queue's
+    /// workers may take it (zero: at once).
+    pub initial_lease: Duration,
+}
+
+/// An article as stored.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    pub id: String,
+    pub content_hash: Vec<u8>,
+    pub lang: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub ingested_at: DateTime<Utc>,
+    pub duplicate_of: Option<String>,
+    pub simhash: Option<i64>,
+    pub pending: bool,
+}
+
+/// What storing an article did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutOutcome {
+    pub article_id: String,
+    /// False when the same content was already stored.
+    pub created: bool,
+    /// True while the article waits for extraction.
+    pub pending: bool,
+}
+
+/// An event as stored, with its place in the event log.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub event: Event,
+    pub article_id: String,
+    pub sequence: i64,
+    pub stored_at: DateTime<Utc>,
+}
+
+/// Which events a query or a watch wants. Empty lists match everything.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub kinds: Vec<String>,
+    pub countries: Vec<String>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub article_id: Option<String>,
+    pub plover_types: Vec<String>,
+    pub modalities: Vec<Modality>,
+    pub min_confidence: Option<f32>,
+}
+
+/// Counts of what the store holds.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub articles: i64,
+    pub events: i64,
+    pub pending: i64,
+    pub oldest_pending: Option<DateTime<Utc>>,
+}
+
+/// The id of the article whose normalised content hashes to `content_hash`.
+pub fn article_id(content_hash: &[u8]) -> String {
+    format!("a_{}", hex::encode(&content_hash[..content_hash.len().min(16)]))
+}
+
+const ARTICLE_COLUMNS: &str = "a.id, a.content_hash, a.lang, a.title, a.body, a.source, a.url, \
+     a.published_on, a.ingested_at, a.duplicate_of, a.simhash, \
+     exists(select 1 from extraction_queue q where q.article_id = a.id) as pending";
+
+impl Store {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Stores an article and queues it for extraction, in one transaction. Storing the same content
+    /// again changes nothing and returns the first copy's id.
+    pub async fn put_article(&self, article: &NewArticle) -> Result<PutOutcome, StoreError> {
+        if article.content_hash.len() != 32 {
+            return Err(StoreError::InvalidArgument(
+                "content_hash must be the 32 bytes of a SHA-256".into(),
+            ));
+        }
+        let id = article_id(&article.content_hash);
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, simhash)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             on conflict (content_hash) do nothing
+             returning id",
+        )
+        .bind(&id)
+        .bind(&article.content_hash)
+        .bind(&article.lang)
+        .bind(&article.title)
+        .bind(&article.body)
+        .bind(&article.source)
+        .bind(&article.url)
+        .bind(article.published)
+        .bind(article.simhash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = if inserted.is_some() {
+            sqlx::query(
+                "insert into extraction_queue (article_id, leased_until)
+                 values ($1, now() + make_interval(secs => $2))",
+            )
+            .bind(&id)
+            .bind(article.initial_lease.as_secs_f64())
+                .execute(&mut *tx)
+                .await?;
+            PutOutcome {
+                article_id: id,
+                created: true,
+                pending: true,
+            }
+        } else {
+            let pending: bool = sqlx::query_scalar(
+                "select exists(select 1 from extraction_queue where article_id = $1)",
+            )
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+            PutOutcome {
+                article_id: id,
+                created: false,
+                pending,
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    pub async fn get_article(&self, id: &str) -> Result<StoredArticle, StoreError> {
+        let row = sqlx::query(&format!("select {ARTICLE_COLUMNS} from articles a where a.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(article_from_row(&row)?),
+            None => Err(StoreError::NotFound {
+                what: "article",
+                id: id.to_owned(),
+            }),
+        }
+    }
+
+    /// Replaces the article's entities and events in one transaction and takes it off the queue.
+    /// Returns the number of events stored.
+    pub async fn put_extraction(
+        &self,
+        article_id: &str,
+        entities: &[Entity],
+        events: &[Event],
+        engine_version: &str,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("select pg_advisory_xact_lock($1)")
+            .bind(EVENT_WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        let updated = sqlx::query(
+            "update articles set extracted_at = now(), engine_version = $2 where id = $1",
+        )
+        .bind(article_id)
+        .bind(engine_version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "article",
+                id: article_id.to_owned(),
+            });
+        }
+        sqlx::query("delete from events where article_id = $1")
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from entities where article_id = $1")
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+
+        if !entities.is_empty() {
+            let mut insert = QueryBuilder::<Postgres>::new(
+                "insert into entities (article_id, ordinal, entity_type, text, name, entity_id, country, sector, start_char, end_char) ",
+            );
+            insert.push_values(entities.iter().enumerate(), |mut row, (ordinal, e)| {
+                row.push_bind(article_id)
+                    .push_bind(ordinal as i32)
+                    .push_bind(e.entity_type.as_str())
+                    .push_bind(&e.text)
+                    .push_bind(&e.name)
+                    .push_bind(&e.id)
+                    .push_bind(&e.country)
+                    .push_bind(&e.sector)
+                    .push_bind(offset(e.start))
+                    .push_bind(offset(e.end));
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+
+        let mut seen = std::collections::HashSet::new();
+        let mut stored = 0;
+        for event in events.iter().filter(|e| seen.insert(e.id.clone())) {
+            if let Some(place) = event.location.as_ref() {
+                if let Some(gid) = place.gazetteer_id.as_deref() {
+                    sqlx::query(
+                        "insert into places (gazetteer_id, name, country, admin1, lat, lon)
+                         values ($1, $2, $3, $4, $5, $6) on conflict (gazetteer_id) do nothing",
+                    )
+                    .bind(gid)
+                    .bind(&place.name)
+                    .bind(&place.country)
+                    .bind(&place.admin1)
+                    .bind(place.lat)
+                    .bind(place.lon)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            let mut countries: Vec<&str> = event.countries().collect();
+            countries.sort_unstable();
+            countries.dedup();
+            let place = event.location.as_ref();
+            let sequence: i64 = sqlx::query_scalar(
+                "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
+                    acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
+                    place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
+                    date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
+                    engine_version, countries)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                    $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
+                 returning sequence",
+            )
+            .bind(&event.id)
+            .bind(article_id)
+            .bind(event.kind.as_str())
+            .bind(&event.plover.plover_type)
+            .bind(&event.plover.mode)
+            .bind(&event.plover.context)
+            .bind(&event.cameo)
+            .bind(event.acled.as_ref().map(|a| a.event_type.as_str()))
+            .bind(event.acled.as_ref().map(|a| a.sub_event_type.as_str()))
+            .bind(place.map(|p| p.text.as_str()))
+            .bind(place.map(|p| p.name.as_str()))
+            .bind(place.and_then(|p| p.country.as_deref()))
+            .bind(place.and_then(|p| p.admin1.as_deref()))
+            .bind(place.and_then(|p| p.lat))
+            .bind(place.and_then(|p| p.lon))
+            .bind(place.and_then(|p| p.gazetteer_id.as_deref()))
+            .bind(place.map(|p| offset(p.start)))
+            .bind(place.map(|p| offset(p.end)))
+            .bind(event.date.value)
+            .bind(event.date.precision.map(DatePrecision::as_str))
+            .bind(&event.date.text)
+            .bind(event.date.resolved)
+            .bind(event.modality.as_str())
+            .bind(event.confidence)
+            .bind(&event.evidence.text)
+            .bind(offset(event.evidence.start))
+            .bind(offset(event.evidence.end))
+            .bind(&event.engine_version)
+            .bind(&countries)
+            .fetch_one(&mut *tx)
+            .await?;
+            if !event.actors.is_empty() {
+                let mut insert = QueryBuilder::<Postgres>::new(
+                    "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char) ",
+                );
+                insert.push_values(event.actors.iter().enumerate(), |mut row, (ordinal, a)| {
+                    row.push_bind(sequence)
+                        .push_bind(ordinal as i32)
+                        .push_bind(&a.text)
+                        .push_bind(&a.name)
+                        .push_bind(&a.id)
+                        .push_bind(&a.country)
+                        .push_bind(&a.sector)
+                        .push_bind(a.role.as_str())
+                        .push_bind(offset(a.start))
+                        .push_bind(offset(a.end));
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            stored += 1;
+        }
+        sqlx::query("delete from extraction_queue where article_id = $1")
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// Leases up to `limit` queued articles for `lease`; an expired lease makes them claimable again.
+    pub async fn claim_pending(
+        &self,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "update extraction_queue set leased_until = now() + make_interval(secs => $2), attempts = attempts + 1
+             where article_id in (
+                select article_id from extraction_queue
+                where leased_until is null or leased_until < now()
+                order by enqueued_at
+                limit $1
+                for update skip locked)
+             returning article_id",
+        )
+        .bind(i64::from(limit))
+        .bind(lease.as_secs_f64())
+        .fetch_all(&self.pool)
+        .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "select {ARTICLE_COLUMNS} from articles a where a.id = any($1) order by a.ingested_at"
+        ))
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(article_from_row).collect::<Result<_, _>>().map_err(Into::into)
+    }
+
+    /// Ends the lease of a queued article after a failed attempt; it stays queued.
+    pub async fn release_pending(&self, article_id: &str, error: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "update extraction_queue set leased_until = null, last_error = $2 where article_id = $1",
+        )
+        .bind(article_id)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Events matching `filter` with a sequence number above `after`, in log order.
+    pub async fn list_events(
+        &self,
+        filter: &EventFilter,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let mut query = QueryBuilder::<Postgres>::new("select * from events where sequence > ");
+        query.push_bind(after);
+        if !filter.kinds.is_empty() {
+            query.push(" and kind = any(").push_bind(&filter.kinds).push(")");
+        }
+        if !filter.countries.is_empty() {
+            query.push(" and countries && ").push_bind(&filter.countries);
+        }
+        if let Some(since) = filter.since {
+            query.push(" and event_date >= ").push_bind(since);
+        }
+        if let Some(until) = filter.until {
+            query.push(" and event_date <= ").push_bind(until);
+        }
+        if let Some(article) = &filter.article_id {
+            query.push(" and article_id = ").push_bind(article);
+        }
+        if !filter.plover_types.is_empty() {
+            query.push(" and plover_type = any(").push_bind(&filter.plover_types).push(")");
+        }
+        if !filter.modalities.is_empty() {
+            let modalities: Vec<&str> = filter.modalities.iter().map(|m| m.as_str()).collect();
+            query.push(" and modality = any(").push_bind(modalities).push(")");
+        }
+        if let Some(min) = filter.min_confidence {
+            query.push(" and confidence >= ").push_bind(min);
+        }
+        query.push(" order by sequence limit ").push_bind(i64::from(limit));
+        let rows = query.build().fetch_all(&self.pool).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sequences: Vec<i64> = rows.iter().map(|r| r.get("sequence")).collect();
+        let actor_rows = sqlx::query(
+            "select * from event_actors where event_sequence = any($1) order by event_sequence, ordinal",
+        )
+        .bind(&sequences)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut actors: HashMap<i64, Vec<Actor>> = HashMap::new();
+        for row in &actor_rows {
+            actors
+                .entry(row.get("event_sequence"))
+                .or_default()
+                .push(actor_from_row(row)?);
+        }
+        rows.iter()
+            .map(|row| {
+                let sequence: i64 = row.get("sequence");
+                event_from_row(row, actors.remove(&sequence).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    pub async fn stats(&self) -> Result<Stats, StoreError> {
+        let row = sqlx::query(
+            "select (select count(*) from articles) as articles,
+                    (select count(*) from events) as events,
+                    (select count(*) from extraction_queue) as pending,
+                    (select min(enqueued_at) from extraction_queue) as oldest_pending",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Stats {
+            articles: row.get("articles"),
+            events: row.get("events"),
+            pending: row.get("pending"),
+            oldest_pending: row.get("oldest_pending"),
+        })
+    }
+
+    /// The highest sequence number stored so far (0 when there are no events).
+    pub async fn last_sequence(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("select coalesce(max(sequence), 0) from events")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
+
+fn offset(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn usize_of(n: i32) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+fn article_from_row(row: &PgRow) -> Result<StoredArticle, sqlx::Error> {
+    Ok(StoredArticle {
+        id: row.try_get("id")?,
+        content_hash: row.try_get("content_hash")?,
+        lang: row.try_get("lang")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        source: row.try_get("source")?,
+        url: row.try_get("url")?,
+        published: row.try_get("published_on")?,
+        ingested_at: row.try_get("ingested_at")?,
+        duplicate_of: row.try_get("duplicate_of")?,
+        simhash: row.try_get("simhash")?,
+        pending: row.try_get("pending")?,
+    })
+}
+
+fn actor_from_row(row: &PgRow) -> Result<Actor, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(Actor {
+        text: row.try_get("text")?,
+        name: row.try_get("name")?,
+        id: row.try_get("actor_id")?,
+        country: row.try_get("country")?,
+        sector: row.try_get("sector")?,
+        role: role
+            .parse()
+            .map_err(|e: marsad_core::ParseError| StoreError::InvalidArgument(e.to_string()))?,
+        start: usize_of(row.try_get("start_char")?),
+        end: usize_of(row.try_get("end_char")?),
+    })
+}
+
+fn event_from_row(row: &PgRow, actors: Vec<Actor>) -> Result<StoredEvent, StoreError> {
+    let corrupt = |what: String| StoreError::InvalidArgument(format!("stored event: {what}"));
+    let kind: String = row.try_get("kind")?;
+    let modality: String = row.try_get("modality")?;
+    let precision: Option<String> = row.try_get("date_precision")?;
+    let acled_type: Option<String> = row.try_get("acled_event_type")?;
+    let acled_sub: Option<String> = row.try_get("acled_sub_event_type")?;
+    let place_name: Option<String> = row.try_get("place_name")?;
+    let location = match place_name {
+        Some(name) => Some(Location {
+            text: row.try_get::<Option<String>, _>("place_text")?.unwrap_or_default(),
+            name,
+            country: row.try_get("place_country")?,
+            admin1: row.try_get("place_admin1")?,
+            lat: row.try_get("place_lat")?,
+            lon: row.try_get("place_lon")?,
+            gazetteer_id: row.try_get("place_gazetteer_id")?,
+            start: usize_of(row.try_get::<Option<i32>, _>("place_start")?.unwrap_or(0)),
+            end: usize_of(row.try_get::<Option<i32>, _>("place_end")?.unwrap_or(0)),
+        }),
+        None => None,
+    };
+    let event = Event {
+        id: row.try_get("id")?,
+        kind: kind.parse().map_err(|e: marsad_core::UnknownKind| corrupt(e.to_string()))?,
+        plover: Plover {
+            plover_type: row.try_get("plover_type")?,
+            mode: row.try_get("plover_mode")?,
+            context: row.try_get("plover_context")?,
+        },
+        cameo: row.try_get("cameo")?,
+        acled: match (acled_type, acled_sub) {
+            (Some(event_type), Some(sub_event_type)) => Some(Acled {
+                event_type,
+                sub_event_type,
+            }),
+            _ => None,
+        },
+        actors,
+        location,
+        date: EventDate {
+            value: row.try_get("event_date")?,
+            precision: precision
+                .map(|p| p.parse())
+                .transpose()
+                .map_err(|e: marsad_core::ParseError| corrupt(e.to_string()))?,
+            text: row.try_get("date_text")?,
+            resolved: row.try_get("date_resolved")?,
+        },
+        modality: modality
+            .parse()
+            .map_err(|e: marsad_core::ParseError| corrupt(e.to_string()))?,
+        confidence: row.try_get("confidence")?,
+        evidence: Evidence {
+            text: row.try_get("evidence_text")?,
+            start: usize_of(row.try_get("evidence_start")?),
+            end: usize_of(row.try_get("evidence_end")?),
+        },
+        engine_version: row.try_get("engine_version")?,
+    };
+    Ok(StoredEvent {
+        event,
+        article_id: row.try_get("article_id")?,
+        sequence: row.try_get("sequence")?,
+        stored_at: row.try_get("stored_at")?,
+    })
+}
+
+/// Listens for committed events and wakes the watchers; reconnects when Postgres goes away.
+pub(crate) async fn listen_for_events(pool: PgPool, notify: Arc<tokio::sync::Notify>) {
+    loop {
+        let listener = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.listen(EVENTS_CHANNEL).await?;
+            loop {
+                listener.recv().await?;
+                notify.notify_waiters();
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), sqlx::Error>(())
+        };
+        if let Err(err) = listener.await {
+            tracing::debug!(error = %err, "event listener disconnected");
+        }
+        // Watchers also poll, so a lost listener only adds latency.
+        notify.notify_waiters();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,154 @@
+//! The storage service: owns Postgres (articles, entities, events and their actors, places, and the
+//! queue of articles waiting for extraction) and serves it over gRPC. [`serve`] runs it on a
+//! listener until shutdown; health turns SERVING only while Postgres answers.
+
+mod db;
+mod error;
+mod service;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use marsad_runtime::{ServerLimits, ServingStatus};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tonic::service::Routes;
+
+pub use db::{EventFilter, Store};
+pub use error::StoreError;
+
+/// The schema migrations (the workspace's `migrations/`).
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+/// The gRPC service name, as health and reflection report it.
+pub const SERVICE_NAME: &str = "marsad.v1.StorageService";
+
+/// How the storage service runs.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub database: PgConnectOptions,
+    pub max_connections: u32,
+    /// Apply pending migrations once Postgres answers.
+    pub run_migrations: bool,
+    pub limits: ServerLimits,
+    /// How often health re-checks Postgres.
+    pub health_interval: Duration,
+}
+
+impl StoreConfig {
+    pub fn new(database: PgConnectOptions) -> Self {
+        Self {
+            database,
+            max_connections: 16,
+            run_migrations: true,
+            limits: ServerLimits::default(),
+            health_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Applies the migrations to the database at `database`.
+pub async fn migrate(database: PgConnectOptions) -> Result<(), StoreError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(database)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Serves the storage API on `listener` until `shutdown` resolves, then drains.
+pub async fn serve(
+    listener: TcpListener,
+    config: StoreConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), tonic::transport::Error> {
+    let pool = PgPoolOptions::new()
+        .max_connections(config.max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with(config.database.clone());
+    let store = Store::new(pool.clone());
+    let health = marsad_runtime::health(&[SERVICE_NAME]).await;
+
+    let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
+    let notifier = Arc::new(tokio::sync::Notify::new());
+    let health_task = tokio::spawn(watch_database(
+        pool.clone(),
+        health.reporter.clone(),
+        config.run_migrations,
+        config.health_interval,
+    ));
+    let listen_task = tokio::spawn(db::listen_for_events(pool.clone(), notifier.clone()));
+
+    let service = service::StorageApi::new(store, notifier, closing_rx);
+    let server = marsad_proto::v1::storage_service_server::StorageServiceServer::new(service)
+        .max_decoding_message_size(config.limits.max_message_bytes)
+        .max_encoding_message_size(config.limits.max_message_bytes);
+    let shutdown = async move {
+        shutdown.await;
+        let _ = closing_tx.send(true);
+    };
+    let result = marsad_runtime::serve(
+        listener,
+        Routes::new(server),
+        health,
+        &config.limits,
+        shutdown,
+    )
+    .await;
+    health_task.abort();
+    listen_task.abort();
+    pool.close().await;
+    result
+}
+
+/// Keeps health in step with Postgres: SERVING while `select 1` answers (after migrations, when
+/// asked for), NOT_SERVING otherwise.
+async fn watch_database(
+    pool: PgPool,
+    reporter: marsad_runtime::HealthReporter,
+    run_migrations: bool,
+    interval: Duration,
+) {
+    let mut migrated = !run_migrations;
+    let mut last: Option<ServingStatus> = None;
+    loop {
+        let reachable = tokio::time::timeout(interval.max(Duration::from_secs(1)), async {
+            sqlx::query("select 1").execute(&pool).await
+        })
+        .await;
+        let mut status = match reachable {
+            Ok(Ok(_)) => ServingStatus::Serving,
+            Ok(Err(err)) => {
+                if last != Some(ServingStatus::NotServing) {
+                    tracing::warn!(error = %err, "postgres unreachable");
+                }
+                ServingStatus::NotServing
+            }
+            Err(_) => ServingStatus::NotServing,
+        };
+        if status == ServingStatus::Serving && !migrated {
+            match MIGRATOR.run(&pool).await {
+                Ok(()) => {
+                    tracing::info!("migrations applied");
+                    migrated = true;
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "migrations failed");
+                    status = ServingStatus::NotServing;
+                }
+            }
+        }
+        if last != Some(status) {
+            tracing::info!(status = ?status, "storage health");
+            marsad_runtime::set_status(&reporter, &[SERVICE_NAME], status).await;
+            last = Some(status);
+        }
+        tokio::time::sleep(interval).await;
+    }
+}

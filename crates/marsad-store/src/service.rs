@@ -1,0 +1,343 @@
+//! The `marsad.v1.StorageService` gRPC API over [`Store`]: validation of wire messages, paging
+//! tokens, and the live event stream.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::Stream;
+use marsad_proto::convert::{self, InvalidField};
+use marsad_proto::v1;
+use marsad_proto::v1::storage_service_server::StorageService;
+use tokio::sync::{mpsc, watch, Notify};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::db::{EventFilter, NewArticle, StoredArticle, StoredEvent};
+use crate::Store;
+
+const DEFAULT_PAGE_SIZE: u32 = 100;
+const MAX_PAGE_SIZE: u32 = 1000;
+const MAX_CLAIM: u32 = 256;
+const WATCH_BATCH: u32 = 500;
+/// Watchers re-check at least this often even without a notification.
+const WATCH_POLL: Duration = Duration::from_millis(500);
+
+pub(crate) struct StorageApi {
+    store: Store,
+    events_stored: Arc<Notify>,
+    closing: watch::Receiver<bool>,
+}
+
+impl StorageApi {
+    pub(crate) fn new(store: Store, events_stored: Arc<Notify>, closing: watch::Receiver<bool>) -> Self {
+        Self {
+            store,
+            events_stored,
+            closing,
+        }
+    }
+}
+
+fn timestamp(t: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
+    }
+}
+
+fn article_to_wire(a: StoredArticle) -> v1::Article {
+    v1::Article {
+        id: a.id,
+        title: a.title.unwrap_or_default(),
+        text: a.body,
+        lang: a.lang,
+        source: a.source.unwrap_or_default(),
+        url: a.url.unwrap_or_default(),
+        published: a.published.map(|d| d.to_string()).unwrap_or_default(),
+        ingested_at: Some(timestamp(a.ingested_at)),
+        content_hash: hex::encode(a.content_hash),
+        duplicate_of: a.duplicate_of.unwrap_or_default(),
+        extraction: if a.pending {
+            v1::ExtractionState::Pending as i32
+        } else {
+            v1::ExtractionState::Done as i32
+        },
+        simhash: a.simhash.map(|h| h as u64).unwrap_or(0),
+    }
+}
+
+fn stored_event_to_wire(e: StoredEvent) -> v1::Event {
+    let mut wire = convert::event_to_wire(&e.event);
+    wire.article_id = e.article_id;
+    wire.sequence = u64::try_from(e.sequence).unwrap_or(0);
+    wire.stored_at = Some(timestamp(e.stored_at));
+    wire
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn filter_from_wire(filter: Option<v1::EventFilter>) -> Result<EventFilter, InvalidField> {
+    let f = filter.unwrap_or_default();
+    for kind in &f.kinds {
+        kind.parse::<marsad_core::Kind>()
+            .map_err(|e| InvalidField::new("filter.kinds", e.to_string()))?;
+    }
+    for country in &f.countries {
+        if country.len() != 3 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(InvalidField::new(
+                "filter.countries",
+                format!("{country:?} is not an ISO 3166-1 alpha-3 code"),
+            ));
+        }
+    }
+    let since = convert::parse_date("filter.since", &f.since)?;
+    let until = convert::parse_date("filter.until", &f.until)?;
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(InvalidField::new("filter.until", "until is before since"));
+        }
+    }
+    let modalities = f
+        .modalities
+        .iter()
+        .map(|&m| convert::modality_from_wire(m))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(0.0..=1.0).contains(&f.min_confidence) {
+        return Err(InvalidField::new("filter.min_confidence", "must be within 0..1"));
+    }
+    Ok(EventFilter {
+        kinds: f.kinds,
+        countries: f.countries,
+        since,
+        until,
+        article_id: non_empty(f.article_id),
+        plover_types: f.plover_types,
+        modalities,
+        min_confidence: (f.min_confidence > 0.0).then_some(f.min_confidence),
+    })
+}
+
+fn page_token(sequence: i64) -> String {
+    format!("s{sequence}")
+}
+
+fn parse_page_token(token: &str) -> Result<i64, InvalidField> {
+    if token.is_empty() {
+        return Ok(0);
+    }
+    token
+        .strip_prefix('s')
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| InvalidField::new("page_token", "not a token this service issued"))
+}
+
+fn require_article_id(id: &str) -> Result<(), InvalidField> {
+    if id.is_empty() {
+        return Err(InvalidField::new("article_id", "must not be empty"));
+    }
+    Ok(())
+}
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<v1::Event, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl StorageService for StorageApi {
+    async fn put_article(
+        &self,
+        request: Request<v1::PutArticleRequest>,
+    ) -> Result<Response<v1::PutArticleResponse>, Status> {
+        let req = request.into_inner();
+        let initial_lease = Duration::from_secs(u64::from(req.lease_seconds.min(600)));
+        let article = req
+            .article
+            .ok_or_else(|| InvalidField::new("article", "is required"))?;
+        if article.text.trim().is_empty() {
+            return Err(InvalidField::new("article.text", "must not be empty").into());
+        }
+        let content_hash = hex::decode(&article.content_hash)
+            .ok()
+            .filter(|h| h.len() == 32)
+            .ok_or_else(|| InvalidField::new("article.content_hash", "must be 64 hex digits (SHA-256)"))?;
+        if article.lang.is_empty() {
+            return Err(InvalidField::new("article.lang", "must be set").into());
+        }
+        let new = NewArticle {
+            content_hash,
+            lang: article.lang,
+            title: non_empty(article.title),
+            body: article.text,
+            source: non_empty(article.source),
+            url: non_empty(article.url),
+            published: convert::parse_date("article.published", &article.published)?,
+            simhash: (article.simhash != 0).then_some(article.simhash as i64),
+            initial_lease,
+        };
+        let outcome = self.store.put_article(&new).await?;
+        Ok(Response::new(v1::PutArticleResponse {
+            article_id: outcome.article_id,
+            created: outcome.created,
+            extraction: if outcome.pending {
+                v1::ExtractionState::Pending as i32
+            } else {
+                v1::ExtractionState::Done as i32
+            },
+        }))
+    }
+
+    async fn get_article(
+        &self,
+        request: Request<v1::GetArticleRequest>,
+    ) -> Result<Response<v1::Article>, Status> {
+        let id = request.into_inner().article_id;
+        require_article_id(&id)?;
+        let article = self.store.get_article(&id).await?;
+        Ok(Response::new(article_to_wire(article)))
+    }
+
+    async fn put_extraction(
+        &self,
+        request: Request<v1::PutExtractionRequest>,
+    ) -> Result<Response<v1::PutExtractionResponse>, Status> {
+        let req = request.into_inner();
+        require_article_id(&req.article_id)?;
+        let entities = req
+            .entities
+            .iter()
+            .map(convert::entity_from_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        let events = req
+            .events
+            .iter()
+            .map(convert::event_from_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(e) = events.iter().find(|e| e.id.is_empty()) {
+            return Err(InvalidField::new("event.id", format!("a {} event has no id", e.kind)).into());
+        }
+        let count = self
+            .store
+            .put_extraction(&req.article_id, &entities, &events, &req.engine_version)
+            .await?;
+        Ok(Response::new(v1::PutExtractionResponse {
+            event_count: u32::try_from(count).unwrap_or(u32::MAX),
+        }))
+    }
+
+    async fn claim_pending(
+        &self,
+        request: Request<v1::ClaimPendingRequest>,
+    ) -> Result<Response<v1::ClaimPendingResponse>, Status> {
+        let req = request.into_inner();
+        let limit = req.limit.clamp(1, MAX_CLAIM);
+        let lease = Duration::from_secs(u64::from(if req.lease_seconds == 0 { 60 } else { req.lease_seconds.min(3600) }));
+        let articles = self.store.claim_pending(limit, lease).await?;
+        Ok(Response::new(v1::ClaimPendingResponse {
+            articles: articles.into_iter().map(article_to_wire).collect(),
+        }))
+    }
+
+    async fn release_pending(
+        &self,
+        request: Request<v1::ReleasePendingRequest>,
+    ) -> Result<Response<v1::ReleasePendingResponse>, Status> {
+        let req = request.into_inner();
+        require_article_id(&req.article_id)?;
+        let error: String = req.error.chars().take(2000).collect();
+        self.store.release_pending(&req.article_id, &error).await?;
+        Ok(Response::new(v1::ReleasePendingResponse {}))
+    }
+
+    async fn list_events(
+        &self,
+        request: Request<v1::ListEventsRequest>,
+    ) -> Result<Response<v1::ListEventsResponse>, Status> {
+        let req = request.into_inner();
+        let filter = filter_from_wire(req.filter)?;
+        let after = parse_page_token(&req.page_token)?;
+        let page_size = match req.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            n => n.min(MAX_PAGE_SIZE),
+        };
+        let events = self.store.list_events(&filter, after, page_size).await?;
+        let next_page_token = if events.len() == page_size as usize {
+            events.last().map(|e| page_token(e.sequence)).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Response::new(v1::ListEventsResponse {
+            events: events.into_iter().map(stored_event_to_wire).collect(),
+            next_page_token,
+        }))
+    }
+
+    type WatchEventsStream = EventStream;
+
+    async fn watch_events(
+        &self,
+        request: Request<v1::WatchEventsRequest>,
+    ) -> Result<Response<Self::WatchEventsStream>, Status> {
+        let req = request.into_inner();
+        let filter = filter_from_wire(req.filter)?;
+        let mut cursor = match (req.after_sequence, req.from_start) {
+            (0, true) => 0,
+            (0, false) => self.store.last_sequence().await?,
+            (n, _) => i64::try_from(n).map_err(|_| InvalidField::new("after_sequence", "too large"))?,
+        };
+        let (tx, rx) = mpsc::channel(64);
+        let store = self.store.clone();
+        let notify = self.events_stored.clone();
+        let mut closing = self.closing.clone();
+        tokio::spawn(async move {
+            loop {
+                // Register interest before reading, so a commit between the read and the wait
+                // still wakes us.
+                let woken = notify.notified();
+                let batch = match store.list_events(&filter, cursor, WATCH_BATCH).await {
+                    Ok(batch) => batch,
+                    Err(err) => {
+                        let _ = tx.send(Err(Status::from(err))).await;
+                        return;
+                    }
+                };
+                let full = batch.len() == WATCH_BATCH as usize;
+                for event in batch {
+                    cursor = event.sequence;
+                    if tx.send(Ok(stored_event_to_wire(event))).await.is_err() {
+                        return; // the client went away
+                    }
+                }
+                if full {
+                    continue;
+                }
+                tokio::select! {
+                    () = woken => {}
+                    () = tokio::time::sleep(WATCH_POLL) => {}
+                    () = async { let _ = closing.wait_for(|c| *c).await; } => {
+                        let _ = tx.send(Err(Status::unavailable("the server is shutting down; resume from the last sequence"))).await;
+                        return;
+                    }
+                    () = tx.closed() => return,
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn stats(
+        &self,
+        _request: Request<v1::StatsRequest>,
+    ) -> Result<Response<v1::StatsResponse>, Status> {
+        let stats = self.store.stats().await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(Response::new(v1::StatsResponse {
+            articles: count(stats.articles),
+            events: count(stats.events),
+            pending: count(stats.pending),
+            oldest_pending: stats.oldest_pending.map(timestamp),
+        }))
+    }
+}
+
