@@ -1,1 +1,202 @@
-//! Shared harness of the end-to-end tests.
+//! Harness of the end-to-end tests: starts the real services in-process on `127.0.0.1:0` against a
+//! real Postgres (a fresh database per test, from `#[sqlx::test]`), waits for their health, and
+//! stops them the way SIGTERM does.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use marsad_client::{ClientConfig, IngestClient, StorageClient};
+use sqlx::postgres::PgConnectOptions;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use marsad_proto::v1;
+
+/// The bundled sample article (Arabic), published 2026-02-10.
+pub const SAMPLE_AR: &str = include_str!("../fixtures/barrack-coalition-ar.txt");
+/// Its English rendering.
+pub const SAMPLE_EN: &str = include_str!("../fixtures/barrack-coalition-en.txt");
+pub const SAMPLE_PUBLISHED: &str = "2026-02-10";
+
+/// A service running in this process.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<()>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the service as SIGTERM would, and waits for it to drain.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(20), &mut self.handle).await;
+    }
+}
+
+async fn listener(addr: Option<SocketAddr>) -> TcpListener {
+    TcpListener::bind(addr.unwrap_or_else(|| "127.0.0.1:0".parse().unwrap()))
+        .await
+        .expect("bind a loopback port")
+}
+
+fn spawn<F, E>(addr: SocketAddr, serve: impl FnOnce(futures::future::BoxFuture<'static, ()>) -> F) -> Running
+where
+    F: std::future::Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let shutdown: futures::future::BoxFuture<'static, ()> = Box::pin(async move {
+        let _ = stop_rx.await;
+    });
+    let fut = serve(shutdown);
+    let handle = tokio::spawn(async move {
+        if let Err(err) = fut.await {
+            panic!("service on {addr} failed: {err}");
+        }
+    });
+    Running {
+        addr,
+        stop: Some(stop_tx),
+        handle,
+    }
+}
+
+/// A free loopback port nobody listens on (yet).
+pub async fn vacant_addr() -> SocketAddr {
+    let l = listener(None).await;
+    l.local_addr().unwrap()
+}
+
+pub async fn start_storage(database: PgConnectOptions) -> Running {
+    let l = listener(None).await;
+    let addr = l.local_addr().unwrap();
+    let mut config = marsad_store::StoreConfig::new(database);
+    config.max_connections = 4;
+    config.health_interval = Duration::from_millis(200);
+    spawn(addr, move |shutdown| marsad_store::serve(l, config, shutdown))
+}
+
+/// Starts the extraction service, on `addr` if given.
+pub async fn start_extraction_at(addr: Option<SocketAddr>) -> Running {
+    let l = listener(addr).await;
+    let addr = l.local_addr().unwrap();
+    let config = marsad_extraction::ExtractionConfig::default();
+    spawn(addr, move |shutdown| marsad_extraction::serve(l, config, shutdown))
+}
+
+pub async fn start_extraction() -> Running {
+    start_extraction_at(None).await
+}
+
+pub async fn start_ingest(storage_url: String, extraction_url: String) -> Running {
+    let l = listener(None).await;
+    let addr = l.local_addr().unwrap();
+    let mut config = marsad_ingest::IngestConfig::new(storage_url, extraction_url);
+    config.health_interval = Duration::from_millis(200);
+    config.worker.poll_interval = Duration::from_millis(200);
+    config.worker.max_backoff = Duration::from_millis(800);
+    config.extraction.connect_timeout = Duration::from_millis(500);
+    spawn(addr, move |shutdown| marsad_ingest::serve(l, config, shutdown))
+}
+
+/// All three services on one database.
+pub struct Stack {
+    pub storage: Running,
+    pub extraction: Running,
+    pub ingest: Running,
+}
+
+impl Stack {
+    pub async fn start(database: PgConnectOptions) -> Self {
+        let storage = start_storage(database).await;
+        let extraction = start_extraction().await;
+        let ingest = start_ingest(storage.url(), extraction.url()).await;
+        let stack = Self {
+            storage,
+            extraction,
+            ingest,
+        };
+        wait_serving(&stack.ingest.url(), "", Duration::from_secs(20)).await;
+        wait_serving(&stack.extraction.url(), "", Duration::from_secs(20)).await;
+        stack
+    }
+
+    pub fn ingest_client(&self) -> IngestClient {
+        IngestClient::connect(ClientConfig::new(self.ingest.url())).unwrap()
+    }
+
+    pub fn storage_client(&self) -> StorageClient {
+        StorageClient::connect(ClientConfig::new(self.storage.url())).unwrap()
+    }
+
+    pub async fn stop(self) {
+        self.ingest.stop().await;
+        self.extraction.stop().await;
+        self.storage.stop().await;
+    }
+}
+
+/// Waits until the server at `url` reports `service` SERVING; panics after `timeout`.
+pub async fn wait_serving(url: &str, service: &str, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Ok(true) = marsad_client::is_serving(url, service).await {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{url} did not turn SERVING within {timeout:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Polls `check` until it returns Some, or panics after `timeout`.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Every stored event matching `filter`, across pages.
+pub async fn all_events(storage: &StorageClient, filter: v1::EventFilter) -> Vec<v1::Event> {
+    let mut events = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = storage
+            .list_events(v1::ListEventsRequest {
+                filter: Some(filter.clone()),
+                page_size: 100,
+                page_token,
+            })
+            .await
+            .expect("list events");
+        events.extend(page.events);
+        if page.next_page_token.is_empty() {
+            return events;
+        }
+        page_token = page.next_page_token;
+    }
+}
+
+pub fn sample_request(text: &str) -> v1::IngestArticleRequest {
+    v1::IngestArticleRequest {
+        text: text.to_owned(),
+        published: SAMPLE_PUBLISHED.to_owned(),
+        source: "fixture".to_owned(),
+        ..Default::default()
+    }
+}

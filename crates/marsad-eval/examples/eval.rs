@@ -5,7 +5,10 @@ use marsad_eval::GoldSet;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let eval_dir = args.first().cloned().unwrap_or_else(|| "../shared/eval".to_owned());
+    let eval_dir = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "../shared/eval".to_owned());
     let engine = match marsad_extract::Engine::builtin() {
         Ok(e) => e,
         Err(e) => {

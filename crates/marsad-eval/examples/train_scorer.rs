@@ -4,7 +4,9 @@
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let eval_dir = args.get(1).map_or("../shared/eval", String::as_str);
-    let out = args.get(2).map_or("crates/marsad-extract/data/scorer.tsv", String::as_str);
+    let out = args
+        .get(2)
+        .map_or("crates/marsad-extract/data/scorer.tsv", String::as_str);
     match marsad_eval::train_scorer(std::path::Path::new(eval_dir), 5) {
         Ok(report) => {
             print!("{report}");

@@ -32,12 +32,19 @@ impl fmt::Display for BenchReport {
         writeln!(
             f,
             "extract: {} articles ({} B mean) in {:.2} s on {} thread(s), {:.1} events/article",
-            self.articles, self.mean_article_bytes, self.seconds, self.threads, self.events_per_article
+            self.articles,
+            self.mean_article_bytes,
+            self.seconds,
+            self.threads,
+            self.events_per_article
         )?;
         writeln!(
             f,
             "  {:.0} articles/s, {:.1} MB/s; per core {:.0} articles/s, {:.1} MB/s",
-            self.articles_per_second, self.mb_per_second, self.articles_per_second_per_core, self.mb_per_second_per_core
+            self.articles_per_second,
+            self.mb_per_second,
+            self.articles_per_second_per_core,
+            self.mb_per_second_per_core
         )
     }
 }
@@ -59,8 +66,15 @@ pub fn generated_articles(count: usize) -> Vec<Document> {
     let mut rng = Rng(0x5eed_2026_0210);
     (0..count)
         .map(|i| {
-            let (lang, source) = if i % 2 == 0 { ("ar", SEED_AR) } else { ("en", SEED_EN) };
-            let mut paragraphs: Vec<&str> = source.split("\n\n").filter(|p| !p.trim().is_empty()).collect();
+            let (lang, source) = if i % 2 == 0 {
+                ("ar", SEED_AR)
+            } else {
+                ("en", SEED_EN)
+            };
+            let mut paragraphs: Vec<&str> = source
+                .split("\n\n")
+                .filter(|p| !p.trim().is_empty())
+                .collect();
             for j in (1..paragraphs.len()).rev() {
                 let k = (rng.next() % (j as u64 + 1)) as usize;
                 paragraphs.swap(j, k);
@@ -95,7 +109,9 @@ pub fn bench_extract(engine: &Engine, threads: usize, min_seconds: f64) -> Bench
                 s.spawn(move || {
                     let (mut articles, mut bytes, mut events) = (0u64, 0u64, 0u64);
                     let mut i = t;
-                    while start.elapsed().as_secs_f64() < min_seconds || articles < docs.len() as u64 {
+                    while start.elapsed().as_secs_f64() < min_seconds
+                        || articles < docs.len() as u64
+                    {
                         let d = &docs[i % docs.len()];
                         let extraction = std::hint::black_box(engine.extract(d));
                         events += extraction.events.len() as u64;
@@ -107,7 +123,10 @@ pub fn bench_extract(engine: &Engine, threads: usize, min_seconds: f64) -> Bench
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or((0, 0, 0))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or((0, 0, 0)))
+            .collect()
     });
     let seconds = start.elapsed().as_secs_f64();
     let articles: u64 = results.iter().map(|r| r.0).sum();

@@ -66,7 +66,9 @@ fn sentence_doc(id: &str, text: &str) -> Document {
 /// CAMEO country codes that are ISO 3166 alpha-3 states (not IGO, IMG, INT, None...).
 fn state_code(v: &Value) -> Option<String> {
     let code = v.get("main")?.as_str()?;
-    const NON_STATES: &[&str] = &["IGO", "IMG", "INT", "NGO", "MNC", "UAF", "REB", "UNK", "NON"];
+    const NON_STATES: &[&str] = &[
+        "IGO", "IMG", "INT", "NGO", "MNC", "UAF", "REB", "UNK", "NON",
+    ];
     (code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) && !NON_STATES.contains(&code))
         .then(|| code.to_owned())
 }
@@ -91,8 +93,11 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<GsrReport, EvalErr
             let text = row.get("text").and_then(Value::as_str).unwrap_or("");
             let id = row.get("id").and_then(Value::as_str).unwrap_or("");
             let extraction = engine.extract(&sentence_doc(id, text));
-            let positive_events: Vec<&Event> =
-                extraction.events.iter().filter(|e| is_positive_event(e, plover_type)).collect();
+            let positive_events: Vec<&Event> = extraction
+                .events
+                .iter()
+                .filter(|e| is_positive_event(e, plover_type))
+                .collect();
             let predicted = !positive_events.is_empty();
             let gold = label == "yes";
             let entry = by_label.entry(label.to_owned()).or_default();
@@ -104,15 +109,25 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<GsrReport, EvalErr
                 (true, true) => tp += 1,
                 (false, true) => {
                     fp += 1;
-                    confusions.push((label.to_owned(), format!("fired {}", positive_events[0].kind)));
+                    confusions.push((
+                        label.to_owned(),
+                        format!("fired {}", positive_events[0].kind),
+                    ));
                 }
                 (true, false) => {
                     fn_ += 1;
-                    let why = match extraction.events.iter().find(|e| e.plover.plover_type.as_deref() == Some(plover_type)) {
+                    let why = match extraction
+                        .events
+                        .iter()
+                        .find(|e| e.plover.plover_type.as_deref() == Some(plover_type))
+                    {
                         Some(e) => format!("kept as {}", e.modality),
                         None => {
                             let candidates = engine.candidates(&sentence_doc(id, text));
-                            if candidates.iter().any(|c| c.plover_type.as_deref() == Some(plover_type)) {
+                            if candidates
+                                .iter()
+                                .any(|c| c.plover_type.as_deref() == Some(plover_type))
+                            {
                                 "scorer rejected".to_owned()
                             } else {
                                 "no trigger".to_owned()
@@ -130,7 +145,11 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<GsrReport, EvalErr
         for row in &spans {
             let text = row.get("text").and_then(Value::as_str).unwrap_or("");
             let id = row.get("source").and_then(Value::as_str).unwrap_or("");
-            let Some(first) = row.get("spans").and_then(Value::as_array).and_then(|a| a.iter().find(|s| s.is_object())) else {
+            let Some(first) = row
+                .get("spans")
+                .and_then(Value::as_array)
+                .and_then(|a| a.iter().find(|s| s.is_object()))
+            else {
                 continue;
             };
             let extraction = engine.extract(&sentence_doc(id, text));
@@ -141,9 +160,15 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<GsrReport, EvalErr
                 .collect();
             for (role_key, acc, roles) in [
                 ("source_role", &mut source, &[Role::Actor][..]),
-                ("target_role", &mut target, &[Role::Target, Role::Victim, Role::Recipient][..]),
+                (
+                    "target_role",
+                    &mut target,
+                    &[Role::Target, Role::Victim, Role::Recipient][..],
+                ),
             ] {
-                let Some(code) = first.get(role_key).and_then(state_code) else { continue };
+                let Some(code) = first.get(role_key).and_then(state_code) else {
+                    continue;
+                };
                 acc.gold += 1;
                 let predicted: Vec<&str> = events
                     .iter()
@@ -159,7 +184,11 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<GsrReport, EvalErr
             }
         }
         for acc in [&mut source, &mut target] {
-            acc.accuracy = if acc.gold == 0 { 0.0 } else { acc.correct as f64 / acc.gold as f64 };
+            acc.accuracy = if acc.gold == 0 {
+                0.0
+            } else {
+                acc.correct as f64 / acc.gold as f64
+            };
         }
         sets.push(GsrSetReport {
             event_type: plover_type.to_owned(),
@@ -171,13 +200,20 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<GsrReport, EvalErr
             target_country: target,
         });
     }
-    Ok(GsrReport { lang: "ar".to_owned(), sets })
+    Ok(GsrReport {
+        lang: "ar".to_owned(),
+        sets,
+    })
 }
 
 impl fmt::Display for GsrReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for s in &self.sets {
-            writeln!(f, "== arabic-gsr [{}] {} ({} sentences, ambiguous skipped)", self.lang, s.event_type, s.sentences)?;
+            writeln!(
+                f,
+                "== arabic-gsr [{}] {} ({} sentences, ambiguous skipped)",
+                self.lang, s.event_type, s.sentences
+            )?;
             writeln!(f, "  detection: {}", s.detection)?;
             for (label, (pos, total)) in &s.predicted_positive_by_label {
                 writeln!(f, "    predicted positive among {label:<13} {pos}/{total}")?;
@@ -185,16 +221,26 @@ impl fmt::Display for GsrReport {
             writeln!(
                 f,
                 "  source country accuracy {:.3} ({}/{}, none predicted {})",
-                s.source_country.accuracy, s.source_country.correct, s.source_country.gold, s.source_country.none_predicted
+                s.source_country.accuracy,
+                s.source_country.correct,
+                s.source_country.gold,
+                s.source_country.none_predicted
             )?;
             writeln!(
                 f,
                 "  target country accuracy {:.3} ({}/{}, none predicted {})",
-                s.target_country.accuracy, s.target_country.correct, s.target_country.gold, s.target_country.none_predicted
+                s.target_country.accuracy,
+                s.target_country.correct,
+                s.target_country.gold,
+                s.target_country.none_predicted
             )?;
             writeln!(f, "  the confusions that cost most:")?;
             for c in &s.top_confusions {
-                writeln!(f, "    {:>4}  gold {:<13} -> {}", c.count, c.gold, c.predicted)?;
+                writeln!(
+                    f,
+                    "    {:>4}  gold {:<13} -> {}",
+                    c.count, c.gold, c.predicted
+                )?;
             }
         }
         Ok(())

@@ -68,7 +68,9 @@ impl FromStr for GoldSet {
 /// Why an evaluation could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("eval directory {0} not found (the gold sets live in ../shared/eval; pass --eval-dir)")]
+    #[error(
+        "eval directory {0} not found (the gold sets live in ../shared/eval; pass --eval-dir)"
+    )]
     MissingDir(PathBuf),
     #[error("unknown gold set {0:?} (expected seed, arabic-gsr or plover-gsr)")]
     UnknownSet(String),
@@ -122,11 +124,19 @@ pub struct EvalReport {
 }
 
 /// Scores `engine` on the gold sets `sets` (all of them when empty) under `eval_dir`.
-pub fn run_eval(engine: &Engine, eval_dir: &Path, sets: &[GoldSet]) -> Result<EvalReport, EvalError> {
+pub fn run_eval(
+    engine: &Engine,
+    eval_dir: &Path,
+    sets: &[GoldSet],
+) -> Result<EvalReport, EvalError> {
     if !eval_dir.is_dir() {
         return Err(EvalError::MissingDir(eval_dir.to_owned()));
     }
-    let sets: Vec<GoldSet> = if sets.is_empty() { GoldSet::ALL.to_vec() } else { sets.to_vec() };
+    let sets: Vec<GoldSet> = if sets.is_empty() {
+        GoldSet::ALL.to_vec()
+    } else {
+        sets.to_vec()
+    };
     let mut report = EvalReport {
         engine_version: engine.version().to_owned(),
         seed: Vec::new(),

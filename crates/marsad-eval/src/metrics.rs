@@ -19,10 +19,29 @@ pub struct Prf {
 
 impl Prf {
     pub fn new(tp: usize, fp: usize, fn_: usize) -> Self {
-        let precision = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
-        let recall = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
-        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-        Self { tp, fp, fn_, precision, recall, f1 }
+        let precision = if tp + fp == 0 {
+            0.0
+        } else {
+            tp as f64 / (tp + fp) as f64
+        };
+        let recall = if tp + fn_ == 0 {
+            0.0
+        } else {
+            tp as f64 / (tp + fn_) as f64
+        };
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        Self {
+            tp,
+            fp,
+            fn_,
+            precision,
+            recall,
+            f1,
+        }
     }
 }
 
@@ -45,14 +64,21 @@ pub struct Confusion {
 }
 
 /// Counts (gold, predicted) pairs and returns the most frequent first.
-pub fn top_confusions(pairs: impl IntoIterator<Item = (String, String)>, n: usize) -> Vec<Confusion> {
+pub fn top_confusions(
+    pairs: impl IntoIterator<Item = (String, String)>,
+    n: usize,
+) -> Vec<Confusion> {
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for pair in pairs {
         *counts.entry(pair).or_default() += 1;
     }
     let mut out: Vec<Confusion> = counts
         .into_iter()
-        .map(|((gold, predicted), count)| Confusion { gold, predicted, count })
+        .map(|((gold, predicted), count)| Confusion {
+            gold,
+            predicted,
+            count,
+        })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.gold.cmp(&b.gold)));
     out.truncate(n);
@@ -78,6 +104,13 @@ mod tests {
             .into_iter()
             .map(|(g, p)| (g.to_owned(), p.to_owned()));
         let top = top_confusions(pairs, 1);
-        assert_eq!(top, vec![Confusion { gold: "a".into(), predicted: "b".into(), count: 2 }]);
+        assert_eq!(
+            top,
+            vec![Confusion {
+                gold: "a".into(),
+                predicted: "b".into(),
+                count: 2
+            }]
+        );
     }
 }

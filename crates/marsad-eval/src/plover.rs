@@ -39,7 +39,12 @@ pub fn current_type(old: &str) -> &str {
 
 /// The main event's type: the strongest trigger with a PLOVER type, the earliest on ties.
 pub fn main_type(candidates: &[Candidate]) -> Option<String> {
-    let weight = |c: &Candidate| c.features.iter().find(|(n, _)| *n == "trigger_weight").map_or(0.0, |(_, w)| *w);
+    let weight = |c: &Candidate| {
+        c.features
+            .iter()
+            .find(|(n, _)| *n == "trigger_weight")
+            .map_or(0.0, |(_, w)| *w)
+    };
     candidates
         .iter()
         .filter(|c| c.plover_type.is_some())
@@ -62,24 +67,43 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<PloverReport, Eval
         }
         let text = row.get("text").and_then(Value::as_str).unwrap_or("");
         let doc = Document {
-            id: row.get("id").and_then(Value::as_str).unwrap_or("").to_owned(),
+            id: row
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
             text: text.to_owned(),
             title: None,
             published: None,
             lang: Some("en".to_owned()),
         };
-        pairs.push((current_type(event).to_owned(), main_type(&engine.candidates(&doc))));
+        pairs.push((
+            current_type(event).to_owned(),
+            main_type(&engine.candidates(&doc)),
+        ));
     }
-    let correct = pairs.iter().filter(|(g, p)| p.as_deref() == Some(g.as_str())).count();
+    let correct = pairs
+        .iter()
+        .filter(|(g, p)| p.as_deref() == Some(g.as_str()))
+        .count();
     let mut types: Vec<&str> = pairs.iter().map(|(g, _)| g.as_str()).collect();
     types.sort_unstable();
     types.dedup();
     let per_type = types
         .iter()
         .map(|&t| {
-            let tp = pairs.iter().filter(|(g, p)| g == t && p.as_deref() == Some(t)).count();
-            let fp = pairs.iter().filter(|(g, p)| g != t && p.as_deref() == Some(t)).count();
-            let fn_ = pairs.iter().filter(|(g, p)| g == t && p.as_deref() != Some(t)).count();
+            let tp = pairs
+                .iter()
+                .filter(|(g, p)| g == t && p.as_deref() == Some(t))
+                .count();
+            let fp = pairs
+                .iter()
+                .filter(|(g, p)| g != t && p.as_deref() == Some(t))
+                .count();
+            let fn_ = pairs
+                .iter()
+                .filter(|(g, p)| g == t && p.as_deref() != Some(t))
+                .count();
             (t.to_owned(), Prf::new(tp, fp, fn_))
         })
         .collect();
@@ -94,7 +118,11 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<PloverReport, Eval
         lang: "en".to_owned(),
         records: pairs.len(),
         correct,
-        accuracy: if pairs.is_empty() { 0.0 } else { correct as f64 / pairs.len() as f64 },
+        accuracy: if pairs.is_empty() {
+            0.0
+        } else {
+            correct as f64 / pairs.len() as f64
+        },
         no_prediction: pairs.iter().filter(|(_, p)| p.is_none()).count(),
         per_type,
         top_confusions: confusions,
@@ -103,7 +131,11 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<PloverReport, Eval
 
 impl fmt::Display for PloverReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "== plover-gsr [{}] ({} records, DOCUMENT skipped)", self.lang, self.records)?;
+        writeln!(
+            f,
+            "== plover-gsr [{}] ({} records, DOCUMENT skipped)",
+            self.lang, self.records
+        )?;
         writeln!(
             f,
             "  PLOVER type accuracy {:.3} ({}/{}), no prediction {}",
@@ -114,7 +146,11 @@ impl fmt::Display for PloverReport {
         }
         writeln!(f, "  the confusions that cost most:")?;
         for c in &self.top_confusions {
-            writeln!(f, "    {:>4}  gold {:<10} -> {}", c.count, c.gold, c.predicted)?;
+            writeln!(
+                f,
+                "    {:>4}  gold {:<10} -> {}",
+                c.count, c.gold, c.predicted
+            )?;
         }
         Ok(())
     }

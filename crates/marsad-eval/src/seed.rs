@@ -50,7 +50,11 @@ pub struct SeedReport {
 fn strs(v: &Value, key: &str) -> Vec<String> {
     v.get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -68,21 +72,37 @@ fn name_matches(event: &Event, names: &[String]) -> bool {
 }
 
 fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
 fn location_matches(event: &Event, gold: &Value) -> bool {
-    let Some(loc) = &event.location else { return false };
+    let Some(loc) = &event.location else {
+        return false;
+    };
     let names = strs(gold, "names");
     let by_name = names.iter().any(|n| {
         let n = lower(n);
         lower(&loc.text).contains(&n) || lower(&loc.name).contains(&n)
     });
-    let by_coords = match (gold.get("lat").and_then(Value::as_f64), gold.get("lon").and_then(Value::as_f64), loc.lat, loc.lon) {
+    let by_coords = match (
+        gold.get("lat").and_then(Value::as_f64),
+        gold.get("lon").and_then(Value::as_f64),
+        loc.lat,
+        loc.lon,
+    ) {
         (Some(glat), Some(glon), Some(lat), Some(lon)) => {
-            let tolerance = gold.get("tolerance_km").and_then(Value::as_f64).unwrap_or(50.0);
+            let tolerance = gold
+                .get("tolerance_km")
+                .and_then(Value::as_f64)
+                .unwrap_or(50.0);
             haversine_km((glat, glon), (lat, lon)) <= tolerance
         }
         _ => false,
@@ -101,7 +121,13 @@ fn mismatch(event: &Event, gold: &Value, full: bool) -> Option<String> {
         return Some("kind".into());
     }
     let plover = strs(gold, "plover_any");
-    if !plover.is_empty() && !event.plover.plover_type.as_ref().is_some_and(|t| plover.contains(t)) {
+    if !plover.is_empty()
+        && !event
+            .plover
+            .plover_type
+            .as_ref()
+            .is_some_and(|t| plover.contains(t))
+    {
         return Some("plover type".into());
     }
     let countries: Vec<&str> = event.countries().collect();
@@ -134,7 +160,10 @@ fn mismatch(event: &Event, gold: &Value, full: bool) -> Option<String> {
     }
     if let Some(loc) = gold.get("location") {
         if !location_matches(event, loc) {
-            return Some(format!("location {}", loc.get("name").and_then(Value::as_str).unwrap_or("?")));
+            return Some(format!(
+                "location {}",
+                loc.get("name").and_then(Value::as_str).unwrap_or("?")
+            ));
         }
     }
     if let Some(locs) = gold.get("location_any").and_then(Value::as_array) {
@@ -144,7 +173,10 @@ fn mismatch(event: &Event, gold: &Value, full: bool) -> Option<String> {
     }
     let modality = strs(gold, "modality_any");
     if !modality.is_empty() && !modality.iter().any(|m| m == event.modality.as_str()) {
-        return Some(format!("modality one of {modality:?} (got {})", event.modality));
+        return Some(format!(
+            "modality one of {modality:?} (got {})",
+            event.modality
+        ));
     }
     if let Some(recipient) = gold.get("recipient").and_then(Value::as_str) {
         if !name_matches(event, &[recipient.to_owned()]) {
@@ -153,12 +185,20 @@ fn mismatch(event: &Event, gold: &Value, full: bool) -> Option<String> {
     }
     if let Some(roles) = gold.get("roles") {
         if let Some(host) = roles.get("host").and_then(Value::as_str) {
-            if !event.actors.iter().any(|a| a.role == Role::Host && a.country.as_deref() == Some(host)) {
+            if !event
+                .actors
+                .iter()
+                .any(|a| a.role == Role::Host && a.country.as_deref() == Some(host))
+            {
                 return Some(format!("host {host}"));
             }
         }
         if let Some(chair) = roles.get("chair").and_then(Value::as_str) {
-            if !event.actors.iter().any(|a| a.role == Role::Chair && lower(&a.name).contains(&lower(chair))) {
+            if !event
+                .actors
+                .iter()
+                .any(|a| a.role == Role::Chair && lower(&a.name).contains(&lower(chair)))
+            {
                 return Some(format!("chair {chair}"));
             }
         }
@@ -181,12 +221,18 @@ fn sentence_ranges(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn char_slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<Vec<SeedReport>, EvalError> {
     let mut golds: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|source| EvalError::Io { path: dir.to_owned(), source })?
+        .map_err(|source| EvalError::Io {
+            path: dir.to_owned(),
+            source,
+        })?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
@@ -199,15 +245,26 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<Vec<SeedReport>, E
             line: e.line(),
             message: e.to_string(),
         })?;
-        let doc_path = dir.join(gold.get("document").and_then(Value::as_str).unwrap_or_default());
+        let doc_path = dir.join(
+            gold.get("document")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
         let text = read(&doc_path)?;
-        let lang = gold.get("language").and_then(Value::as_str).unwrap_or("ar").to_owned();
+        let lang = gold
+            .get("language")
+            .and_then(Value::as_str)
+            .unwrap_or("ar")
+            .to_owned();
         let published = gold
             .get("published")
             .and_then(Value::as_str)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         let doc = Document {
-            id: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            id: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             text: text.clone(),
             title: None,
             published,
@@ -220,9 +277,16 @@ pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<Vec<SeedReport>, E
 }
 
 fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
-    let gold_events: Vec<&Value> = gold.get("events").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let gold_events: Vec<&Value> = gold
+        .get("events")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     let mut required = Vec::new();
-    for g in gold_events.iter().filter(|g| g.get("required").and_then(Value::as_bool) == Some(true)) {
+    for g in gold_events
+        .iter()
+        .filter(|g| g.get("required").and_then(Value::as_bool) == Some(true))
+    {
         let mut missing = None;
         let found = events.iter().any(|e| match mismatch(e, g, true) {
             None => true,
@@ -236,7 +300,11 @@ fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
             }
         });
         required.push(RequiredCheck {
-            id: g.get("id").and_then(Value::as_str).unwrap_or("?").to_owned(),
+            id: g
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned(),
             found,
             missing: if found { None } else { missing },
         });
@@ -262,17 +330,25 @@ fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
             from += pos + line.len();
         }
     }
-    let forbidden = boilerplate.and_then(|b| b.get("forbidden_events")).and_then(Value::as_array).cloned().unwrap_or_default();
+    let forbidden = boilerplate
+        .and_then(|b| b.get("forbidden_events"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let furniture_violations = events
         .iter()
         .filter(|e| {
-            furniture_ranges.iter().any(|&(s, end)| e.evidence.start < end && s < e.evidence.end)
+            furniture_ranges
+                .iter()
+                .any(|&(s, end)| e.evidence.start < end && s < e.evidence.end)
                 || forbidden.iter().any(|f| {
                     let kinds = strs(f, "kind_any");
                     let countries: Vec<&str> = e.countries().collect();
                     let cue = f.get("cue").and_then(Value::as_str).unwrap_or("\u{0}");
                     kinds.iter().any(|k| k == e.kind.as_str())
-                        && strs(f, "actors_all").iter().all(|c| countries.contains(&c.as_str()))
+                        && strs(f, "actors_all")
+                            .iter()
+                            .all(|c| countries.contains(&c.as_str()))
                         && e.evidence.text.contains(cue)
                 })
         })
@@ -281,10 +357,17 @@ fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
     let spans_outside_sentence = events
         .iter()
         .filter(|e| {
-            let inside = sentences.iter().any(|&(s, end)| e.evidence.start >= s && e.evidence.end <= end);
+            let inside = sentences
+                .iter()
+                .any(|&(s, end)| e.evidence.start >= s && e.evidence.end <= end);
             let text_ok = char_slice(text, e.evidence.start, e.evidence.end) == e.evidence.text;
-            let args_ok = e.actors.iter().all(|a| char_slice(text, a.start, a.end) == a.text)
-                && e.location.as_ref().is_none_or(|l| char_slice(text, l.start, l.end) == l.text);
+            let args_ok = e
+                .actors
+                .iter()
+                .all(|a| char_slice(text, a.start, a.end) == a.text)
+                && e.location
+                    .as_ref()
+                    .is_none_or(|l| char_slice(text, l.start, l.end) == l.text);
             !(inside && text_ok && args_ok)
         })
         .count();
@@ -292,17 +375,31 @@ fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
     for e in events {
         let matched = gold_events.iter().any(|g| mismatch(e, g, false).is_none());
         let c = per_kind_counts.entry(e.kind.to_string()).or_default();
-        if matched { c.0 += 1 } else { c.1 += 1 }
+        if matched {
+            c.0 += 1
+        } else {
+            c.1 += 1
+        }
     }
     for g in &gold_events {
         let found = events.iter().any(|e| mismatch(e, g, false).is_none());
         if !found {
-            let kind = g.get("kind").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| strs(g, "kind_any").join("|"));
+            let kind = g
+                .get("kind")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| strs(g, "kind_any").join("|"));
             per_kind_counts.entry(kind).or_default().2 += 1;
         }
     }
-    let per_kind = per_kind_counts.into_iter().map(|(k, (tp, fp, fn_))| (k, Prf::new(tp, fp, fn_))).collect();
-    let passed = required.iter().all(|r| r.found) && unmatched.len() <= 2 && furniture_violations == 0 && spans_outside_sentence == 0;
+    let per_kind = per_kind_counts
+        .into_iter()
+        .map(|(k, (tp, fp, fn_))| (k, Prf::new(tp, fp, fn_)))
+        .collect();
+    let passed = required.iter().all(|r| r.found)
+        && unmatched.len() <= 2
+        && furniture_violations == 0
+        && spans_outside_sentence == 0;
     SeedReport {
         lang: lang.to_owned(),
         required,
@@ -317,9 +414,18 @@ fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
 
 impl fmt::Display for SeedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "== seed [{}]: {}", self.lang, if self.passed { "PASS" } else { "FAIL" })?;
+        writeln!(
+            f,
+            "== seed [{}]: {}",
+            self.lang,
+            if self.passed { "PASS" } else { "FAIL" }
+        )?;
         let found = self.required.iter().filter(|r| r.found).count();
-        writeln!(f, "  required events found: {found}/{}", self.required.len())?;
+        writeln!(
+            f,
+            "  required events found: {found}/{}",
+            self.required.len()
+        )?;
         for r in &self.required {
             match &r.missing {
                 None => writeln!(f, "    [x] {}", r.id)?,
@@ -335,9 +441,16 @@ impl fmt::Display for SeedReport {
             self.spans_outside_sentence
         )?;
         for u in &self.unmatched {
-            writeln!(f, "    unmatched {} {:?}: {}", u.kind, u.countries, u.evidence)?;
+            writeln!(
+                f,
+                "    unmatched {} {:?}: {}",
+                u.kind, u.countries, u.evidence
+            )?;
         }
-        writeln!(f, "  per kind (precision over extracted, recall over gold events):")?;
+        writeln!(
+            f,
+            "  per kind (precision over extracted, recall over gold events):"
+        )?;
         for (kind, prf) in &self.per_kind {
             writeln!(f, "    {kind:<24} {prf}")?;
         }

@@ -8,8 +8,14 @@ use marsad_extract::Engine;
 
 fn seed_documents() -> Vec<Document> {
     [
-        ("ar", include_str!("../tests/fixtures/barrack-coalition-ar.txt")),
-        ("en", include_str!("../tests/fixtures/barrack-coalition-en.txt")),
+        (
+            "ar",
+            include_str!("../tests/fixtures/barrack-coalition-ar.txt"),
+        ),
+        (
+            "en",
+            include_str!("../tests/fixtures/barrack-coalition-en.txt"),
+        ),
     ]
     .iter()
     .map(|(lang, text)| Document {

@@ -6,6 +6,14 @@ use crate::pipeline::DateSpan;
 
 /// Date mentions of `text` resolved against `published` (char offsets).
 pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
-    let _ = (text, published);
-    Vec::new()
+    marsad_dates::find_dates(text, published)
+        .into_iter()
+        .map(|m| DateSpan {
+            start: m.start,
+            end: m.end,
+            text: m.text,
+            value: m.value,
+            precision: m.precision,
+        })
+        .collect()
 }

@@ -104,6 +104,8 @@ pub enum CueClass {
     Armed,
     /// Past-perfect or background auxiliary ("كان قد", "had").
     Pluperfect,
+    /// A phrase that only hides the cues inside it ("ولا سيما" is no negation).
+    Neutral,
 }
 
 impl FromStr for CueClass {
@@ -127,6 +129,7 @@ impl FromStr for CueClass {
             "furniture" => CueClass::Furniture,
             "armed" => CueClass::Armed,
             "pluperfect" => CueClass::Pluperfect,
+            "neutral" => CueClass::Neutral,
             other => return Err(format!("unknown cue class {other:?}")),
         })
     }
@@ -233,7 +236,11 @@ fn rows(content: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
 fn check_lang(path: &str, line: usize, lang: &str) -> Result<(), Error> {
     match lang {
         "ar" | "en" | "*" => Ok(()),
-        other => Err(lexicon_error(path, line, format!("language must be ar, en or *, not {other:?}"))),
+        other => Err(lexicon_error(
+            path,
+            line,
+            format!("language must be ar, en or *, not {other:?}"),
+        )),
     }
 }
 
@@ -274,7 +281,11 @@ impl Lexicon {
     pub fn read_triggers(&mut self, path: &str, content: &str) -> Result<(), Error> {
         for (line, cols) in rows(content) {
             if cols.len() < 3 {
-                return Err(lexicon_error(path, line, "expected lang, kind, pattern[, options]"));
+                return Err(lexicon_error(
+                    path,
+                    line,
+                    "expected lang, kind, pattern[, options]",
+                ));
             }
             check_lang(path, line, cols[0])?;
             let kind = match cols[1].trim() {
@@ -293,32 +304,44 @@ impl Lexicon {
             };
             let mut affixes = Affixes::Inflected;
             for option in cols.get(3).copied().unwrap_or("").split_whitespace() {
-                let (key, value) = option
-                    .split_once('=')
-                    .ok_or_else(|| lexicon_error(path, line, format!("option {option:?} is not key=value")))?;
+                let (key, value) = option.split_once('=').ok_or_else(|| {
+                    lexicon_error(path, line, format!("option {option:?} is not key=value"))
+                })?;
                 match key {
                     "plover" => {
                         if !marsad_core::ontology::PLOVER_TYPES.contains(&value) {
-                            return Err(lexicon_error(path, line, format!("unknown PLOVER type {value:?}")));
+                            return Err(lexicon_error(
+                                path,
+                                line,
+                                format!("unknown PLOVER type {value:?}"),
+                            ));
                         }
                         entry.plover = Some(value.to_owned());
                     }
                     "mode" => entry.mode = Some(value.to_owned()),
                     "cameo" => entry.cameo = Some(value.to_owned()),
                     "w" => {
-                        entry.weight = value
-                            .parse()
-                            .map_err(|_| lexicon_error(path, line, format!("bad weight {value:?}")))?
+                        entry.weight = value.parse().map_err(|_| {
+                            lexicon_error(path, line, format!("bad weight {value:?}"))
+                        })?
                     }
                     "pos" => {
                         affixes = match value {
                             "v" => Affixes::Verb,
                             "n" => Affixes::Inflected,
                             "name" => Affixes::Name,
-                            other => return Err(lexicon_error(path, line, format!("bad pos {other:?}"))),
+                            other => {
+                                return Err(lexicon_error(path, line, format!("bad pos {other:?}")))
+                            }
                         }
                     }
-                    other => return Err(lexicon_error(path, line, format!("unknown option {other:?}"))),
+                    other => {
+                        return Err(lexicon_error(
+                            path,
+                            line,
+                            format!("unknown option {other:?}"),
+                        ))
+                    }
                 }
             }
             let id = EntryRef::Trigger(self.triggers.len() as u32);
@@ -345,7 +368,13 @@ impl Lexicon {
                 "GPE" => ActorType::Gpe,
                 "CAPITAL" => ActorType::Capital,
                 "NAT" => ActorType::Nationality,
-                other => return Err(lexicon_error(path, line, format!("unknown actor type {other:?}"))),
+                other => {
+                    return Err(lexicon_error(
+                        path,
+                        line,
+                        format!("unknown actor type {other:?}"),
+                    ))
+                }
             };
             let name = opt(cols[3]).ok_or_else(|| lexicon_error(path, line, "empty name"))?;
             let id = opt(cols[4]).unwrap_or_else(|| slug(&name));
@@ -371,7 +400,11 @@ impl Lexicon {
     pub fn read_titles(&mut self, path: &str, content: &str) -> Result<(), Error> {
         for (line, cols) in rows(content) {
             if cols.len() < 3 {
-                return Err(lexicon_error(path, line, "expected lang, pattern, sector[, label]"));
+                return Err(lexicon_error(
+                    path,
+                    line,
+                    "expected lang, pattern, sector[, label]",
+                ));
             }
             check_lang(path, line, cols[0])?;
             let entry_ref = EntryRef::Title(self.titles.len() as u32);
@@ -379,7 +412,7 @@ impl Lexicon {
                 sector: cols[2].trim().to_owned(),
                 label: cols.get(3).map(|s| s.trim().to_owned()).unwrap_or_default(),
             });
-            self.add_pattern(cols[1], entry_ref, Affixes::Inflected);
+            self.add_pattern(cols[1], entry_ref, Affixes::Nisba);
         }
         Ok(())
     }
@@ -391,11 +424,16 @@ impl Lexicon {
                 return Err(lexicon_error(path, line, "expected lang, class, pattern"));
             }
             check_lang(path, line, cols[0])?;
-            let class: CueClass = cols[1].trim().parse().map_err(|e: String| lexicon_error(path, line, e))?;
+            let class: CueClass = cols[1]
+                .trim()
+                .parse()
+                .map_err(|e: String| lexicon_error(path, line, e))?;
             let entry_ref = EntryRef::Cue(self.cues.len() as u32);
             self.cues.push(class);
             let affixes = match class {
-                CueClass::Negation | CueClass::Conditional | CueClass::Agent | CueClass::Time => Affixes::Name,
+                CueClass::Negation | CueClass::Conditional | CueClass::Agent | CueClass::Time => {
+                    Affixes::Name
+                }
                 _ => Affixes::Verb,
             };
             self.add_pattern(cols[2], entry_ref, affixes);
@@ -431,7 +469,10 @@ impl Lexicon {
             if cols.len() < 10 {
                 return Err(lexicon_error(path, line, "expected 10 gazetteer columns"));
             }
-            let kind: PlaceKind = cols[1].trim().parse().map_err(|e: String| lexicon_error(path, line, e))?;
+            let kind: PlaceKind = cols[1]
+                .trim()
+                .parse()
+                .map_err(|e: String| lexicon_error(path, line, e))?;
             let entry = PlaceEntry {
                 id: cols[0].trim().to_owned(),
                 kind,
@@ -443,8 +484,8 @@ impl Lexicon {
                 population: cols[7].trim().parse().unwrap_or(0),
             };
             let entry_ref = EntryRef::Place(self.places.len() as u32);
-            let small = entry.population < 1000
-                && matches!(entry.kind, PlaceKind::City | PlaceKind::Town);
+            let small =
+                entry.population < 1000 && matches!(entry.kind, PlaceKind::City | PlaceKind::Town);
             let mut names: Vec<&str> = vec![cols[2]];
             names.extend(cols[8].split('|'));
             names.extend(cols[9].split('|'));
@@ -455,11 +496,12 @@ impl Lexicon {
             for name in names {
                 let normalized = normalize_pattern(name);
                 let arabic = normalized.chars().next().is_some_and(is_arabic);
-                let core = if arabic && normalized.starts_with("ال") && normalized.chars().count() > 4 {
-                    &normalized["ال".len()..]
-                } else {
-                    normalized.as_str()
-                };
+                let core =
+                    if arabic && normalized.starts_with("ال") && normalized.chars().count() > 4 {
+                        &normalized["ال".len()..]
+                    } else {
+                        normalized.as_str()
+                    };
                 let len = core.chars().count();
                 let min_len = match (arabic, kind, small) {
                     (_, PlaceKind::Country, _) => 3,
@@ -467,7 +509,10 @@ impl Lexicon {
                     (true, _, _) => 3,
                     (false, _, _) => 4,
                 };
-                if len < min_len || self.stop_names.contains(core) || core.chars().all(|c| c.is_ascii_digit()) {
+                if len < min_len
+                    || self.stop_names.contains(core)
+                    || core.chars().all(|c| c.is_ascii_digit())
+                {
                     continue;
                 }
                 self.add_pattern(name, entry_ref, Affixes::Name);
@@ -502,18 +547,22 @@ mod tests {
     #[test]
     fn triggers_parse_options_and_reject_bad_kinds() {
         let mut lex = Lexicon::default();
-        lex.read_triggers("t", "ar\tMEETING\tاجتماع\tw=0.9\nen\t-\tmeeting room\n").unwrap();
+        lex.read_triggers("t", "ar\tMEETING\tاجتماع\tw=0.9\nen\t-\tmeeting room\n")
+            .unwrap();
         assert_eq!(lex.triggers[0].kind, Some(Kind::Meeting));
         assert!((lex.triggers[0].weight - 0.9).abs() < 1e-6);
         assert_eq!(lex.triggers[1].kind, None);
-        let err = lex.read_triggers("t", "ar\tINVESTMENT\tاستثمار\n").unwrap_err();
+        let err = lex
+            .read_triggers("t", "ar\tINVESTMENT\tاستثمار\n")
+            .unwrap_err();
         assert!(err.to_string().contains("t:1"), "{err}");
     }
 
     #[test]
     fn article_is_stripped_and_taa_marbuta_gets_its_construct_form() {
         let mut lex = Lexicon::default();
-        lex.read_triggers("t", "ar\tREPATRIATION\tالإعادة\n").unwrap();
+        lex.read_triggers("t", "ar\tREPATRIATION\tالإعادة\n")
+            .unwrap();
         let texts: Vec<&str> = lex.patterns.iter().map(|p| p.text.as_str()).collect();
         assert!(texts.contains(&"اعاده"), "{texts:?}");
         assert!(texts.contains(&"اعادت"), "{texts:?}");
@@ -521,6 +570,9 @@ mod tests {
 
     #[test]
     fn slugs_are_ascii_words() {
-        assert_eq!(slug("Syrian Democratic Forces (SDF)"), "syrian-democratic-forces-sdf");
+        assert_eq!(
+            slug("Syrian Democratic Forces (SDF)"),
+            "syrian-democratic-forces-sdf"
+        );
     }
 }

@@ -35,7 +35,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("cues.tsv", include_str!("../data/cues.tsv")),
     ("stop-names.tsv", include_str!("../data/stop-names.tsv")),
     ("places.tsv", include_str!("../data/places.tsv")),
-    ("gazetteer.tsv", include_str!(concat!(env!("OUT_DIR"), "/gazetteer.tsv"))),
+    (
+        "gazetteer.tsv",
+        include_str!(concat!(env!("OUT_DIR"), "/gazetteer.tsv")),
+    ),
     ("scorer.tsv", include_str!("../data/scorer.tsv")),
 ];
 
@@ -164,7 +167,9 @@ impl Engine {
 
     /// Extracts entities and events from one document.
     pub fn extract(&self, doc: &Document) -> Extraction {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::extract(self, doc))) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline::extract(self, doc)
+        })) {
             Ok(extraction) => extraction,
             Err(_) => Extraction {
                 id: doc.id.clone(),
@@ -178,8 +183,10 @@ impl Engine {
     /// Every candidate event of a document with the scorer's features, kept or not (for
     /// training and analysis).
     pub fn candidates(&self, doc: &Document) -> Vec<Candidate> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::candidates(self, doc)))
-            .unwrap_or_default()
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline::candidates(self, doc)
+        }))
+        .unwrap_or_default()
     }
 }
 
@@ -204,14 +211,21 @@ mod tests {
         std::fs::write(dir.join("triggers.tsv"), "en\tPEACEFUL_PROTEST\tflashmob\n").unwrap();
         let base = Engine::builtin().unwrap();
         let extended = Engine::load(Some(&dir)).unwrap();
-        assert_eq!(extended.stats().lexicon_entries, base.stats().lexicon_entries + 1);
+        assert_eq!(
+            extended.stats().lexicon_entries,
+            base.stats().lexicon_entries + 1
+        );
         let doc = Document {
             id: "d".into(),
             text: "Hundreds of students held a flashmob in Cairo on Monday.".into(),
             lang: Some("en".into()),
             ..Default::default()
         };
-        assert!(extended.extract(&doc).events.iter().any(|e| e.kind == marsad_core::Kind::PeacefulProtest));
+        assert!(extended
+            .extract(&doc)
+            .events
+            .iter()
+            .any(|e| e.kind == marsad_core::Kind::PeacefulProtest));
         std::fs::write(dir.join("triggers.tsv"), "en\tNOT_A_KIND\tx\n").unwrap();
         let err = Engine::load(Some(&dir)).unwrap_err();
         assert!(err.to_string().contains("triggers.tsv:1"), "{err}");

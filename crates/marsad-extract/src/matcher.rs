@@ -32,7 +32,9 @@ pub struct Matcher {
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Matcher").field("patterns", &self.targets.len()).finish()
+        f.debug_struct("Matcher")
+            .field("patterns", &self.targets.len())
+            .finish()
     }
 }
 
@@ -75,8 +77,16 @@ impl Matcher {
             let first = text[start..].chars().next().unwrap_or(' ');
             let last = text[..end].chars().next_back().unwrap_or(' ');
             // A pattern that does not start (end) with a word char needs no boundary there.
-            let prefix = if is_word_char(first) { word_tail(before) } else { "" };
-            let suffix = if is_word_char(last) { word_head(after) } else { "" };
+            let prefix = if is_word_char(first) {
+                word_tail(before)
+            } else {
+                ""
+            };
+            let suffix = if is_word_char(last) {
+                word_head(after)
+            } else {
+                ""
+            };
             let arabic = is_arabic(first);
             for &(entry, affixes) in &self.targets[m.pattern().as_usize()] {
                 let Some((imperfect, future)) = prefix_ok(prefix, arabic, affixes) else {
@@ -84,6 +94,12 @@ impl Matcher {
                 };
                 let Some(suffix_len) = suffix_ok(suffix, arabic || is_arabic(last), affixes) else {
                     continue;
+                };
+                // The article belongs to the name's text: "الرياض", not "رياض".
+                let start = if arabic && (prefix.ends_with("ال")) {
+                    start - "ال".len()
+                } else {
+                    start
                 };
                 out.push(Hit {
                     start,
@@ -172,14 +188,23 @@ fn suffix_ok(suffix: &str, arabic: bool, affixes: Affixes) -> Option<usize> {
     let ok = if arabic {
         match affixes {
             Affixes::Name => false,
-            Affixes::Nisba => matches!(suffix, "ه" | "ين" | "ون" | "ان" | "تين" | "تان" | "يين" | "ات"),
-            _ => suffix.chars().count() <= 4 && suffix.chars().all(|c| ARABIC_SUFFIX_LETTERS.contains(c)),
+            Affixes::Nisba => matches!(
+                suffix,
+                "ه" | "ين" | "ون" | "ان" | "تين" | "تان" | "يين" | "ات"
+            ),
+            _ => {
+                suffix.chars().count() <= 4
+                    && suffix.chars().all(|c| ARABIC_SUFFIX_LETTERS.contains(c))
+            }
         }
     } else {
         match affixes {
             Affixes::Name => matches!(suffix, "s"),
             Affixes::Nisba => matches!(suffix, "s" | "n" | "ns"),
-            _ => matches!(suffix, "s" | "es" | "ed" | "d" | "ing" | "ning" | "ting" | "ped" | "ted"),
+            _ => matches!(
+                suffix,
+                "s" | "es" | "ed" | "d" | "ing" | "ning" | "ting" | "ped" | "ted"
+            ),
         }
     };
     ok.then_some(suffix.len())
@@ -197,7 +222,9 @@ mod tests {
         let n = crate::normalize::normalize(text);
         let mut out = Vec::new();
         m.find(&n.text, &mut out);
-        out.iter().map(|h| (n.orig_char(h.start), n.orig_char(h.end))).collect()
+        out.iter()
+            .map(|h| (n.orig_char(h.start), n.orig_char(h.end)))
+            .collect()
     }
 
     #[test]
@@ -221,7 +248,13 @@ mod tests {
 
     #[test]
     fn english_words_need_boundaries() {
-        assert_eq!(hits("en\tATTACK\tattack\n", "attacked counterattack").len(), 1);
-        assert_eq!(hits("en\tPEACEFUL_PROTEST\tprotest*\n", "protesters").len(), 1);
+        assert_eq!(
+            hits("en\tATTACK\tattack\n", "attacked counterattack").len(),
+            1
+        );
+        assert_eq!(
+            hits("en\tPEACEFUL_PROTEST\tprotest*\n", "protesters").len(),
+            1
+        );
     }
 }

@@ -113,7 +113,10 @@ mod tests {
     #[test]
     fn latin_is_lowercased_and_quotes_unified() {
         assert_eq!(normalize("“Barrack” Said").text, "\"barrack\" said");
-        assert_eq!(normalize_pattern("  Global   Coalition "), "global coalition");
+        assert_eq!(
+            normalize_pattern("  Global   Coalition "),
+            "global coalition"
+        );
     }
 
     #[test]

@@ -114,7 +114,9 @@ pub fn detect_lang(text: &str) -> String {
     if latin == 0 {
         return "und".to_owned();
     }
-    match whatlang::detect_lang(&text[..text.char_indices().nth(2000).map_or(text.len(), |(i, _)| i)]) {
+    match whatlang::detect_lang(
+        &text[..text.char_indices().nth(2000).map_or(text.len(), |(i, _)| i)],
+    ) {
         Some(whatlang::Lang::Eng) | None => "en".to_owned(),
         Some(other) => other.code().chars().take(2).collect(),
     }
@@ -160,7 +162,12 @@ const FAMILY_VIOLENT: &[Kind] = &[
     Kind::Accusation,
 ];
 
-const FAMILY_JOINT: &[Kind] = &[Kind::Agreement, Kind::Ceasefire, Kind::ForceIntegration, Kind::Meeting];
+const FAMILY_JOINT: &[Kind] = &[
+    Kind::Agreement,
+    Kind::Ceasefire,
+    Kind::ForceIntegration,
+    Kind::Meeting,
+];
 
 pub(crate) fn extract(engine: &Engine, doc: &Document) -> Extraction {
     let (extraction, _) = run(engine, doc, false);
@@ -178,7 +185,11 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| detect_lang(&document.text));
     let norm = normalize(&document.text);
-    let mut char_bytes: Vec<u32> = document.text.char_indices().map(|(i, _)| i as u32).collect();
+    let mut char_bytes: Vec<u32> = document
+        .text
+        .char_indices()
+        .map(|(i, _)| i as u32)
+        .collect();
     char_bytes.push(document.text.len() as u32);
     let doc = Doc {
         engine,
@@ -199,19 +210,43 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .map(|h| h.start)
         .collect();
     let normalized_title = document.title.as_deref().map(|t| normalize(t).text);
-    let furniture = segment::furniture_lines(&doc.norm.text, &lines, &furniture_starts, normalized_title.as_deref());
-    let sentences_b = segment::sentences(&doc.norm.text, &lines, &furniture);
-
-    // Hits to char offsets, dropping those outside sentences.
-    let in_sentence = |b: usize| sentences_b.iter().any(|s| b >= s.start && b < s.end);
+    let furniture = segment::furniture_lines(
+        &doc.norm.text,
+        &lines,
+        &furniture_starts,
+        normalized_title.as_deref(),
+    );
+    // Sentences are cut on the original text (case matters to UAX #29), line by line.
+    let mut sentences: Vec<(usize, usize)> = Vec::new();
+    for (&(ls, le), &skip) in lines.iter().zip(&furniture) {
+        if skip || ls == le {
+            continue;
+        }
+        let (cs, ce) = (doc.norm.orig_char(ls), doc.norm.orig_char(le));
+        let line = doc.orig(cs, ce);
+        let line_start_byte = doc.char_bytes[cs] as usize;
+        for (offset, sentence) in segment::sentences_of_line(line) {
+            let s_byte = line_start_byte + offset;
+            let e_byte = s_byte + sentence.len();
+            let s_char = doc.char_bytes.partition_point(|&b| (b as usize) < s_byte);
+            let e_char = doc.char_bytes.partition_point(|&b| (b as usize) < e_byte);
+            if e_char > s_char {
+                sentences.push((s_char, e_char));
+            }
+        }
+    }
+    let in_sentence = |c: usize| {
+        let i = sentences.partition_point(|&(_, e)| e <= c);
+        i < sentences.len() && sentences[i].0 <= c
+    };
     let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::new();
     let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::new();
     let mut cues: Vec<CueMention> = Vec::new();
     for h in hits {
-        if !in_sentence(h.start) {
+        let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
+        if !in_sentence(s) {
             continue;
         }
-        let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
         match h.entry {
             EntryRef::Trigger(_) => trigger_hits.push((s, e, h)),
             EntryRef::Cue(c) => cues.push(CueMention {
@@ -223,6 +258,12 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         }
     }
     let entity_hits = longest_first(entity_hits);
+    let cues: Vec<CueMention> =
+        longest_first(cues.into_iter().map(|c| (c.start, c.end, c)).collect())
+            .into_iter()
+            .map(|(_, _, c)| c)
+            .filter(|c| c.class != CueClass::Neutral)
+            .collect();
     let named_spans: Vec<(usize, usize)> = entity_hits
         .iter()
         .filter(|(_, _, h)| {
@@ -234,7 +275,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     let triggers: Vec<TriggerMention> = longest_first(trigger_hits)
         .into_iter()
         .filter_map(|(s, e, h)| {
-            let EntryRef::Trigger(t) = h.entry else { return None };
+            let EntryRef::Trigger(t) = h.entry else {
+                return None;
+            };
             engine.lexicon.triggers[t as usize].kind?;
             if named_spans.iter().any(|&(ns, ne)| ns <= s && e <= ne) {
                 return None;
@@ -254,12 +297,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     let (actors, places) = build_entities(&doc, &entity_hits);
 
     // Dates.
-    let dates = find_dates(&doc.text.to_owned(), document.published);
-
-    let sentences: Vec<(usize, usize)> = sentences_b
-        .iter()
-        .map(|s| (doc.norm.orig_char(s.start), doc.norm.orig_char(s.end)))
-        .collect();
+    let dates = find_dates(doc.text, document.published);
 
     let mut events: Vec<Event> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -276,7 +314,15 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let clauses = clause_bounds(&doc, ss, se, &s_cues);
         for trig in &s_triggers {
             let (candidate, event) = build_event(
-                &doc, trig, (ss, se), &clauses, &s_triggers, &s_actors, &s_places, &s_cues, &s_dates,
+                &doc,
+                trig,
+                (ss, se),
+                &clauses,
+                &s_triggers,
+                &s_actors,
+                &s_places,
+                &s_cues,
+                &s_dates,
             );
             if keep_all {
                 candidates.push(candidate);
@@ -303,7 +349,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .collect();
     for p in &places {
         let entry = &engine.lexicon.places[p.place as usize];
-        if entities.iter().any(|e| e.start == p.start && e.end == p.end) {
+        if entities
+            .iter()
+            .any(|e| e.start == p.start && e.end == p.end)
+        {
             continue;
         }
         entities.push(Entity {
@@ -346,7 +395,10 @@ fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
 }
 
 /// Builds actor mentions (composites of titles and nationalities) and place mentions.
-fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMention>, Vec<PlaceMention>) {
+fn build_entities(
+    doc: &Doc<'_>,
+    hits: &[(usize, usize, Hit)],
+) -> (Vec<ActorMention>, Vec<PlaceMention>) {
     let lex = &doc.engine.lexicon;
     let arabic = doc.lang == "ar";
     // Countries named in the document, to disambiguate places.
@@ -369,7 +421,9 @@ fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMent
             if let EntryRef::Place(p) = hits[j].2.entry {
                 let better = match best {
                     None => true,
-                    Some(b) => place_rank(lex, p, &doc_countries) > place_rank(lex, b, &doc_countries),
+                    Some(b) => {
+                        place_rank(lex, p, &doc_countries) > place_rank(lex, b, &doc_countries)
+                    }
                 };
                 if better {
                     best = Some(p);
@@ -378,34 +432,54 @@ fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMent
             j += 1;
         }
         if let Some(p) = best {
-            // Latin place names must be capitalised in the original.
-            let first = doc.orig(s, e).chars().next().unwrap_or(' ');
-            if !first.is_ascii_alphabetic() || first.is_uppercase() {
-                places.push(PlaceMention { start: s, end: e, place: p });
+            // Latin place names must be capitalised in the original; small places count only in
+            // the countries the document names.
+            let span = doc.orig(s, e);
+            let cased = !span.chars().any(|c| c.is_ascii_alphabetic())
+                || span.chars().any(char::is_uppercase);
+            let entry = &lex.places[p as usize];
+            let in_doc = entry
+                .country
+                .as_deref()
+                .is_some_and(|c| doc_countries.contains(c));
+            let major = matches!(entry.kind, PlaceKind::Country | PlaceKind::Admin1)
+                || entry.population >= 100_000;
+            if cased && (in_doc || major) {
+                places.push(PlaceMention {
+                    start: s,
+                    end: e,
+                    place: p,
+                });
             }
         }
         i = j;
     }
 
     let mut actors: Vec<ActorMention> = Vec::new();
+    let mut titled: Vec<usize> = Vec::new();
     let mut consumed: HashSet<usize> = HashSet::new();
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
         if to < from {
             return false;
         }
         let between = doc.orig(from, to);
-        !between.contains(['.', '،', ',', '؛', ';', '\n', ':', '(', ')', '"', '“', '”', '«', '»'])
-            && between.split_whitespace().count() <= max_words
+        !between.contains([
+            '.', '،', ',', '؛', ';', '\n', ':', '(', ')', '"', '“', '”', '«', '»',
+        ]) && between.split_whitespace().count() <= max_words
     };
     for (idx, &(s, e, h)) in hits.iter().enumerate() {
-        let EntryRef::Title(t) = h.entry else { continue };
+        let EntryRef::Title(t) = h.entry else {
+            continue;
+        };
         let title = &lex.titles[t as usize];
         // Arabic: the nationality or state follows the title; English: it precedes it, or
         // follows after "of".
         let partner = if arabic {
-            hits.iter().enumerate().skip(idx + 1).take(4).find(|(_, (ps, _, ph))| {
-                is_state_like(lex, ph.entry) && gap_ok(e, *ps, 2)
-            })
+            hits.iter()
+                .enumerate()
+                .skip(idx + 1)
+                .take(4)
+                .find(|(_, (ps, _, ph))| is_state_like(lex, ph.entry) && gap_ok(e, *ps, 2))
         } else {
             hits.iter()
                 .enumerate()
@@ -414,31 +488,51 @@ fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMent
                 .take(3)
                 .find(|(_, (_, pe, ph))| is_state_like(lex, ph.entry) && gap_ok(*pe, s, 2))
                 .or_else(|| {
-                    hits.iter().enumerate().skip(idx + 1).take(2).find(|(_, (ps, _, ph))| {
-                        is_state_like(lex, ph.entry)
-                            && doc.orig(e, *ps).trim().trim_end_matches("the").trim() == "of"
-                    })
+                    hits.iter()
+                        .enumerate()
+                        .skip(idx + 1)
+                        .take(2)
+                        .find(|(_, (ps, _, ph))| {
+                            is_state_like(lex, ph.entry)
+                                && doc.orig(e, *ps).trim().trim_end_matches("the").trim() == "of"
+                        })
                 })
         };
         let (start, end, country, country_name) = match partner {
             Some((pi, &(ps, pe, ph))) => {
                 consumed.insert(pi);
-                let EntryRef::Actor(a) = ph.entry else { unreachable!() };
+                let EntryRef::Actor(a) = ph.entry else {
+                    unreachable!()
+                };
                 let entry = &lex.actors[a as usize];
-                (s.min(ps), e.max(pe), entry.country.clone(), Some(entry.name.clone()))
+                (
+                    s.min(ps),
+                    e.max(pe),
+                    entry.country.clone(),
+                    Some(entry.name.clone()),
+                )
             }
             None => (s, e, None, None),
         };
-        let label = if title.label.is_empty() { doc.orig(s, e).to_owned() } else { title.label.clone() };
+        let label = if title.label.is_empty() {
+            doc.orig(s, e).to_owned()
+        } else {
+            title.label.clone()
+        };
         let name = match &country_name {
             Some(c) => format!("{c} {label}"),
             None => label.clone(),
         };
         let id = crate::lexicon::slug(&name);
+        titled.push(actors.len());
         actors.push(ActorMention {
             start,
             end,
-            entity_type: if title.sector == "CVL" { EntityType::Person } else { EntityType::Org },
+            entity_type: if title.sector == "CVL" {
+                EntityType::Person
+            } else {
+                EntityType::Org
+            },
             name,
             id,
             country,
@@ -447,7 +541,9 @@ fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMent
         });
     }
     for (idx, &(s, e, h)) in hits.iter().enumerate() {
-        let EntryRef::Actor(a) = h.entry else { continue };
+        let EntryRef::Actor(a) = h.entry else {
+            continue;
+        };
         if consumed.contains(&idx) {
             continue;
         }
@@ -472,7 +568,9 @@ fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMent
     // Countries from the gazetteer are states too, where the actor lexicon has no entry.
     for p in &places {
         let entry = &lex.places[p.place as usize];
-        if entry.kind == PlaceKind::Country && !actors.iter().any(|a| a.start < p.end && p.start < a.end) {
+        if entry.kind == PlaceKind::Country
+            && !actors.iter().any(|a| a.start < p.end && p.start < a.end)
+        {
             actors.push(ActorMention {
                 start: p.start,
                 end: p.end,
@@ -485,6 +583,46 @@ fn build_entities(doc: &Doc<'_>, hits: &[(usize, usize, Hit)]) -> (Vec<ActorMent
             });
         }
     }
+    // Apposition: a titled actor followed closely by a named person is that person
+    // ("المبعوث الأمريكي الخاص إلى سوريا، توماس باراك").
+    let mut dropped: HashSet<usize> = HashSet::new();
+    for &t in &titled {
+        let (t_end, t_country, t_sector) = (
+            actors[t].end,
+            actors[t].country.clone(),
+            actors[t].sector.clone(),
+        );
+        if !matches!(
+            t_sector.as_deref(),
+            Some("GOV" | "MIL" | "COP" | "JUD" | "LEG")
+        ) {
+            continue;
+        }
+        let person = actors.iter().position(|a| {
+            a.entity_type == EntityType::Person
+                && a.start >= t_end
+                && a.start - t_end <= 60
+                && !doc.orig(t_end, a.start).contains(['.', '\n'])
+        });
+        if let Some(p) = person {
+            if actors[p].country.is_none() || actors[p].country == t_country || t_country.is_none()
+            {
+                if actors[p].country.is_none() {
+                    actors[p].country = t_country;
+                }
+                if actors[p].sector.is_none() {
+                    actors[p].sector = t_sector;
+                }
+                dropped.insert(t);
+            }
+        }
+    }
+    let mut actors: Vec<ActorMention> = actors
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.contains(i))
+        .map(|(_, a)| a)
+        .collect();
     actors.sort_by_key(|a| a.start);
     (actors, places)
 }
@@ -501,16 +639,26 @@ fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
     let last_word = before.split_whitespace().last().unwrap_or("");
     let _ = norm_text;
     if before.ends_with(char::is_whitespace) {
-        matches!(last_word, "في" | "وفي" | "الي" | "من" | "in" | "to" | "from" | "at" | "across" | "near")
+        matches!(
+            last_word,
+            "في" | "وفي" | "الي" | "من" | "in" | "to" | "from" | "at" | "across" | "near"
+        )
     } else {
         // a proclitic ب or في attached: "بدمشق"
         matches!(last_word, "ب" | "وب" | "فب")
     }
 }
 
-fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &HashSet<&str>) -> (bool, u8, u64) {
+fn place_rank(
+    lex: &crate::lexicon::Lexicon,
+    p: u32,
+    doc_countries: &HashSet<&str>,
+) -> (bool, u8, u64) {
     let entry = &lex.places[p as usize];
-    let in_doc = entry.country.as_deref().is_some_and(|c| doc_countries.contains(c));
+    let in_doc = entry
+        .country
+        .as_deref()
+        .is_some_and(|c| doc_countries.contains(c));
     let kind_rank = match entry.kind {
         PlaceKind::Country => 6,
         PlaceKind::Admin1 => 4,
@@ -572,12 +720,30 @@ fn build_event(
     let sentence_text = doc.orig(ss, se);
 
     // Modality.
-    let near_before = |c: &CueMention, window: usize| in_clause(c.start) && c.end <= trig.start && trig.start - c.end <= window;
-    let has = |class: CueClass, window: usize| s_cues.iter().any(|c| c.class == class && near_before(c, window));
-    let question = sentence_text.trim_end().ends_with(['?', '؟']) || s_cues.iter().any(|c| c.class == CueClass::Question && c.start < trig.start);
+    let near_before = |c: &CueMention, window: usize| {
+        in_clause(c.start) && c.end <= trig.start && trig.start - c.end <= window
+    };
+    let has = |class: CueClass, window: usize| {
+        s_cues
+            .iter()
+            .any(|c| c.class == class && near_before(c, window))
+    };
+    let question = sentence_text.trim_end().ends_with(['?', '؟'])
+        || s_cues
+            .iter()
+            .any(|c| c.class == CueClass::Question && c.start < trig.start);
     let negated = has(CueClass::Negation, 25);
-    let conditional = s_cues.iter().any(|c| c.class == CueClass::Conditional && c.start < trig.start && trig.start - c.end < 60);
-    let planned = has(CueClass::Planned, 80) || s_cues.iter().any(|c| c.class == CueClass::Planned && in_clause(c.start) && c.start >= trig.end && c.start - trig.end < 25) || trig.future;
+    let conditional = s_cues.iter().any(|c| {
+        c.class == CueClass::Conditional && c.start < trig.start && trig.start - c.end < 60
+    });
+    let planned = has(CueClass::Planned, 80)
+        || s_cues.iter().any(|c| {
+            c.class == CueClass::Planned
+                && in_clause(c.start)
+                && c.start >= trig.end
+                && c.start - trig.end < 25
+        })
+        || trig.future;
     let intended = has(CueClass::Intended, 40);
     let reported = s_cues.iter().any(|c| c.class == CueClass::Reported);
     let modality = if negated {
@@ -596,7 +762,11 @@ fn build_event(
 
     // Actors and roles.
     let pool: Vec<&ActorMention> = {
-        let in_cl: Vec<&ActorMention> = s_actors.iter().copied().filter(|a| in_clause(a.start) && !a.locative).collect();
+        let in_cl: Vec<&ActorMention> = s_actors
+            .iter()
+            .copied()
+            .filter(|a| in_clause(a.start) && !a.locative)
+            .collect();
         if in_cl.is_empty() {
             s_actors.iter().copied().filter(|a| !a.locative).collect()
         } else {
@@ -605,15 +775,39 @@ fn build_event(
     };
     let mut roles: Vec<(&ActorMention, Role)> = Vec::new();
     let cue_role = |class: CueClass| -> Option<&ActorMention> {
-        let cue = s_cues.iter().filter(|c| c.class == class).min_by_key(|c| c.start.abs_diff(trig.start))?;
-        s_actors.iter().copied().filter(|a| a.start >= cue.end && a.start - cue.end <= 70).min_by_key(|a| a.start)
+        let cue = s_cues
+            .iter()
+            .filter(|c| c.class == class)
+            .min_by_key(|c| c.start.abs_diff(trig.start))?;
+        let after = |a: &&ActorMention, window: usize| {
+            !a.locative && a.start >= cue.end && a.start - cue.end <= window
+        };
+        s_actors
+            .iter()
+            .copied()
+            .filter(|a| after(a, 90) && a.entity_type == EntityType::Person)
+            .min_by_key(|a| a.start)
+            .or_else(|| {
+                s_actors
+                    .iter()
+                    .copied()
+                    .filter(|a| after(a, 70))
+                    .min_by_key(|a| a.start)
+            })
     };
-    for (class, role) in [(CueClass::Host, Role::Host), (CueClass::Chair, Role::Chair), (CueClass::Mediator, Role::Mediator), (CueClass::Agent, Role::Actor)] {
+    for (class, role) in [
+        (CueClass::Host, Role::Host),
+        (CueClass::Chair, Role::Chair),
+        (CueClass::Mediator, Role::Mediator),
+        (CueClass::Agent, Role::Actor),
+    ] {
         if let Some(a) = cue_role(class) {
             roles.push((a, role));
         }
     }
-    let assigned = |roles: &Vec<(&ActorMention, Role)>, a: &ActorMention| roles.iter().any(|(r, _)| r.start == a.start);
+    let assigned = |roles: &Vec<(&ActorMention, Role)>, a: &ActorMention| {
+        roles.iter().any(|(r, _)| r.start == a.start)
+    };
     if FAMILY_JOINT.contains(&kind) {
         for &a in &pool {
             if !assigned(&roles, a) {
@@ -621,16 +815,35 @@ fn build_event(
             }
         }
     } else {
-        let violent = FAMILY_VIOLENT.contains(&kind) || ScoreClass::of_plover(plover_type.as_deref()) == Some(ScoreClass::Assault);
+        let violent = FAMILY_VIOLENT.contains(&kind)
+            || ScoreClass::of_plover(plover_type.as_deref()) == Some(ScoreClass::Assault);
         let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor);
         if !has_agent {
             // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
             // violent ones): the first actor after it.
-            let before = pool.iter().copied().filter(|a| a.end <= trig.start && !assigned(&roles, a) && a.sector.as_deref() != Some("CVL")).max_by_key(|a| a.end);
-            let after = pool.iter().copied().filter(|a| a.start >= trig.end && !assigned(&roles, a)).min_by_key(|a| a.start);
+            let before = pool
+                .iter()
+                .copied()
+                .filter(|a| {
+                    a.end <= trig.start
+                        && !assigned(&roles, a)
+                        && a.sector.as_deref() != Some("CVL")
+                })
+                .max_by_key(|a| a.end);
+            let after = pool
+                .iter()
+                .copied()
+                .filter(|a| a.start >= trig.end && !assigned(&roles, a))
+                .min_by_key(|a| a.start);
             let agent = match (before, after) {
                 (Some(b), _) if trig.start - b.end < 80 || doc.lang != "ar" => Some(b),
-                (_, Some(a)) if doc.lang == "ar" && (trig.verb || !violent) && a.sector.as_deref() != Some("CVL") => Some(a),
+                (_, Some(a))
+                    if doc.lang == "ar"
+                        && (trig.verb || !violent)
+                        && a.sector.as_deref() != Some("CVL") =>
+                {
+                    Some(a)
+                }
                 (Some(b), _) => Some(b),
                 _ => None,
             };
@@ -647,7 +860,11 @@ fn build_event(
                 continue;
             }
             let role = if violent {
-                if a.sector.as_deref() == Some("CVL") { Role::Victim } else { Role::Target }
+                if a.sector.as_deref() == Some("CVL") {
+                    Role::Victim
+                } else {
+                    Role::Target
+                }
             } else {
                 Role::Recipient
             };
@@ -673,9 +890,12 @@ fn build_event(
         .iter()
         .filter(|p| {
             let is_actor = s_actors.iter().any(|a| a.start == p.start && !a.locative);
-            !is_actor || lex.places[p.place as usize].kind != PlaceKind::Country
+            let is_host = roles
+                .iter()
+                .any(|(a, r)| *r == Role::Host && a.start == p.start);
+            (!is_actor || is_host) && in_clause(p.start) && p.start.abs_diff(trig.start) <= 90
         })
-        .min_by_key(|p| (!in_clause(p.start), p.start.abs_diff(trig.start)))
+        .min_by_key(|p| p.start.abs_diff(trig.start))
         .map(|p| {
             let entry = &lex.places[p.place as usize];
             Location {
@@ -711,15 +931,24 @@ fn build_event(
         .iter()
         .filter(|t| {
             let e = &lex.triggers[t.trigger as usize];
-            let p = e.plover.as_deref().or(e.kind.and_then(|k| k.info().plover_type));
+            let p = e
+                .plover
+                .as_deref()
+                .or(e.kind.and_then(|k| k.info().plover_type));
             ScoreClass::of_plover(p) == ScoreClass::of_plover(plover_type.as_deref())
         })
         .count() as f32;
-    let has_number = sentence_text.chars().any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c));
+    let has_number = sentence_text
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c));
     let first_words = trig.start.saturating_sub(ss) < 12;
-    let agent_country = actors.iter().any(|a| a.role == Role::Actor && a.country.is_some());
+    let agent_country = actors
+        .iter()
+        .any(|a| a.role == Role::Actor && a.country.is_some());
     let agent_any = actors.iter().any(|a| a.role == Role::Actor);
-    let target_any = actors.iter().any(|a| matches!(a.role, Role::Target | Role::Victim));
+    let target_any = actors
+        .iter()
+        .any(|a| matches!(a.role, Role::Target | Role::Victim));
     let b = |v: bool| if v { 1.0 } else { 0.0 };
     let features: Features = vec![
         ("trigger_weight", entry.weight),
@@ -730,7 +959,10 @@ fn build_event(
         ("toll", b(count(CueClass::Toll) > 0.0)),
         ("toll_many", b(count(CueClass::Toll) > 1.0)),
         ("number", b(has_number)),
-        ("time", b(count(CueClass::Time) > 0.0 || !s_dates.is_empty())),
+        (
+            "time",
+            b(count(CueClass::Time) > 0.0 || !s_dates.is_empty()),
+        ),
         ("place", b(!s_places.is_empty())),
         ("armed", b(count(CueClass::Armed) > 0.0)),
         ("agent", b(agent_any)),
@@ -752,9 +984,35 @@ fn build_event(
         ("quote", b(sentence_text.contains(['«', '"', '“']))),
         (kind_feature(kind), 1.0),
     ];
-
     let class = ScoreClass::of_plover(plover_type.as_deref());
-    let mut confidence = (0.5 + 0.1 * (actors.len().min(3) as f32) + 0.05 * b(place.is_some()) + 0.05 * b(date.resolved)) * entry.weight.min(1.0);
+    let mut features = features;
+    if class.is_some() && doc.lang == "ar" {
+        // Lexical context: the trigger and the sentence's words, hashed into a fixed set of
+        // feature names (bounded, whatever the input).
+        features.push((bucket_name("t", trig.trigger as u64), 1.0));
+        let normalized = crate::normalize::normalize(sentence_text).text;
+        let mut seen: Vec<&'static str> = Vec::new();
+        for word in normalized
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 1)
+        {
+            let word = word
+                .strip_prefix('و')
+                .filter(|w| w.chars().count() > 2)
+                .unwrap_or(word);
+            let name = bucket_name("w", fnv(word));
+            if !seen.contains(&name) {
+                seen.push(name);
+                features.push((name, 1.0));
+            }
+        }
+    }
+
+    let mut confidence = (0.5
+        + 0.1 * (actors.len().min(3) as f32)
+        + 0.05 * b(place.is_some())
+        + 0.05 * b(date.resolved))
+        * entry.weight.min(1.0);
     let mut keep = true;
     if let Some(class) = class {
         if doc.lang == "ar" && engine.scorer.has(class) {
@@ -778,10 +1036,17 @@ fn build_event(
         return (candidate, None);
     }
     let (acled, cameo) = (
-        info.acled.map(|(t, s)| Acled { event_type: t.to_owned(), sub_event_type: s.to_owned() }),
+        info.acled.map(|(t, s)| Acled {
+            event_type: t.to_owned(),
+            sub_event_type: s.to_owned(),
+        }),
         entry.cameo.clone().or(info.cameo.map(str::to_owned)),
     );
-    let evidence = Evidence { text: sentence_text.to_owned(), start: ss, end: se };
+    let evidence = Evidence {
+        text: sentence_text.to_owned(),
+        start: ss,
+        end: se,
+    };
     let event = Event {
         id: String::new(),
         kind,
@@ -809,6 +1074,35 @@ fn event_with_trigger(mut event: Event, trig: &TriggerMention) -> Event {
     event
 }
 
+const WORD_BUCKETS: u64 = 4096;
+const TRIGGER_BUCKETS: u64 = 1024;
+
+fn fnv(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in word.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// A feature name from a fixed table: `w<n>` for word buckets, `t<n>` for triggers.
+fn bucket_name(prefix: &str, key: u64) -> &'static str {
+    use std::sync::OnceLock;
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static TRIGGERS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let table = |p: &str, n: u64| -> Vec<&'static str> {
+        (0..n)
+            .map(|i| &*Box::leak(format!("{p}{i}").into_boxed_str()))
+            .collect()
+    };
+    if prefix == "t" {
+        TRIGGERS.get_or_init(|| table("t", TRIGGER_BUCKETS))[(key % TRIGGER_BUCKETS) as usize]
+    } else {
+        WORDS.get_or_init(|| table("w", WORD_BUCKETS))[(key % WORD_BUCKETS) as usize]
+    }
+}
+
 fn kind_feature(kind: Kind) -> &'static str {
     // Leaked once per kind: a bounded, static set of names.
     use std::collections::HashMap;
@@ -831,10 +1125,22 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
         match target {
             Some((m, keys)) => {
                 keys.push(trigger_key);
-                let info = |e: &Event| e.date.resolved as u8 * 2 + e.location.is_some() as u8 * 2 + e.actors.len().min(4) as u8;
-                let (mut primary, secondary) = if info(&event) > info(m) { (event, m.clone()) } else { (m.clone(), event) };
+                let info = |e: &Event| {
+                    e.date.resolved as u8 * 2
+                        + e.location.is_some() as u8 * 2
+                        + e.actors.len().min(4) as u8
+                };
+                let (mut primary, secondary) = if info(&event) > info(m) {
+                    (event, m.clone())
+                } else {
+                    (m.clone(), event)
+                };
                 for a in secondary.actors {
-                    if !primary.actors.iter().any(|p| p.id == a.id && p.role == a.role) {
+                    if !primary
+                        .actors
+                        .iter()
+                        .any(|p| p.id == a.id && p.role == a.role)
+                    {
                         primary.actors.push(a);
                     }
                 }
@@ -855,14 +1161,20 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
         .map(|(mut e, _)| {
             let start = e.evidence.start.to_string();
             let end = e.evidence.end.to_string();
-            e.id = stable_id("ev_", &[e.kind.as_str(), &e.evidence.text, &start, &end, &e.id]);
+            e.id = stable_id(
+                "ev_",
+                &[e.kind.as_str(), &e.evidence.text, &start, &end, &e.id],
+            );
             e
         })
         .collect()
 }
 
 fn compatible(a: &Event, b: &Event) -> bool {
-    if a.kind != b.kind || a.modality != b.modality {
+    let factual = |m: Modality| matches!(m, Modality::Asserted | Modality::Reported);
+    if a.kind != b.kind
+        || (a.modality != b.modality && !(factual(a.modality) && factual(b.modality)))
+    {
         return false;
     }
     if a.date.resolved && b.date.resolved && a.date.value != b.date.value {
@@ -874,7 +1186,11 @@ fn compatible(a: &Event, b: &Event) -> bool {
         }
     }
     let named = |e: &Event| -> HashSet<String> {
-        e.actors.iter().filter(|x| x.sector.as_deref() != Some("IGO")).map(|x| x.id.clone()).collect()
+        e.actors
+            .iter()
+            .filter(|x| x.role == Role::Actor)
+            .map(|x| x.id.clone())
+            .collect()
     };
     match a.kind {
         Kind::Statement | Kind::Praise | Kind::Accusation | Kind::Request => {

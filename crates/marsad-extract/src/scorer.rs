@@ -73,7 +73,8 @@ impl Scorer {
             if cols[1].trim() == "threshold" {
                 self.thresholds.insert(class, weight);
             } else {
-                self.weights.insert((class, cols[1].trim().to_owned()), weight);
+                self.weights
+                    .insert((class, cols[1].trim().to_owned()), weight);
             }
         }
         Ok(())
@@ -86,7 +87,11 @@ impl Scorer {
 
     /// The probability that the candidate reports a real event.
     pub fn probability(&self, class: ScoreClass, features: &Features) -> f32 {
-        let mut z = self.weights.get(&(class, "bias".to_owned())).copied().unwrap_or(0.0);
+        let mut z = self
+            .weights
+            .get(&(class, "bias".to_owned()))
+            .copied()
+            .unwrap_or(0.0);
         for (name, value) in features {
             if let Some(w) = self.weights.get(&(class, (*name).to_owned())) {
                 z += w * value;
@@ -116,8 +121,11 @@ mod tests {
     #[test]
     fn weights_read_and_score() {
         let mut s = Scorer::default();
-        s.read("s", "assault\tbias\t-1\nassault\ttoll\t3\nassault\tthreshold\t0.4\n")
-            .unwrap();
+        s.read(
+            "s",
+            "assault\tbias\t-1\nassault\ttoll\t3\nassault\tthreshold\t0.4\n",
+        )
+        .unwrap();
         let with_toll = s.probability(ScoreClass::Assault, &vec![("toll", 1.0)]);
         let without = s.probability(ScoreClass::Assault, &vec![]);
         assert!(with_toll > 0.8 && without < 0.3);

@@ -53,7 +53,9 @@ pub fn furniture_lines(
                 return false;
             }
             let lead = s + (text[s..e].len() - text[s..e].trim_start().len());
-            let cue_opens = furniture_cue_starts.iter().any(|&c| c >= lead && c <= lead + 2);
+            let cue_opens = furniture_cue_starts
+                .iter()
+                .any(|&c| c >= lead && c <= lead + 2);
             let words = line.split_whitespace().count();
             let label = lines.len() > 1
                 && words <= 4
@@ -64,6 +66,16 @@ pub fn furniture_lines(
                 || title.is_some_and(|t| t == line)
         })
         .collect()
+}
+
+/// The sentences of one line of original text: (byte offset, trimmed sentence).
+pub fn sentences_of_line(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    line.split_sentence_bound_indices()
+        .filter_map(|(offset, sentence)| {
+            let lead = sentence.len() - sentence.trim_start().len();
+            let trimmed = sentence.trim();
+            (!trimmed.is_empty()).then_some((offset + lead, trimmed))
+        })
 }
 
 /// The sentences of the non-furniture lines.

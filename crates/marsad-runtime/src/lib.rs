@@ -39,10 +39,14 @@ impl Default for ServerLimits {
     }
 }
 
-/// The health service of a server, and the reporter that flips it.
+/// Health name that reports SERVING as long as the process answers, whatever its dependencies:
+/// for liveness probes, which should restart a wedged process, not one whose database is down.
+pub const LIVENESS_SERVICE: &str = "liveness";
+
+/// The health of a server: `reporter` flips its statuses.
+#[derive(Clone)]
 pub struct Health {
     pub reporter: HealthReporter,
-    routes: Routes,
 }
 
 impl std::fmt::Debug for Health {
@@ -51,14 +55,15 @@ impl std::fmt::Debug for Health {
     }
 }
 
-/// A health service whose overall status (`""`) and every named service start as NOT_SERVING.
+/// A health service whose overall status (`""`) and every named service start as NOT_SERVING,
+/// and whose [`LIVENESS_SERVICE`] is SERVING.
 pub async fn health(service_names: &[&str]) -> Health {
-    let (reporter, service) = tonic_health::server::health_reporter();
+    let reporter = HealthReporter::new();
     set_status(&reporter, service_names, ServingStatus::NotServing).await;
-    Health {
-        reporter,
-        routes: Routes::new(service),
-    }
+    reporter
+        .set_service_status(LIVENESS_SERVICE, ServingStatus::Serving)
+        .await;
+    Health { reporter }
 }
 
 /// Sets the overall status and that of each named service.
@@ -89,9 +94,11 @@ pub async fn serve(
         .build_v1alpha()
         .expect("the API's descriptor set is valid");
 
-    let mut routes = routes.into_axum_router();
-    routes = routes.merge(health.routes.into_axum_router());
-    let routes = Routes::from(routes)
+    let health_service = tonic_health::pb::health_server::HealthServer::new(
+        tonic_health::server::HealthService::from_health_reporter(health.reporter),
+    );
+    let routes = routes
+        .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha);
 

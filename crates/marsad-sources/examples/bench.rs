@@ -18,17 +18,26 @@ fn main() {
             html_article(&html, None, &limits).expect("ok");
         }
         let s = t.elapsed().as_secs_f64();
-        println!("{name}: {:.0} pages/s ({:.1} KiB each)", n as f64 / s, html.len() as f64 / 1024.0);
+        println!(
+            "{name}: {:.0} pages/s ({:.1} KiB each)",
+            n as f64 / s,
+            html.len() as f64 / 1024.0
+        );
     }
 
-    let mut xml = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>");
+    let mut xml =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>");
     for i in 0..5000 {
         xml.push_str(&format!("<item><title>Item {i}</title><link>https://big.example/{i}</link><description>&lt;p&gt;Clashes were reported in district {i} on Monday between security forces and gunmen, officials said.&lt;/p&gt;</description></item>"));
     }
     xml.push_str("</channel></rss>");
     let t = Instant::now();
     let items = parse_feed(xml.as_bytes(), &HashMap::new(), &limits).expect("ok");
-    println!("feed: {:.0} items/s ({} items)", items.len() as f64 / t.elapsed().as_secs_f64(), items.len());
+    println!(
+        "feed: {:.0} items/s ({} items)",
+        items.len() as f64 / t.elapsed().as_secs_f64(),
+        items.len()
+    );
 
     let text = String::from_utf8(read("barrack-coalition-ar.txt")).expect("utf-8");
     let mut batch = String::new();
@@ -39,7 +48,11 @@ fn main() {
     let t = Instant::now();
     let items = read_bytes(batch.as_bytes(), "b.jsonl", &Hints::default(), &limits);
     let s = t.elapsed().as_secs_f64();
-    println!("jsonl: {:.0} docs/s, {:.1} MB/s", items.len() as f64 / s, batch.len() as f64 / s / 1e6);
+    println!(
+        "jsonl: {:.0} docs/s, {:.1} MB/s",
+        items.len() as f64 / s,
+        batch.len() as f64 / s / 1e6
+    );
 
     let t = Instant::now();
     let mut acc = 0u64;
@@ -48,16 +61,26 @@ fn main() {
         acc ^= u64::from(content_hash(&text)[0]);
     }
     let s = t.elapsed().as_secs_f64();
-    println!("simhash+content_hash: {:.0} docs/s ({:.1} MB/s) [{acc}]", 2000.0 / s, 2000.0 * text.len() as f64 / s / 1e6);
+    println!(
+        "simhash+content_hash: {:.0} docs/s ({:.1} MB/s) [{acc}]",
+        2000.0 / s,
+        2000.0 * text.len() as f64 / s / 1e6
+    );
 
     let t = Instant::now();
     for _ in 0..2000 {
         std::hint::black_box(strip_furniture(&text, None));
     }
-    println!("strip_furniture: {:.0} docs/s", 2000.0 / t.elapsed().as_secs_f64());
+    println!(
+        "strip_furniture: {:.0} docs/s",
+        2000.0 / t.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
     for _ in 0..2000 {
         std::hint::black_box(detect_language(&text));
     }
-    println!("detect_language: {:.0} docs/s", 2000.0 / t.elapsed().as_secs_f64());
+    println!(
+        "detect_language: {:.0} docs/s",
+        2000.0 / t.elapsed().as_secs_f64()
+    );
 }

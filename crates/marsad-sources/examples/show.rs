@@ -3,7 +3,11 @@ use marsad_sources::{read_path, Hints, Limits};
 
 fn main() {
     for path in std::env::args().skip(1) {
-        for r in read_path(std::path::Path::new(&path), &Hints::default(), &Limits::default()) {
+        for r in read_path(
+            std::path::Path::new(&path),
+            &Hints::default(),
+            &Limits::default(),
+        ) {
             match r {
                 Ok(a) => println!(
                     "OK {} [{}] {:?} lang={} pub={:?} at={:?} author={:?} url={:?} enc={} invalid={} warn={:?}\n---\n{}\n===",

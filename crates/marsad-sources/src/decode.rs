@@ -90,7 +90,11 @@ pub fn decode(bytes: &[u8], charset_hint: Option<&str>) -> Decoded {
     let declared = META_CHARSET
         .captures(head)
         .map(|c| (c, CharsetSource::Meta))
-        .or_else(|| XML_DECL.captures(head).map(|c| (c, CharsetSource::XmlDeclaration)));
+        .or_else(|| {
+            XML_DECL
+                .captures(head)
+                .map(|c| (c, CharsetSource::XmlDeclaration))
+        });
     if let Some((caps, how)) = declared {
         let label = String::from_utf8_lossy(&caps[1]).into_owned();
         match Encoding::for_label(label.as_bytes()) {
@@ -124,7 +128,13 @@ fn finish(
     warnings: Vec<String>,
 ) -> Decoded {
     let (text, invalid_bytes) = decode_counting(bytes, enc);
-    Decoded { text, encoding: enc.name(), source, invalid_bytes, warnings }
+    Decoded {
+        text,
+        encoding: enc.name(),
+        source,
+        invalid_bytes,
+        warnings,
+    }
 }
 
 /// Decodes with `enc` (a BOM, if present, is removed and wins), replacing each malformed
@@ -175,7 +185,10 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             Err(e) => {
                 let valid = &rest[..e.valid_up_to()];
                 // Safe: `valid_up_to` bytes are valid UTF-8.
-                multibyte += String::from_utf8_lossy(valid).chars().filter(|c| c.len_utf8() > 1).count();
+                multibyte += String::from_utf8_lossy(valid)
+                    .chars()
+                    .filter(|c| c.len_utf8() > 1)
+                    .count();
                 match e.error_len() {
                     Some(n) => {
                         errors += 1;
@@ -245,7 +258,9 @@ pub(crate) fn check_not_binary(text: &str) -> Result<(), SourceError> {
     let total = sample.chars().count().max(1);
     let percent = junk_percent(&sample);
     if percent > 10 || nuls * 100 > total {
-        return Err(SourceError::Binary { percent: percent.max(1) });
+        return Err(SourceError::Binary {
+            percent: percent.max(1),
+        });
     }
     Ok(())
 }
@@ -256,7 +271,10 @@ mod tests {
 
     #[test]
     fn labels_from_content_type() {
-        assert_eq!(charset_label("text/html; charset=\"windows-1256\""), "windows-1256");
+        assert_eq!(
+            charset_label("text/html; charset=\"windows-1256\""),
+            "windows-1256"
+        );
         assert_eq!(charset_label("utf-8"), "utf-8");
     }
 
@@ -270,7 +288,9 @@ mod tests {
 
     #[test]
     fn nearly_utf8_stays_utf8() {
-        let mut b = "مرحبا بكم في هذا الاختبار الطويل قليلا ".repeat(5).into_bytes();
+        let mut b = "مرحبا بكم في هذا الاختبار الطويل قليلا "
+            .repeat(5)
+            .into_bytes();
         b.push(0xff);
         let d = decode(&b, None);
         assert_eq!(d.encoding, "UTF-8");

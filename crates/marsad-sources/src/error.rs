@@ -73,7 +73,12 @@ pub struct ItemError {
 
 impl ItemError {
     pub(crate) fn new(origin: &str, item: impl Into<String>, error: SourceError) -> Self {
-        Self { origin: origin.to_string(), item: item.into(), line: None, error }
+        Self {
+            origin: origin.to_string(),
+            item: item.into(),
+            line: None,
+            error,
+        }
     }
 }
 

@@ -25,7 +25,12 @@ pub fn parse_feed(
     parse_with(bytes, "feed", &Hints::default(), pages, limits)
 }
 
-pub(crate) fn feed_items(bytes: &[u8], origin: &str, hints: &Hints, limits: &Limits) -> Vec<Result<Article, ItemError>> {
+pub(crate) fn feed_items(
+    bytes: &[u8],
+    origin: &str,
+    hints: &Hints,
+    limits: &Limits,
+) -> Vec<Result<Article, ItemError>> {
     parse_with(bytes, origin, hints, &hints.pages, limits)
         .unwrap_or_else(|e| vec![Err(ItemError::new(origin, origin, e))])
 }
@@ -38,7 +43,9 @@ fn check_no_entities(text: &str) -> Result<(), SourceError> {
         .map_or(text.len(), |(i, _)| i);
     let prolog = text[..head_end].to_ascii_uppercase();
     if prolog.contains("<!ENTITY") {
-        return Err(SourceError::UnsafeXml { reason: "the DTD declares entities".into() });
+        return Err(SourceError::UnsafeXml {
+            reason: "the DTD declares entities".into(),
+        });
     }
     Ok(())
 }
@@ -51,7 +58,11 @@ fn parse_with(
     limits: &Limits,
 ) -> Result<Vec<Result<Article, ItemError>>, SourceError> {
     if bytes.len() > limits.max_input_bytes {
-        return Err(SourceError::TooLarge { what: "input", size: bytes.len(), limit: limits.max_input_bytes });
+        return Err(SourceError::TooLarge {
+            what: "input",
+            size: bytes.len(),
+            limit: limits.max_input_bytes,
+        });
     }
     let decoded = decode(bytes, hints.charset.as_deref());
     check_not_binary(&decoded.text)?;
@@ -61,15 +72,19 @@ fn parse_with(
     if xml.starts_with("<?xml") {
         xml = xml.find("?>").map_or(xml, |e| &xml[e + 2..]);
     }
-    let feed = feed_rs::parser::parse(xml.as_bytes())
-        .map_err(|e| SourceError::Malformed { format: "feed", reason: short(e) })?;
+    let feed = feed_rs::parser::parse(xml.as_bytes()).map_err(|e| SourceError::Malformed {
+        format: "feed",
+        reason: short(e),
+    })?;
     let ctx = Ctx::new(origin, hints, limits, SourceFormat::Feed).with_decoded(&decoded);
     let mut out = Vec::with_capacity(feed.entries.len().min(limits.max_items));
     for (i, entry) in feed.entries.iter().enumerate() {
         if i == limits.max_items {
             out.push(Err(ctx.item_error(
                 format!("items after {}", limits.max_items),
-                SourceError::TooManyItems { limit: limits.max_items },
+                SourceError::TooManyItems {
+                    limit: limits.max_items,
+                },
             )));
             break;
         }
@@ -105,7 +120,13 @@ fn entry_article(
     let item = link.clone().unwrap_or_else(|| entry.id.clone());
     let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
     let published_at = entry.published.or(entry.updated);
-    let names: Vec<String> = entry.authors.iter().filter_map(|p| p.name.clone()).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect();
+    let names: Vec<String> = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.clone())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
     let author = (!names.is_empty()).then(|| names.join(", "));
 
     let mut warnings = Vec::new();
@@ -131,7 +152,13 @@ fn entry_article(
         .as_ref()
         .and_then(|c| c.body.as_deref())
         .filter(|b| !b.trim().is_empty())
-        .map(|b| if b.contains('<') { html_to_text(b) } else { b.trim().to_string() })
+        .map(|b| {
+            if b.contains('<') {
+                html_to_text(b)
+            } else {
+                b.trim().to_string()
+            }
+        })
         .or_else(|| entry.summary.as_ref().map(text_of))
         .unwrap_or_default();
     let text = strip_furniture(&body, title.as_deref());

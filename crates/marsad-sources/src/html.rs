@@ -15,20 +15,73 @@ use crate::{Article, Hints, Limits, SourceError, SourceFormat};
 
 /// Elements that are page furniture, removed before readability runs.
 const FURNITURE_SELECTORS: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
-    "select", "textarea", "nav", "aside", "footer", "body > header", "[role=navigation]",
-    "[role=banner]", "[role=contentinfo]", "[role=complementary]", "[role=search]", "[hidden]",
-    "[aria-hidden=true]", ".share", ".sharing", ".social", "[class*=share-]", "[class*=-share]",
-    "[class*=sharing]", "[class*=social]", "[class*=related]", "[id*=related]",
-    "[class*=read-also]", "[class*=readalso]", "[class*=read_also]", "[class*=also-read]",
-    "[class*=read-more]", "[class*=suggest]", "[class*=recommend]", "[id*=recommend]",
-    "[class*=comments]", "[id*=comments]", "[class~=comment]", "[class*=comment-]",
-    "[class*=newsletter]", "[class*=subscribe]", "[class*=advert]", "[class~=ad]", "[class*=ads-]",
-    "[id*=advert]", "[class*=breadcrumb]", "[class*=font-size]", "[class*=fontsize]",
-    "[class*=font-tools]", "[class~=tags]", "[class*=tag-list]", "[class*=post-tags]",
-    "[class*=most-read]", "[class*=trending]", "[class*=sidebar]", "[id*=sidebar]",
-    "[class*=cookie]", "[class*=outbrain]", "[class*=taboola]", "[class*=more-news]",
-    "[class*=more-stories]", "[class*=site-header]", "[class*=site-footer]",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "nav",
+    "aside",
+    "footer",
+    "body > header",
+    "[role=navigation]",
+    "[role=banner]",
+    "[role=contentinfo]",
+    "[role=complementary]",
+    "[role=search]",
+    "[hidden]",
+    "[aria-hidden=true]",
+    ".share",
+    ".sharing",
+    ".social",
+    "[class*=share-]",
+    "[class*=-share]",
+    "[class*=sharing]",
+    "[class*=social]",
+    "[class*=related]",
+    "[id*=related]",
+    "[class*=read-also]",
+    "[class*=readalso]",
+    "[class*=read_also]",
+    "[class*=also-read]",
+    "[class*=read-more]",
+    "[class*=suggest]",
+    "[class*=recommend]",
+    "[id*=recommend]",
+    "[class*=comments]",
+    "[id*=comments]",
+    "[class~=comment]",
+    "[class*=comment-]",
+    "[class*=newsletter]",
+    "[class*=subscribe]",
+    "[class*=advert]",
+    "[class~=ad]",
+    "[class*=ads-]",
+    "[id*=advert]",
+    "[class*=breadcrumb]",
+    "[class*=font-size]",
+    "[class*=fontsize]",
+    "[class*=font-tools]",
+    "[class~=tags]",
+    "[class*=tag-list]",
+    "[class*=post-tags]",
+    "[class*=most-read]",
+    "[class*=trending]",
+    "[class*=sidebar]",
+    "[id*=sidebar]",
+    "[class*=cookie]",
+    "[class*=outbrain]",
+    "[class*=taboola]",
+    "[class*=more-news]",
+    "[class*=more-stories]",
+    "[class*=site-header]",
+    "[class*=site-footer]",
 ];
 
 /// Elements whose content is never text.
@@ -39,13 +92,46 @@ const SKIP_ELEMENTS: &[&str] = &[
 
 /// Elements ending a paragraph (a blank line) and a line (a newline).
 const PARAGRAPH_ELEMENTS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "table", "figure", "pre",
-    "dl", "hr", "address",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+    "figure",
+    "pre",
+    "dl",
+    "hr",
+    "address",
 ];
 const LINE_ELEMENTS: &[&str] = &[
-    "div", "li", "tr", "dt", "dd", "section", "article", "main", "header", "footer", "nav",
-    "aside", "figcaption", "caption", "details", "summary", "td", "th", "form", "fieldset",
-    "legend", "option",
+    "div",
+    "li",
+    "tr",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figcaption",
+    "caption",
+    "details",
+    "summary",
+    "td",
+    "th",
+    "form",
+    "fieldset",
+    "legend",
+    "option",
 ];
 
 /// Elements that never have an end tag.
@@ -61,13 +147,25 @@ const OPTIONAL_END: &[&str] = &[
 
 /// JSON-LD `@type`s that describe an article.
 const ARTICLE_TYPES: &[&str] = &[
-    "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle",
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "ScholarlyArticle",
 ];
 
 /// Extracts the article of one HTML page (already decoded). `url` is where it came from (used
 /// for a relative canonical link and by readability; must be absolute to be used).
-pub fn html_article(html: &str, url: Option<&str>, limits: &Limits) -> Result<Article, SourceError> {
+pub fn html_article(
+    html: &str,
+    url: Option<&str>,
+    limits: &Limits,
+) -> Result<Article, SourceError> {
     let hints = Hints::default();
     let ctx = Ctx::new(url.unwrap_or("html"), &hints, limits, SourceFormat::Html);
     html_draft(html, url, limits).and_then(|d| finish(d, &ctx))
@@ -94,15 +192,26 @@ struct Meta {
     body: Option<String>,
 }
 
-pub(crate) fn html_draft(html: &str, url: Option<&str>, limits: &Limits) -> Result<Draft, SourceError> {
+pub(crate) fn html_draft(
+    html: &str,
+    url: Option<&str>,
+    limits: &Limits,
+) -> Result<Draft, SourceError> {
     if html.len() > limits.max_input_bytes {
-        return Err(SourceError::TooLarge { what: "input", size: html.len(), limit: limits.max_input_bytes });
+        return Err(SourceError::TooLarge {
+            what: "input",
+            size: html.len(),
+            limit: limits.max_input_bytes,
+        });
     }
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let depth = max_depth(html);
     if depth > limits.max_html_depth {
         let text = strip_tags(html);
-        let mut d = Draft { url: url.map(str::to_string), ..Draft::default() };
+        let mut d = Draft {
+            url: url.map(str::to_string),
+            ..Draft::default()
+        };
         d.warnings.push(format!(
             "HTML nested {depth} deep (limit {}): read by tag stripping, without metadata or furniture removal by element",
             limits.max_html_depth
@@ -121,7 +230,13 @@ pub(crate) fn html_draft(html: &str, url: Option<&str>, limits: &Limits) -> Resu
         .iter()
         .map(|s| doc.select(s))
         .find(|s| s.exists())
-        .map(|s| s.nodes().iter().map(node_text).collect::<Vec<_>>().join("\n\n"))
+        .map(|s| {
+            s.nodes()
+                .iter()
+                .map(node_text)
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
         .unwrap_or_default();
 
     let cfg = Config {
@@ -131,13 +246,20 @@ pub(crate) fn html_draft(html: &str, url: Option<&str>, limits: &Limits) -> Resu
     };
     let readable = Readability::with_document(doc, url, Some(cfg)).and_then(|mut r| r.parse());
     let (mut text, r_title, r_byline, r_time) = match readable {
-        Ok(a) => (a.text_content.to_string(), Some(a.title), a.byline, a.published_time),
+        Ok(a) => (
+            a.text_content.to_string(),
+            Some(a.title),
+            a.byline,
+            a.published_time,
+        ),
         Err(ReadabilityError::TooManyElements(n, max)) => {
             warnings.push(format!("{n} elements (limit {max}): read by tag stripping"));
             (strip_tags(html), None, None, None)
         }
         Err(e) => {
-            warnings.push(format!("readability found no main text ({e}); used the page body"));
+            warnings.push(format!(
+                "readability found no main text ({e}); used the page body"
+            ));
             (fallback.clone(), None, None, None)
         }
     };
@@ -147,14 +269,26 @@ pub(crate) fn html_draft(html: &str, url: Option<&str>, limits: &Limits) -> Resu
         text = fallback;
     }
     if text.trim().chars().count() < 80 {
-        if let Some(body) = meta.body.as_ref().filter(|b| b.chars().count() > text.chars().count()) {
+        if let Some(body) = meta
+            .body
+            .as_ref()
+            .filter(|b| b.chars().count() > text.chars().count())
+        {
             text = body.clone();
         }
     }
 
-    let title = meta.title.clone().or(r_title.filter(|t| !t.trim().is_empty()));
+    let title = meta
+        .title
+        .clone()
+        .or(r_title.filter(|t| !t.trim().is_empty()));
     let text = strip_furniture(&text, title.as_deref());
-    let (published_at, published) = meta.published.as_deref().or(r_time.as_deref()).map(parse_when).unwrap_or((None, None));
+    let (published_at, published) = meta
+        .published
+        .as_deref()
+        .or(r_time.as_deref())
+        .map(parse_when)
+        .unwrap_or((None, None));
     Ok(Draft {
         title,
         text,
@@ -173,15 +307,27 @@ fn page_meta(doc: &Document, url: Option<&str>) -> Meta {
     let mut m = Meta::default();
     for node in doc.select("script[type=\"application/ld+json\"]").nodes() {
         let raw = node.text();
-        let Ok(v) = serde_json::from_str::<Value>(raw.trim()) else { continue };
+        let Ok(v) = serde_json::from_str::<Value>(raw.trim()) else {
+            continue;
+        };
         if let Some(a) = find_article(&v) {
-            let s = |k: &str| a.get(k).and_then(Value::as_str).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let s = |k: &str| {
+                a.get(k)
+                    .and_then(Value::as_str)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            };
             m.title = m.title.or(s("headline")).or(s("name"));
             m.published = m.published.or(s("datePublished")).or(s("dateCreated"));
             m.author = m.author.or(a.get("author").and_then(person_names));
-            m.url = m.url.or(s("url")).or(a.get("mainEntityOfPage").and_then(|p| {
-                p.as_str().or_else(|| p.get("@id").and_then(Value::as_str)).map(str::to_string)
-            }));
+            m.url = m
+                .url
+                .or(s("url"))
+                .or(a.get("mainEntityOfPage").and_then(|p| {
+                    p.as_str()
+                        .or_else(|| p.get("@id").and_then(Value::as_str))
+                        .map(str::to_string)
+                }));
             m.lang = m.lang.or(s("inLanguage"));
             m.body = m.body.or(s("articleBody"));
         }
@@ -192,8 +338,14 @@ fn page_meta(doc: &Document, url: Option<&str>) -> Meta {
     let mut published = None;
     let mut author = None;
     for node in doc.select("meta[content]").nodes() {
-        let key = node.attr("property").or_else(|| node.attr("name")).or_else(|| node.attr("itemprop")).or_else(|| node.attr("http-equiv"));
-        let (Some(key), Some(content)) = (key, node.attr("content")) else { continue };
+        let key = node
+            .attr("property")
+            .or_else(|| node.attr("name"))
+            .or_else(|| node.attr("itemprop"))
+            .or_else(|| node.attr("http-equiv"));
+        let (Some(key), Some(content)) = (key, node.attr("content")) else {
+            continue;
+        };
         let content = content.trim().to_string();
         if content.is_empty() {
             continue;
@@ -201,26 +353,63 @@ fn page_meta(doc: &Document, url: Option<&str>) -> Meta {
         match key.to_ascii_lowercase().as_str() {
             "og:title" | "twitter:title" => og_title = og_title.or(Some(content)),
             "og:url" => og_url = og_url.or(Some(content)),
-            "og:locale" | "content-language" | "language" | "dc.language" => locale = locale.or(Some(content)),
-            "article:published_time" | "og:published_time" | "datepublished" | "pubdate" | "publishdate"
-            | "publish-date" | "publish_date" | "date" | "dc.date" | "dc.date.issued" | "dcterms.created"
-            | "dcterms.issued" | "parsely-pub-date" | "sailthru.date" | "citation_publication_date"
+            "og:locale" | "content-language" | "language" | "dc.language" => {
+                locale = locale.or(Some(content))
+            }
+            "article:published_time"
+            | "og:published_time"
+            | "datepublished"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "publish_date"
+            | "date"
+            | "dc.date"
+            | "dc.date.issued"
+            | "dcterms.created"
+            | "dcterms.issued"
+            | "parsely-pub-date"
+            | "sailthru.date"
+            | "citation_publication_date"
             | "article.published" => published = published.or(Some(content)),
-            "author" | "article:author" | "dc.creator" | "parsely-author" | "byl" => {
-                if !content.starts_with("http") {
-                    author = author.or(Some(content.trim_start_matches("By ").trim_start_matches("by ").to_string()));
-                }
+            "author" | "article:author" | "dc.creator" | "parsely-author" | "byl"
+                if !content.starts_with("http") =>
+            {
+                author = author.or(Some(
+                    content
+                        .trim_start_matches("By ")
+                        .trim_start_matches("by ")
+                        .to_string(),
+                ));
             }
             _ => {}
         }
     }
-    let canonical = doc.select("link[rel=canonical][href]").attr("href").map(|s| s.trim().to_string());
+    let canonical = doc
+        .select("link[rel=canonical][href]")
+        .attr("href")
+        .map(|s| s.trim().to_string());
     let html_lang = doc.select("html[lang]").attr("lang").map(|s| s.to_string());
-    let h1 = doc.select("h1").nodes().first().map(|n| collapse_ws(&n.text()));
-    let head_title = doc.select("title").nodes().first().map(|n| collapse_ws(&n.text()));
-    let time = doc.select("article time[datetime], time[pubdate][datetime]").attr("datetime").map(|s| s.to_string());
+    let h1 = doc
+        .select("h1")
+        .nodes()
+        .first()
+        .map(|n| collapse_ws(&n.text()));
+    let head_title = doc
+        .select("title")
+        .nodes()
+        .first()
+        .map(|n| collapse_ws(&n.text()));
+    let time = doc
+        .select("article time[datetime], time[pubdate][datetime]")
+        .attr("datetime")
+        .map(|s| s.to_string());
 
-    m.title = m.title.or(og_title).or(h1.clone().filter(|h| !h.is_empty())).or(head_title.filter(|t| !t.is_empty()));
+    m.title = m
+        .title
+        .or(og_title)
+        .or(h1.clone().filter(|h| !h.is_empty()))
+        .or(head_title.filter(|t| !t.is_empty()));
     m.published = m.published.or(published).or(time);
     m.author = m.author.or(author);
     m.url = canonical.or(og_url).or(m.url).map(|c| absolutize(&c, url));
@@ -232,7 +421,9 @@ fn page_meta(doc: &Document, url: Option<&str>) -> Meta {
 fn find_article(v: &Value) -> Option<&Value> {
     let is_article = |o: &Value| match o.get("@type") {
         Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
-        Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
         _ => false,
     };
     let mut candidates: Vec<&Value> = Vec::new();
@@ -252,7 +443,10 @@ fn find_article(v: &Value) -> Option<&Value> {
 /// `"Name"`, `{"name": ...}` or an array of these, comma-joined.
 fn person_names(v: &Value) -> Option<String> {
     let one = |p: &Value| -> Option<String> {
-        p.as_str().or_else(|| p.get("name").and_then(Value::as_str)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !s.starts_with("http"))
+        p.as_str()
+            .or_else(|| p.get("name").and_then(Value::as_str))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty() && !s.starts_with("http"))
     };
     let names: Vec<String> = match v {
         Value::Array(a) => a.iter().filter_map(one).collect(),
@@ -265,7 +459,9 @@ fn absolutize(link: &str, base: Option<&str>) -> String {
     match base {
         Some(b) if link.starts_with('/') && !link.starts_with("//") => {
             let scheme_end = b.find("://").map_or(0, |i| i + 3);
-            let host_end = b[scheme_end..].find('/').map_or(b.len(), |i| scheme_end + i);
+            let host_end = b[scheme_end..]
+                .find('/')
+                .map_or(b.len(), |i| scheme_end + i);
             format!("{}{}", &b[..host_end], link)
         }
         _ => link.to_string(),
@@ -283,7 +479,7 @@ fn node_text(root: &NodeRef<'_>) -> String {
         Break(&'static str),
     }
     let mut out = String::new();
-    let mut stack = vec![Step::Enter(root.clone())];
+    let mut stack = vec![Step::Enter(*root)];
     while let Some(step) = stack.pop() {
         match step {
             Step::Break(b) => push_break(&mut out, b),
@@ -320,7 +516,10 @@ fn node_text(root: &NodeRef<'_>) -> String {
 
 /// Appends inline text with HTML whitespace collapsing.
 fn push_inline(out: &mut String, text: &str) {
-    for (i, part) in text.split(|c: char| c.is_ascii_whitespace() || c == '\u{a0}').enumerate() {
+    for (i, part) in text
+        .split(|c: char| c.is_ascii_whitespace() || c == '\u{a0}')
+        .enumerate()
+    {
         if i > 0 && !out.ends_with([' ', '\n']) && !out.is_empty() {
             out.push(' ');
         }
@@ -356,12 +555,18 @@ pub(crate) fn max_depth(html: &str) -> usize {
         }
         let closing = b.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let end = b[start..].iter().position(|c| !c.is_ascii_alphanumeric()).map_or(b.len(), |p| start + p);
+        let end = b[start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |p| start + p);
         if end == start {
             continue;
         }
         let name = html[start..end].to_ascii_lowercase();
-        let tag_end = b[end..].iter().position(|&c| c == b'>').map_or(b.len(), |p| end + p);
+        let tag_end = b[end..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map_or(b.len(), |p| end + p);
         let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
         i = tag_end.min(b.len());
         if VOID_ELEMENTS.contains(&name.as_str()) || OPTIONAL_END.contains(&name.as_str()) {
@@ -387,11 +592,17 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
 }
 
 fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|p| from + p)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
 }
 
 /// Text by flat tag stripping, for pages too deep or too big for a DOM: tags removed (block
@@ -415,9 +626,15 @@ pub(crate) fn strip_tags(html: &str) -> String {
         }
         let closing = b.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let end = b[start..].iter().position(|c| !c.is_ascii_alphanumeric()).map_or(b.len(), |p| start + p);
+        let end = b[start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |p| start + p);
         let name = html[start..end].to_ascii_lowercase();
-        let tag_end = b[end..].iter().position(|&c| c == b'>').map_or(b.len(), |p| end + p + 1);
+        let tag_end = b[end..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map_or(b.len(), |p| end + p + 1);
         i = tag_end;
         if !closing && SKIP_ELEMENTS.contains(&name.as_str()) && !name.is_empty() {
             let close = format!("</{name}");
@@ -499,7 +716,13 @@ mod tests {
 
     #[test]
     fn fragments() {
-        assert_eq!(html_to_text("<p>One &amp; <b>two</b></p><p>three</p>"), "One & two\n\nthree");
-        assert_eq!(strip_tags("<p>One &amp; <b>two</b></p><script>x</script><p>three&#x21;</p>"), "One & two\n\nthree!");
+        assert_eq!(
+            html_to_text("<p>One &amp; <b>two</b></p><p>three</p>"),
+            "One & two\n\nthree"
+        );
+        assert_eq!(
+            strip_tags("<p>One &amp; <b>two</b></p><script>x</script><p>three&#x21;</p>"),
+            "One & two\n\nthree!"
+        );
     }
 }

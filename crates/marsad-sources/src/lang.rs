@@ -6,7 +6,10 @@ use whatlang::{Lang, Script};
 
 /// Letters that Persian and Urdu use and Arabic does not.
 fn is_persian_urdu_letter(c: char) -> bool {
-    matches!(c, 'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' | 'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ہ' | 'ھ')
+    matches!(
+        c,
+        'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' | 'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ہ' | 'ھ'
+    )
 }
 
 fn is_arabic_script(c: char) -> bool {
@@ -37,7 +40,12 @@ pub fn detect_language(text: &str) -> String {
     if letters == 0 {
         return "und".into();
     }
-    let info = whatlang::detect(&sample);
+    // whatlang's trigram model needs far less than the script count: 2000 chars decide.
+    let head_end = sample
+        .char_indices()
+        .nth(2000)
+        .map_or(sample.len(), |(i, _)| i);
+    let info = whatlang::detect(&sample[..head_end]);
     if arabic * 2 > letters {
         // Arabic script. Arabic proper unless Persian/Urdu letters are frequent and whatlang agrees.
         if pu * 100 >= arabic {
@@ -57,8 +65,11 @@ pub fn detect_language(text: &str) -> String {
                 return iso639_1(i.lang()).into();
             }
         }
-        let words: Vec<String> =
-            sample.split_whitespace().take(200).map(|w| w.to_lowercase()).collect();
+        let words: Vec<String> = sample
+            .split_whitespace()
+            .take(200)
+            .map(|w| w.to_lowercase())
+            .collect();
         let en = words
             .iter()
             .filter(|w| EN_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphabetic())))
@@ -82,18 +93,75 @@ pub fn detect_language(text: &str) -> String {
 /// ISO 639-1 code for a whatlang language (`"und"` where there is none).
 fn iso639_1(lang: Lang) -> &'static str {
     match lang.code() {
-        "epo" => "eo", "eng" => "en", "rus" => "ru", "cmn" => "zh", "spa" => "es", "por" => "pt",
-        "ita" => "it", "ben" => "bn", "fra" => "fr", "deu" => "de", "ukr" => "uk", "kat" => "ka",
-        "ara" => "ar", "hin" => "hi", "jpn" => "ja", "heb" => "he", "yid" => "yi", "pol" => "pl",
-        "amh" => "am", "jav" => "jv", "kor" => "ko", "nob" => "nb", "dan" => "da", "swe" => "sv",
-        "fin" => "fi", "tur" => "tr", "nld" => "nl", "hun" => "hu", "ces" => "cs", "ell" => "el",
-        "bul" => "bg", "bel" => "be", "mar" => "mr", "kan" => "kn", "ron" => "ro", "slv" => "sl",
-        "hrv" => "hr", "srp" => "sr", "mkd" => "mk", "lit" => "lt", "lav" => "lv", "est" => "et",
-        "tam" => "ta", "vie" => "vi", "urd" => "ur", "tha" => "th", "guj" => "gu", "uzb" => "uz",
-        "pan" => "pa", "aze" => "az", "ind" => "id", "tel" => "te", "pes" => "fa", "mal" => "ml",
-        "ori" => "or", "mya" => "my", "nep" => "ne", "sin" => "si", "khm" => "km", "tuk" => "tk",
-        "aka" => "ak", "zul" => "zu", "sna" => "sn", "afr" => "af", "lat" => "la", "slk" => "sk",
-        "cat" => "ca", "tgl" => "tl", "hye" => "hy",
+        "epo" => "eo",
+        "eng" => "en",
+        "rus" => "ru",
+        "cmn" => "zh",
+        "spa" => "es",
+        "por" => "pt",
+        "ita" => "it",
+        "ben" => "bn",
+        "fra" => "fr",
+        "deu" => "de",
+        "ukr" => "uk",
+        "kat" => "ka",
+        "ara" => "ar",
+        "hin" => "hi",
+        "jpn" => "ja",
+        "heb" => "he",
+        "yid" => "yi",
+        "pol" => "pl",
+        "amh" => "am",
+        "jav" => "jv",
+        "kor" => "ko",
+        "nob" => "nb",
+        "dan" => "da",
+        "swe" => "sv",
+        "fin" => "fi",
+        "tur" => "tr",
+        "nld" => "nl",
+        "hun" => "hu",
+        "ces" => "cs",
+        "ell" => "el",
+        "bul" => "bg",
+        "bel" => "be",
+        "mar" => "mr",
+        "kan" => "kn",
+        "ron" => "ro",
+        "slv" => "sl",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "mkd" => "mk",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "tam" => "ta",
+        "vie" => "vi",
+        "urd" => "ur",
+        "tha" => "th",
+        "guj" => "gu",
+        "uzb" => "uz",
+        "pan" => "pa",
+        "aze" => "az",
+        "ind" => "id",
+        "tel" => "te",
+        "pes" => "fa",
+        "mal" => "ml",
+        "ori" => "or",
+        "mya" => "my",
+        "nep" => "ne",
+        "sin" => "si",
+        "khm" => "km",
+        "tuk" => "tk",
+        "aka" => "ak",
+        "zul" => "zu",
+        "sna" => "sn",
+        "afr" => "af",
+        "lat" => "la",
+        "slk" => "sk",
+        "cat" => "ca",
+        "tgl" => "tl",
+        "hye" => "hy",
         _ => "und",
     }
 }
@@ -121,7 +189,10 @@ mod tests {
         assert_eq!(detect_language("غارة على غزة"), "ar");
         assert_eq!(detect_language("Airstrike in Gaza"), "en");
         assert_eq!(detect_language("  123 !!"), "und");
-        assert_eq!(detect_language("وقال Barrack إن التحالف سيواصل عملياته في سوريا"), "ar");
+        assert_eq!(
+            detect_language("وقال Barrack إن التحالف سيواصل عملياته في سوريا"),
+            "ar"
+        );
     }
 
     #[test]

@@ -45,8 +45,21 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(origin: &'a str, hints: &'a Hints, limits: &'a Limits, format: SourceFormat) -> Self {
-        Self { origin, hints, limits, format, encoding: "UTF-8", invalid_bytes: 0, warnings: Vec::new() }
+    pub fn new(
+        origin: &'a str,
+        hints: &'a Hints,
+        limits: &'a Limits,
+        format: SourceFormat,
+    ) -> Self {
+        Self {
+            origin,
+            hints,
+            limits,
+            format,
+            encoding: "UTF-8",
+            invalid_bytes: 0,
+            warnings: Vec::new(),
+        }
     }
 
     pub fn with_decoded(mut self, d: &Decoded) -> Self {
@@ -79,18 +92,29 @@ pub(crate) fn parse_when(s: &str) -> (Option<DateTime<Utc>>, Option<NaiveDate>) 
         let t = t.with_timezone(&Utc);
         return (Some(t), Some(t.date_naive()));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, f) {
             let t = t.with_timezone(&Utc);
             return (Some(t), Some(t.date_naive()));
         }
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return (Some(t.and_utc()), Some(t.date()));
         }
     }
-    let date = s.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let date = s
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     (None, date)
 }
 
@@ -101,7 +125,11 @@ pub(crate) fn finish(mut d: Draft, ctx: &Ctx<'_>) -> Result<Article, SourceError
         return Err(SourceError::Empty);
     }
     if d.text.len() > ctx.limits.max_bytes {
-        return Err(SourceError::TooLarge { what: "text", size: d.text.len(), limit: ctx.limits.max_bytes });
+        return Err(SourceError::TooLarge {
+            what: "text",
+            size: d.text.len(),
+            limit: ctx.limits.max_bytes,
+        });
     }
     check_not_binary(&d.text)?;
     let mut warnings = ctx.warnings.clone();
@@ -112,7 +140,9 @@ pub(crate) fn finish(mut d: Draft, ctx: &Ctx<'_>) -> Result<Article, SourceError
     let hinted = ctx.hints.lang.as_deref().and_then(|l| {
         let n = normalize_lang_tag(l);
         if n.is_none() {
-            warnings.push(format!("language hint {l:?} is not an ISO 639-1 code; ignored"));
+            warnings.push(format!(
+                "language hint {l:?} is not an ISO 639-1 code; ignored"
+            ));
         }
         n
     });
@@ -121,7 +151,9 @@ pub(crate) fn finish(mut d: Draft, ctx: &Ctx<'_>) -> Result<Article, SourceError
         (None, Some(decl)) if detected == "und" => decl,
         (None, Some(decl)) => {
             if decl != detected && decl != "und" {
-                warnings.push(format!("document declares language {decl:?}, text reads as {detected:?}"));
+                warnings.push(format!(
+                    "document declares language {decl:?}, text reads as {detected:?}"
+                ));
             }
             detected
         }
@@ -139,16 +171,26 @@ pub(crate) fn finish(mut d: Draft, ctx: &Ctx<'_>) -> Result<Article, SourceError
     }
 
     Ok(Article {
-        source: if d.source.is_empty() { ctx.origin.to_string() } else { d.source },
+        source: if d.source.is_empty() {
+            ctx.origin.to_string()
+        } else {
+            d.source
+        },
         origin: ctx.origin.to_string(),
         source_name: ctx.hints.source_name.clone(),
         format: ctx.format,
-        title: d.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+        title: d
+            .title
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty()),
         text: d.text,
         lang,
         published,
         published_at: d.published_at,
-        author: d.author.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        author: d
+            .author
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty()),
         url: d.url,
         encoding: ctx.encoding,
         invalid_bytes: ctx.invalid_bytes,
@@ -161,21 +203,50 @@ pub(crate) fn finish(mut d: Draft, ctx: &Ctx<'_>) -> Result<Article, SourceError
 pub fn sniff(bytes: &[u8], path_or_url: Option<&str>, content_type: Option<&str>) -> SourceFormat {
     let head = sniff_head(bytes);
     let looks_html = || {
-        ["<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article", "<meta", "<title"]
+        [
+            "<!doctype html",
+            "<html",
+            "<head",
+            "<body",
+            "<div",
+            "<p>",
+            "<p ",
+            "<article",
+            "<meta",
+            "<title",
+        ]
+        .iter()
+        .any(|t| head.contains(t))
+    };
+    let looks_feed = || {
+        ["<rss", "<feed", "<rdf:rdf", "<channel"]
             .iter()
             .any(|t| head.contains(t))
     };
-    let looks_feed = || ["<rss", "<feed", "<rdf:rdf", "<channel"].iter().any(|t| head.contains(t));
     if let Some(ct) = content_type {
-        let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match mime.as_str() {
             "text/html" | "application/xhtml+xml" => return SourceFormat::Html,
-            "application/rss+xml" | "application/atom+xml" | "application/rdf+xml" => return SourceFormat::Feed,
-            "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/x-jsonlines"
+            "application/rss+xml" | "application/atom+xml" | "application/rdf+xml" => {
+                return SourceFormat::Feed
+            }
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
             | "application/jsonlines" => return SourceFormat::JsonLines,
             "text/plain" => return SourceFormat::Text,
             "application/xml" | "text/xml" => {
-                return if looks_html() && !looks_feed() { SourceFormat::Html } else { SourceFormat::Feed }
+                return if looks_html() && !looks_feed() {
+                    SourceFormat::Html
+                } else {
+                    SourceFormat::Feed
+                }
             }
             _ => {}
         }
@@ -185,18 +256,30 @@ pub fn sniff(bytes: &[u8], path_or_url: Option<&str>, content_type: Option<&str>
         let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
         if let Some((_, ext)) = name.rsplit_once('.') {
             match ext.to_ascii_lowercase().as_str() {
-                "html" | "htm" | "xhtml" | "shtml" | "php" | "asp" | "aspx" => return SourceFormat::Html,
+                "html" | "htm" | "xhtml" | "shtml" | "php" | "asp" | "aspx" => {
+                    return SourceFormat::Html
+                }
                 "rss" | "atom" | "rdf" => return SourceFormat::Feed,
                 "jsonl" | "ndjson" => return SourceFormat::JsonLines,
                 "txt" | "text" => return SourceFormat::Text,
-                "xml" => return if looks_html() && !looks_feed() { SourceFormat::Html } else { SourceFormat::Feed },
+                "xml" => {
+                    return if looks_html() && !looks_feed() {
+                        SourceFormat::Html
+                    } else {
+                        SourceFormat::Feed
+                    }
+                }
                 _ => {}
             }
         }
     }
     let start = head.trim_start();
     if start.starts_with("<?xml") {
-        return if looks_feed() || !looks_html() { SourceFormat::Feed } else { SourceFormat::Html };
+        return if looks_feed() || !looks_html() {
+            SourceFormat::Feed
+        } else {
+            SourceFormat::Html
+        };
     }
     if looks_feed() && start.starts_with('<') {
         return SourceFormat::Feed;
@@ -227,12 +310,23 @@ fn sniff_head(bytes: &[u8]) -> String {
 /// Reads one input of any format (sniffed with [`sniff`] unless [`Hints::format`] is set):
 /// one `Result` per item (one for a page or a text, one per feed item or batch line). `origin`
 /// names the input (path, URL or label); an `http(s)` origin is the page's URL.
-pub fn read_bytes(bytes: &[u8], origin: &str, hints: &Hints, limits: &Limits) -> Vec<Result<Article, ItemError>> {
+pub fn read_bytes(
+    bytes: &[u8],
+    origin: &str,
+    hints: &Hints,
+    limits: &Limits,
+) -> Vec<Result<Article, ItemError>> {
     if bytes.len() > limits.max_input_bytes {
-        let e = SourceError::TooLarge { what: "input", size: bytes.len(), limit: limits.max_input_bytes };
+        let e = SourceError::TooLarge {
+            what: "input",
+            size: bytes.len(),
+            limit: limits.max_input_bytes,
+        };
         return vec![Err(ItemError::new(origin, origin, e))];
     }
-    let format = hints.format.unwrap_or_else(|| sniff(bytes, Some(origin), hints.content_type.as_deref()));
+    let format = hints
+        .format
+        .unwrap_or_else(|| sniff(bytes, Some(origin), hints.content_type.as_deref()));
     match format {
         SourceFormat::Feed => crate::feed::feed_items(bytes, origin, hints, limits),
         SourceFormat::JsonLines => jsonl_items(bytes, origin, hints, limits),
@@ -240,7 +334,8 @@ pub fn read_bytes(bytes: &[u8], origin: &str, hints: &Hints, limits: &Limits) ->
             let decoded = decode(bytes, hints.charset.as_deref());
             let ctx = Ctx::new(origin, hints, limits, format).with_decoded(&decoded);
             let result = if format == SourceFormat::Html {
-                let url = (origin.starts_with("http://") || origin.starts_with("https://")).then_some(origin);
+                let url = (origin.starts_with("http://") || origin.starts_with("https://"))
+                    .then_some(origin);
                 crate::html::html_draft(&decoded.text, url, limits).and_then(|d| finish(d, &ctx))
             } else {
                 text_article(&decoded.text, &ctx)
@@ -258,15 +353,29 @@ fn text_article(text: &str, ctx: &Ctx<'_>) -> Result<Article, SourceError> {
         let mut it = text.lines().map(str::trim).filter(|l| !l.is_empty());
         let first = it.next()?;
         let second = it.next()?;
-        (first.chars().count() <= 300 && line_key(first) == line_key(second) && !line_key(first).is_empty())
-            .then(|| first.to_string())
+        (first.chars().count() <= 300
+            && line_key(first) == line_key(second)
+            && !line_key(first).is_empty())
+        .then(|| first.to_string())
     });
     let cleaned = strip_furniture(text, title.as_deref());
-    finish(Draft { text: cleaned, title, ..Draft::default() }, ctx)
+    finish(
+        Draft {
+            text: cleaned,
+            title,
+            ..Draft::default()
+        },
+        ctx,
+    )
 }
 
 /// JSON Lines in the batch form; one result per non-blank line.
-fn jsonl_items(bytes: &[u8], origin: &str, hints: &Hints, limits: &Limits) -> Vec<Result<Article, ItemError>> {
+fn jsonl_items(
+    bytes: &[u8],
+    origin: &str,
+    hints: &Hints,
+    limits: &Limits,
+) -> Vec<Result<Article, ItemError>> {
     let decoded = decode(bytes, hints.charset.as_deref().or(Some("utf-8")));
     let base = Ctx::new(origin, hints, limits, SourceFormat::JsonLines);
     let mut out = Vec::new();
@@ -278,27 +387,49 @@ fn jsonl_items(bytes: &[u8], origin: &str, hints: &Hints, limits: &Limits) -> Ve
             continue;
         }
         if items == limits.max_items {
-            let mut e = ItemError::new(origin, format!("line {line_no}"), SourceError::TooManyItems { limit: limits.max_items });
+            let mut e = ItemError::new(
+                origin,
+                format!("line {line_no}"),
+                SourceError::TooManyItems {
+                    limit: limits.max_items,
+                },
+            );
             e.line = Some(line_no);
             out.push(Err(e));
             break;
         }
         items += 1;
         let (item, result) = jsonl_line(line, line_no, &base, &decoded);
-        out.push(result.map_err(|error| ItemError { origin: origin.to_string(), item, line: Some(line_no), error }));
+        out.push(result.map_err(|error| ItemError {
+            origin: origin.to_string(),
+            item,
+            line: Some(line_no),
+            error,
+        }));
     }
     out
 }
 
-fn jsonl_line(line: &str, line_no: usize, base: &Ctx<'_>, decoded: &Decoded) -> (String, Result<Article, SourceError>) {
+fn jsonl_line(
+    line: &str,
+    line_no: usize,
+    base: &Ctx<'_>,
+    decoded: &Decoded,
+) -> (String, Result<Article, SourceError>) {
     let fallback = format!("line {line_no}");
-    let malformed = |reason: String| SourceError::Malformed { format: "json", reason };
+    let malformed = |reason: String| SourceError::Malformed {
+        format: "json",
+        reason,
+    };
     let value: serde_json::Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => return (fallback, Err(malformed(short(e)))),
     };
     let Some(obj) = value.as_object() else {
-        return (fallback, Err(malformed("a line must be a JSON object".into())));
+        return (
+            fallback,
+            Err(malformed("a line must be a JSON object".into())),
+        );
     };
     let id = match obj.get("id") {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
@@ -325,18 +456,39 @@ fn jsonl_line(line: &str, line_no: usize, base: &Ctx<'_>, decoded: &Decoded) -> 
         let lang = match opt_str("lang")? {
             None => None,
             Some(l) => Some(
-                normalize_lang_tag(&l).ok_or_else(|| malformed(format!("\"lang\" {l:?} is not a language code")))?,
+                normalize_lang_tag(&l)
+                    .ok_or_else(|| malformed(format!("\"lang\" {l:?} is not a language code")))?,
             ),
         };
         let mut ctx = base.clone();
         ctx.encoding = decoded.encoding;
-        let bad = if decoded.invalid_bytes > 0 { text.matches('\u{FFFD}').count() } else { 0 };
+        let bad = if decoded.invalid_bytes > 0 {
+            text.matches('\u{FFFD}').count()
+        } else {
+            0
+        };
         if bad > 0 {
             ctx.invalid_bytes = bad;
-            ctx.warnings.push(format!("{bad} invalid byte sequence(s) in the batch line replaced by U+FFFD"));
+            ctx.warnings.push(format!(
+                "{bad} invalid byte sequence(s) in the batch line replaced by U+FFFD"
+            ));
         }
-        let text = if base.hints.clean_jsonl { strip_furniture(&text, title.as_deref()) } else { text };
-        finish(Draft { source: id.clone(), title, text, lang, item_published: published, ..Draft::default() }, &ctx)
+        let text = if base.hints.clean_jsonl {
+            strip_furniture(&text, title.as_deref())
+        } else {
+            text
+        };
+        finish(
+            Draft {
+                source: id.clone(),
+                title,
+                text,
+                lang,
+                item_published: published,
+                ..Draft::default()
+            },
+            &ctx,
+        )
     })();
     (id, result)
 }
@@ -347,7 +499,14 @@ pub fn read_path(path: &Path, hints: &Hints, limits: &Limits) -> Vec<Result<Arti
     let shown = path.display().to_string();
     let io = |p: &Path, e: std::io::Error| {
         let s = p.display().to_string();
-        ItemError::new(&s, &s, SourceError::Io { path: s.clone(), message: e.to_string() })
+        ItemError::new(
+            &s,
+            &s,
+            SourceError::Io {
+                path: s.clone(),
+                message: e.to_string(),
+            },
+        )
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -405,20 +564,42 @@ pub fn read_path(path: &Path, hints: &Hints, limits: &Limits) -> Vec<Result<Arti
     }
     out.extend(errors);
     if truncated {
-        out.push(Err(ItemError::new(&shown, &shown, SourceError::TooManyItems { limit: limits.max_files })));
+        out.push(Err(ItemError::new(
+            &shown,
+            &shown,
+            SourceError::TooManyItems {
+                limit: limits.max_files,
+            },
+        )));
     }
     out
 }
 
-fn read_file(path: &Path, len: u64, hints: &Hints, limits: &Limits) -> Vec<Result<Article, ItemError>> {
+fn read_file(
+    path: &Path,
+    len: u64,
+    hints: &Hints,
+    limits: &Limits,
+) -> Vec<Result<Article, ItemError>> {
     let shown = path.display().to_string();
     if len > limits.max_input_bytes as u64 {
-        let e = SourceError::TooLarge { what: "input", size: usize::try_from(len).unwrap_or(usize::MAX), limit: limits.max_input_bytes };
+        let e = SourceError::TooLarge {
+            what: "input",
+            size: usize::try_from(len).unwrap_or(usize::MAX),
+            limit: limits.max_input_bytes,
+        };
         return vec![Err(ItemError::new(&shown, &shown, e))];
     }
     match std::fs::read(path) {
         Ok(bytes) => read_bytes(&bytes, &shown, hints, limits),
-        Err(e) => vec![Err(ItemError::new(&shown, &shown, SourceError::Io { path: shown.clone(), message: e.to_string() }))],
+        Err(e) => vec![Err(ItemError::new(
+            &shown,
+            &shown,
+            SourceError::Io {
+                path: shown.clone(),
+                message: e.to_string(),
+            },
+        ))],
     }
 }
 
@@ -428,18 +609,36 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert_eq!(sniff(b"<?xml version=\"1.0\"?><rss>", None, None), SourceFormat::Feed);
-        assert_eq!(sniff(b"<!DOCTYPE html><html>", None, None), SourceFormat::Html);
-        assert_eq!(sniff(b"{\"id\":\"1\",\"text\":\"x\"}\n", None, None), SourceFormat::JsonLines);
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?><rss>", None, None),
+            SourceFormat::Feed
+        );
+        assert_eq!(
+            sniff(b"<!DOCTYPE html><html>", None, None),
+            SourceFormat::Html
+        );
+        assert_eq!(
+            sniff(b"{\"id\":\"1\",\"text\":\"x\"}\n", None, None),
+            SourceFormat::JsonLines
+        );
         assert_eq!(sniff("نص عادي".as_bytes(), None, None), SourceFormat::Text);
-        assert_eq!(sniff(b"x", Some("https://a.b/c.html?x=1"), None), SourceFormat::Html);
-        assert_eq!(sniff(b"x", None, Some("application/atom+xml; charset=utf-8")), SourceFormat::Feed);
+        assert_eq!(
+            sniff(b"x", Some("https://a.b/c.html?x=1"), None),
+            SourceFormat::Html
+        );
+        assert_eq!(
+            sniff(b"x", None, Some("application/atom+xml; charset=utf-8")),
+            SourceFormat::Feed
+        );
     }
 
     #[test]
     fn dates() {
         let (t, d) = parse_when("2025-11-11T09:30:00+03:00");
-        assert_eq!(t.map(|t| t.to_rfc3339()), Some("2025-11-11T06:30:00+00:00".into()));
+        assert_eq!(
+            t.map(|t| t.to_rfc3339()),
+            Some("2025-11-11T06:30:00+00:00".into())
+        );
         assert_eq!(d, NaiveDate::from_ymd_opt(2025, 11, 11));
         let (t, d) = parse_when("2025-11-11");
         assert!(t.is_none());
