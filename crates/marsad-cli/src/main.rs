@@ -53,6 +53,15 @@ enum Command {
     },
     /// Extract offline: JSON Lines documents in (files or stdin), one JSON line per document out.
     Extract(extract::ExtractArgs),
+    /// Ask services whether they are SERVING (exit 0 when all are); `--wait` polls until they are.
+    Health {
+        /// Service URLs.
+        #[arg(default_values = [marsad_client::DEFAULT_INGEST_URL, marsad_client::DEFAULT_EXTRACTION_URL, DEFAULT_STORAGE_URL])]
+        urls: Vec<String>,
+        /// Keep asking for up to this many seconds.
+        #[arg(long, default_value_t = 0)]
+        wait: u64,
+    },
 }
 
 /// Where extra lexicon files live (shared by the commands that load the engine).
@@ -113,6 +122,40 @@ async fn run(command: Command) -> Result<std::process::ExitCode> {
         Command::Watch(args) => events::watch(args).await.map(|()| ExitCode::SUCCESS),
         Command::Stats { storage_url } => events::stats(&storage_url).await.map(|()| ExitCode::SUCCESS),
         Command::Extract(args) => extract::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Health { urls, wait } => health(&urls, wait).await,
+    }
+}
+
+async fn health(urls: &[String], wait_secs: u64) -> Result<std::process::ExitCode> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(wait_secs);
+    loop {
+        let mut all = true;
+        let mut lines = Vec::new();
+        for url in urls {
+            let state = match marsad_client::is_serving(url, "").await {
+                Ok(true) => "SERVING".to_owned(),
+                Ok(false) => {
+                    all = false;
+                    "NOT_SERVING".to_owned()
+                }
+                Err(status) => {
+                    all = false;
+                    format!("unreachable ({})", status.message())
+                }
+            };
+            lines.push(format!("{url}  {state}"));
+        }
+        if all || std::time::Instant::now() >= deadline {
+            for line in lines {
+                println!("{line}");
+            }
+            return Ok(if all {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::FAILURE
+            });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
 }
 

@@ -156,7 +156,7 @@ mod tests {
     fn generated_articles_are_seed_sized_and_distinct() {
         let docs = generated_articles(8);
         assert_eq!(docs.len(), 8);
-        assert!(docs.iter().all(|d| d.text.len() > 3000));
+        assert!(docs.iter().all(|d| d.text.len() > 2500));
         assert_ne!(docs[0].text, docs[2].text);
     }
 }

@@ -732,7 +732,14 @@ fn build_event(
         || s_cues
             .iter()
             .any(|c| c.class == CueClass::Question && c.start < trig.start);
-    let negated = has(CueClass::Negation, 25);
+    // A denial verb scopes over the clause it introduces ("denied that it attacked").
+    let denial = s_cues.iter().any(|c| {
+        c.class == CueClass::Negation && c.end <= trig.start && trig.start - c.end <= 60 && {
+            let t = doc.orig(c.start, c.end).to_lowercase();
+            t.starts_with("deni") || t.contains("نف")
+        }
+    });
+    let negated = has(CueClass::Negation, 25) || denial;
     let conditional = s_cues.iter().any(|c| {
         c.class == CueClass::Conditional && c.start < trig.start && trig.start - c.end < 60
     });
