@@ -46,7 +46,10 @@ async fn listener(addr: Option<SocketAddr>) -> TcpListener {
         .expect("bind a loopback port")
 }
 
-fn spawn<F, E>(addr: SocketAddr, serve: impl FnOnce(futures::future::BoxFuture<'static, ()>) -> F) -> Running
+fn spawn<F, E>(
+    addr: SocketAddr,
+    serve: impl FnOnce(futures::future::BoxFuture<'static, ()>) -> F,
+) -> Running
 where
     F: std::future::Future<Output = Result<(), E>> + Send + 'static,
     E: std::fmt::Display,
@@ -80,7 +83,9 @@ pub async fn start_storage(database: PgConnectOptions) -> Running {
     let mut config = marsad_store::StoreConfig::new(database);
     config.max_connections = 4;
     config.health_interval = Duration::from_millis(200);
-    spawn(addr, move |shutdown| marsad_store::serve(l, config, shutdown))
+    spawn(addr, move |shutdown| {
+        marsad_store::serve(l, config, shutdown)
+    })
 }
 
 /// Starts the extraction service, on `addr` if given.
@@ -88,7 +93,9 @@ pub async fn start_extraction_at(addr: Option<SocketAddr>) -> Running {
     let l = listener(addr).await;
     let addr = l.local_addr().unwrap();
     let config = marsad_extraction::ExtractionConfig::default();
-    spawn(addr, move |shutdown| marsad_extraction::serve(l, config, shutdown))
+    spawn(addr, move |shutdown| {
+        marsad_extraction::serve(l, config, shutdown)
+    })
 }
 
 pub async fn start_extraction() -> Running {
@@ -103,7 +110,9 @@ pub async fn start_ingest(storage_url: String, extraction_url: String) -> Runnin
     config.worker.poll_interval = Duration::from_millis(200);
     config.worker.max_backoff = Duration::from_millis(800);
     config.extraction.connect_timeout = Duration::from_millis(500);
-    spawn(addr, move |shutdown| marsad_ingest::serve(l, config, shutdown))
+    spawn(addr, move |shutdown| {
+        marsad_ingest::serve(l, config, shutdown)
+    })
 }
 
 /// All three services on one database.
@@ -150,7 +159,10 @@ pub async fn wait_serving(url: &str, service: &str, timeout: Duration) {
         if let Ok(true) = marsad_client::is_serving(url, service).await {
             return;
         }
-        assert!(Instant::now() < deadline, "{url} did not turn SERVING within {timeout:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{url} did not turn SERVING within {timeout:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -19,7 +19,10 @@ async fn ingested_sample_yields_meeting_and_coalition_join(_: PgPoolOptions, db:
         .await
         .expect("ingest the sample");
     assert_eq!(response.outcome, v1::IngestOutcome::Stored as i32);
-    assert!(response.extracted, "extraction runs inline when the service is up");
+    assert!(
+        response.extracted,
+        "extraction runs inline when the service is up"
+    );
     assert_eq!(response.lang, "ar");
 
     let events = all_events(&stack.storage_client(), v1::EventFilter::default()).await;
@@ -28,7 +31,10 @@ async fn ingested_sample_yields_meeting_and_coalition_join(_: PgPoolOptions, db:
         .iter()
         .find(|e| e.kind == "MEETING" && e.date.as_ref().is_some_and(|d| d.value == "2026-02-09"))
         .unwrap_or_else(|| panic!("a MEETING dated 2026-02-09 among {:?}", kinds(&events)));
-    assert_eq!(meeting.location.as_ref().map(|l| l.country.as_str()), Some("SAU"));
+    assert_eq!(
+        meeting.location.as_ref().map(|l| l.country.as_str()),
+        Some("SAU")
+    );
     assert!(meeting.actors.iter().any(|a| a.country == "SAU"));
     let join = events
         .iter()
@@ -43,7 +49,10 @@ async fn ingested_sample_yields_meeting_and_coalition_join(_: PgPoolOptions, db:
             .skip(evidence.start as usize)
             .take((evidence.end - evidence.start) as usize)
             .collect();
-        assert_eq!(text, evidence.text, "evidence offsets point into the article");
+        assert_eq!(
+            text, evidence.text,
+            "evidence offsets point into the article"
+        );
     }
 
     // Filters reach Postgres.
@@ -76,13 +85,22 @@ async fn reingesting_the_same_article_changes_nothing(_: PgPoolOptions, db: PgCo
     let stack = Stack::start(db).await;
     let ingest = stack.ingest_client();
     let storage = stack.storage_client();
-    let first = ingest.ingest_article(sample_request(SAMPLE_AR)).await.unwrap();
+    let first = ingest
+        .ingest_article(sample_request(SAMPLE_AR))
+        .await
+        .unwrap();
     let before = storage.stats(v1::StatsRequest {}).await.unwrap();
-    let second = ingest.ingest_article(sample_request(SAMPLE_AR)).await.unwrap();
+    let second = ingest
+        .ingest_article(sample_request(SAMPLE_AR))
+        .await
+        .unwrap();
     let after = storage.stats(v1::StatsRequest {}).await.unwrap();
     assert_eq!(second.outcome, v1::IngestOutcome::Duplicate as i32);
     assert_eq!(second.article_id, first.article_id);
-    assert_eq!((before.articles, before.events), (after.articles, after.events));
+    assert_eq!(
+        (before.articles, before.events),
+        (after.articles, after.events)
+    );
     assert_eq!(after.articles, 1);
     assert_eq!(after.pending, 0);
 
@@ -100,17 +118,19 @@ async fn reingesting_the_same_article_changes_nothing(_: PgPoolOptions, db: PgCo
         .await
         .unwrap();
     assert_eq!(article.extraction, v1::ExtractionState::Done as i32);
-    let extraction = marsad_client::ExtractionClient::connect(marsad_client::ClientConfig::new(stack.extraction.url()))
-        .unwrap()
-        .extract(v1::ExtractRequest {
-            id: article.id.clone(),
-            text: article.text.clone(),
-            lang: article.lang.clone(),
-            published: article.published.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let extraction = marsad_client::ExtractionClient::connect(marsad_client::ClientConfig::new(
+        stack.extraction.url(),
+    ))
+    .unwrap()
+    .extract(v1::ExtractRequest {
+        id: article.id.clone(),
+        text: article.text.clone(),
+        lang: article.lang.clone(),
+        published: article.published.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     storage
         .put_extraction(v1::PutExtractionRequest {
             article_id: article.id.clone(),
@@ -132,11 +152,18 @@ async fn extraction_down_at_ingest_then_the_queue_drains(_: PgPoolOptions, db: P
     let ingest = start_ingest(storage.url(), format!("http://{extraction_addr}")).await;
     wait_serving(&ingest.url(), "", Duration::from_secs(20)).await;
 
-    let client = marsad_client::IngestClient::connect(marsad_client::ClientConfig::new(ingest.url())).unwrap();
-    let response = client.ingest_article(sample_request(SAMPLE_EN)).await.expect("acknowledged while extraction is down");
+    let client =
+        marsad_client::IngestClient::connect(marsad_client::ClientConfig::new(ingest.url()))
+            .unwrap();
+    let response = client
+        .ingest_article(sample_request(SAMPLE_EN))
+        .await
+        .expect("acknowledged while extraction is down");
     assert_eq!(response.outcome, v1::IngestOutcome::Stored as i32);
     assert!(!response.extracted);
-    let storage_client = marsad_client::StorageClient::connect(marsad_client::ClientConfig::new(storage.url())).unwrap();
+    let storage_client =
+        marsad_client::StorageClient::connect(marsad_client::ClientConfig::new(storage.url()))
+            .unwrap();
     let stats = storage_client.stats(v1::StatsRequest {}).await.unwrap();
     assert_eq!((stats.articles, stats.events, stats.pending), (1, 0, 1));
 
@@ -183,7 +210,11 @@ async fn bad_input_is_invalid_argument_and_stores_nothing(_: PgPoolOptions, db: 
         assert_eq!(status.code(), Code::InvalidArgument, "{what}: {status:?}");
         assert!(!status.message().is_empty());
     }
-    let stats = stack.storage_client().stats(v1::StatsRequest {}).await.unwrap();
+    let stats = stack
+        .storage_client()
+        .stats(v1::StatsRequest {})
+        .await
+        .unwrap();
     assert_eq!((stats.articles, stats.events, stats.pending), (0, 0, 0));
 
     // Storage refuses malformed records from other services too.
@@ -232,7 +263,10 @@ async fn bad_input_is_invalid_argument_and_stores_nothing(_: PgPoolOptions, db: 
 }
 
 #[sqlx::test(migrator = "marsad_store::MIGRATOR")]
-async fn a_batch_reports_each_item_and_stores_the_good_ones(_: PgPoolOptions, db: PgConnectOptions) {
+async fn a_batch_reports_each_item_and_stores_the_good_ones(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
     let stack = Stack::start(db).await;
     let items = vec![
         v1::IngestArticleRequest {
@@ -252,13 +286,35 @@ async fn a_batch_reports_each_item_and_stores_the_good_ones(_: PgPoolOptions, db
             ..sample_request(SAMPLE_AR)
         },
     ];
-    let response = stack.ingest_client().ingest_batch(futures::stream::iter(items)).await.unwrap();
-    let refs: Vec<&str> = response.results.iter().map(|r| r.client_ref.as_str()).collect();
-    assert_eq!(refs, ["ar", "empty", "en", "ar-again"], "one result per item, in order");
-    assert_eq!((response.stored, response.duplicates, response.rejected), (2, 1, 1));
+    let response = stack
+        .ingest_client()
+        .ingest_batch(futures::stream::iter(items))
+        .await
+        .unwrap();
+    let refs: Vec<&str> = response
+        .results
+        .iter()
+        .map(|r| r.client_ref.as_str())
+        .collect();
+    assert_eq!(
+        refs,
+        ["ar", "empty", "en", "ar-again"],
+        "one result per item, in order"
+    );
+    assert_eq!(
+        (response.stored, response.duplicates, response.rejected),
+        (2, 1, 1)
+    );
     assert!(response.results[1].error.contains("empty"));
-    assert_eq!(response.results[3].article_id, response.results[0].article_id);
-    let stats = stack.storage_client().stats(v1::StatsRequest {}).await.unwrap();
+    assert_eq!(
+        response.results[3].article_id,
+        response.results[0].article_id
+    );
+    let stats = stack
+        .storage_client()
+        .stats(v1::StatsRequest {})
+        .await
+        .unwrap();
     assert_eq!(stats.articles, 2);
     stack.stop().await;
 }
@@ -276,10 +332,20 @@ async fn pages_and_watch_see_every_event_once(_: PgPoolOptions, db: PgConnectOpt
         .await
         .unwrap();
     let ingest = stack.ingest_client();
-    ingest.ingest_article(sample_request(SAMPLE_AR)).await.unwrap();
-    ingest.ingest_article(sample_request(SAMPLE_EN)).await.unwrap();
+    ingest
+        .ingest_article(sample_request(SAMPLE_AR))
+        .await
+        .unwrap();
+    ingest
+        .ingest_article(sample_request(SAMPLE_EN))
+        .await
+        .unwrap();
     let all = all_events(&storage, v1::EventFilter::default()).await;
-    assert!(all.len() >= 4, "both samples yield events: {:?}", kinds(&all));
+    assert!(
+        all.len() >= 4,
+        "both samples yield events: {:?}",
+        kinds(&all)
+    );
 
     // Pages of 1 walk the same log in the same order.
     let mut paged = Vec::new();
@@ -325,14 +391,23 @@ async fn health_turns_serving_only_when_postgres_answers(_: PgPoolOptions, db: P
     let ingest = start_ingest(storage.url(), "http://127.0.0.1:1".into()).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(!marsad_client::is_serving(&storage.url(), "").await.unwrap());
-    assert!(!marsad_client::is_serving(&storage.url(), marsad_store::SERVICE_NAME).await.unwrap());
-    assert!(!marsad_client::is_serving(&ingest.url(), "").await.unwrap(), "ingest depends on storage");
+    assert!(
+        !marsad_client::is_serving(&storage.url(), marsad_store::SERVICE_NAME)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !marsad_client::is_serving(&ingest.url(), "").await.unwrap(),
+        "ingest depends on storage"
+    );
 
     // Now Postgres answers through a TCP relay on that port.
     let relay = tokio::net::TcpListener::bind(proxy_addr).await.unwrap();
     let relay_task = tokio::spawn(async move {
         loop {
-            let Ok((mut inbound, _)) = relay.accept().await else { return };
+            let Ok((mut inbound, _)) = relay.accept().await else {
+                return;
+            };
             let target = if real.0.starts_with('/') {
                 "127.0.0.1".to_owned()
             } else {
@@ -340,14 +415,26 @@ async fn health_turns_serving_only_when_postgres_answers(_: PgPoolOptions, db: P
             };
             let port = real.1;
             tokio::spawn(async move {
-                if let Ok(mut outbound) = tokio::net::TcpStream::connect((target.as_str(), port)).await {
+                if let Ok(mut outbound) =
+                    tokio::net::TcpStream::connect((target.as_str(), port)).await
+                {
                     let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
                 }
             });
         }
     });
-    wait_serving(&storage.url(), marsad_store::SERVICE_NAME, Duration::from_secs(20)).await;
-    wait_serving(&ingest.url(), marsad_ingest::SERVICE_NAME, Duration::from_secs(20)).await;
+    wait_serving(
+        &storage.url(),
+        marsad_store::SERVICE_NAME,
+        Duration::from_secs(20),
+    )
+    .await;
+    wait_serving(
+        &ingest.url(),
+        marsad_ingest::SERVICE_NAME,
+        Duration::from_secs(20),
+    )
+    .await;
     ingest.stop().await;
     storage.stop().await;
     relay_task.abort();
@@ -362,13 +449,24 @@ async fn every_service_answers_reflection_v1_and_v1alpha(_: PgPoolOptions, db: P
         (&stack.extraction, "marsad.v1.ExtractionService"),
         (&stack.storage, "marsad.v1.StorageService"),
     ] {
-        let channel = tonic::transport::Endpoint::from_shared(running.url()).unwrap().connect().await.unwrap();
-        let mut v1_client = r1::server_reflection_client::ServerReflectionClient::new(channel.clone());
+        let channel = tonic::transport::Endpoint::from_shared(running.url())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        let mut v1_client =
+            r1::server_reflection_client::ServerReflectionClient::new(channel.clone());
         let request = r1::ServerReflectionRequest {
             host: String::new(),
-            message_request: Some(r1::server_reflection_request::MessageRequest::ListServices(String::new())),
+            message_request: Some(r1::server_reflection_request::MessageRequest::ListServices(
+                String::new(),
+            )),
         };
-        let mut stream = v1_client.server_reflection_info(futures::stream::iter([request])).await.unwrap().into_inner();
+        let mut stream = v1_client
+            .server_reflection_info(futures::stream::iter([request]))
+            .await
+            .unwrap()
+            .into_inner();
         let Some(r1::server_reflection_response::MessageResponse::ListServicesResponse(list)) =
             stream.message().await.unwrap().unwrap().message_response
         else {
@@ -381,9 +479,17 @@ async fn every_service_answers_reflection_v1_and_v1alpha(_: PgPoolOptions, db: P
         let mut alpha = r1a::server_reflection_client::ServerReflectionClient::new(channel);
         let request = r1a::ServerReflectionRequest {
             host: String::new(),
-            message_request: Some(r1a::server_reflection_request::MessageRequest::FileContainingSymbol(service.into())),
+            message_request: Some(
+                r1a::server_reflection_request::MessageRequest::FileContainingSymbol(
+                    service.into(),
+                ),
+            ),
         };
-        let mut stream = alpha.server_reflection_info(futures::stream::iter([request])).await.unwrap().into_inner();
+        let mut stream = alpha
+            .server_reflection_info(futures::stream::iter([request]))
+            .await
+            .unwrap()
+            .into_inner();
         let response = stream.message().await.unwrap().unwrap();
         assert!(matches!(
             response.message_response,

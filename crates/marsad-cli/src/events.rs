@@ -47,7 +47,11 @@ impl FilterArgs {
         }
         Ok(v1::EventFilter {
             kinds,
-            countries: self.countries.iter().map(|c| c.to_ascii_uppercase()).collect(),
+            countries: self
+                .countries
+                .iter()
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
             since: self.since.clone().unwrap_or_default(),
             until: self.until.clone().unwrap_or_default(),
             article_id: self.article.clone().unwrap_or_default(),
@@ -123,7 +127,9 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 fn modality_name(m: i32) -> &'static str {
-    convert::modality_from_wire(m).map(|m| m.as_str()).unwrap_or("?")
+    convert::modality_from_wire(m)
+        .map(|m| m.as_str())
+        .unwrap_or("?")
 }
 
 fn actors_cell(event: &v1::Event) -> String {
@@ -142,10 +148,16 @@ fn actors_cell(event: &v1::Event) -> String {
         .join(", ")
 }
 
-const HEADER: [&str; 7] = ["SEQ", "DATE", "KIND", "MODALITY", "ACTORS", "PLACE", "EVIDENCE"];
+const HEADER: [&str; 7] = [
+    "SEQ", "DATE", "KIND", "MODALITY", "ACTORS", "PLACE", "EVIDENCE",
+];
 
 fn row(event: &v1::Event) -> [String; 7] {
-    let date = event.date.as_ref().map(|d| d.value.clone()).unwrap_or_default();
+    let date = event
+        .date
+        .as_ref()
+        .map(|d| d.value.clone())
+        .unwrap_or_default();
     [
         event.sequence.to_string(),
         if date.is_empty() { "-".into() } else { date },
@@ -157,7 +169,14 @@ fn row(event: &v1::Event) -> [String; 7] {
             .as_ref()
             .map(|l| truncate(&l.name, 20))
             .unwrap_or_else(|| "-".into()),
-        truncate(&event.evidence.as_ref().map(|e| e.text.clone()).unwrap_or_default(), 60),
+        truncate(
+            &event
+                .evidence
+                .as_ref()
+                .map(|e| e.text.clone())
+                .unwrap_or_default(),
+            60,
+        ),
     ]
 }
 
@@ -201,7 +220,13 @@ pub(crate) async fn list(args: EventsArgs) -> Result<()> {
                 page_token,
             })
             .await
-            .map_err(|s| anyhow::anyhow!("storage service at {}: {}", args.filter.storage_url, s.message()))?;
+            .map_err(|s| {
+                anyhow::anyhow!(
+                    "storage service at {}: {}",
+                    args.filter.storage_url,
+                    s.message()
+                )
+            })?;
         for event in page.events {
             if args.limit.is_some_and(|limit| printed >= limit) {
                 break;
@@ -235,7 +260,13 @@ pub(crate) async fn watch(args: WatchArgs) -> Result<()> {
             from_start: args.from_start,
         })
         .await
-        .map_err(|s| anyhow::anyhow!("storage service at {}: {}", args.filter.storage_url, s.message()))?;
+        .map_err(|s| {
+            anyhow::anyhow!(
+                "storage service at {}: {}",
+                args.filter.storage_url,
+                s.message()
+            )
+        })?;
     let mut out = std::io::stdout().lock();
     while let Some(event) = stream.message().await? {
         if args.json {

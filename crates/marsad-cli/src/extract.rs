@@ -38,7 +38,8 @@ fn parse_line(line: &str) -> Result<Document, (Option<String>, String)> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| (None, format!("not a JSON object: {e}")))?;
     let id = value.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-    let doc: Document = serde_json::from_value(value).map_err(|e| (id.clone(), format!("not a document: {e}")))?;
+    let doc: Document =
+        serde_json::from_value(value).map_err(|e| (id.clone(), format!("not a document: {e}")))?;
     if doc.id.is_empty() {
         return Err((None, "the document has an empty id".into()));
     }

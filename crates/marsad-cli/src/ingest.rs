@@ -40,7 +40,9 @@ fn request_from(article: marsad_sources::Article) -> v1::IngestArticleRequest {
         text: article.text,
         title: article.title.unwrap_or_default(),
         lang: article.lang,
-        source: article.source_name.unwrap_or_else(|| article.origin.clone()),
+        source: article
+            .source_name
+            .unwrap_or_else(|| article.origin.clone()),
         url: article.url.unwrap_or_default(),
         published: article.published.map(|d| d.to_string()).unwrap_or_default(),
         client_ref: article.source,
@@ -89,8 +91,10 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
     let progress = if total > BATCH {
         let bar = ProgressBar::new(total as u64);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} articles  {per_sec}  eta {eta}  {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} articles  {per_sec}  eta {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     } else {
@@ -99,7 +103,8 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
     let (mut stored, mut duplicates, mut rejected, mut events) = (0usize, 0usize, unreadable, 0u64);
     let mut pending = 0usize;
     let mut report = |r: &v1::IngestArticleResponse, quiet: bool| {
-        let outcome = v1::IngestOutcome::try_from(r.outcome).unwrap_or(v1::IngestOutcome::Unspecified);
+        let outcome =
+            v1::IngestOutcome::try_from(r.outcome).unwrap_or(v1::IngestOutcome::Unspecified);
         match outcome {
             v1::IngestOutcome::Stored => stored += 1,
             v1::IngestOutcome::Duplicate => duplicates += 1,
@@ -111,14 +116,20 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
         }
         let line = match outcome {
             v1::IngestOutcome::Stored if r.extracted => {
-                format!("{}: stored as {} ({}), {} events", r.client_ref, r.article_id, r.lang, r.event_count)
+                format!(
+                    "{}: stored as {} ({}), {} events",
+                    r.client_ref, r.article_id, r.lang, r.event_count
+                )
             }
             v1::IngestOutcome::Stored => format!(
                 "{}: stored as {} ({}), extraction queued",
                 r.client_ref, r.article_id, r.lang
             ),
             v1::IngestOutcome::Duplicate => {
-                format!("{}: duplicate of {}, nothing changed", r.client_ref, r.article_id)
+                format!(
+                    "{}: duplicate of {}, nothing changed",
+                    r.client_ref, r.article_id
+                )
             }
             _ => format!("{}: rejected: {}", r.client_ref, r.error),
         };
@@ -131,7 +142,13 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
         let request = requests.remove(0);
         let client_ref = request.client_ref.clone();
         match client.ingest_article(request).await {
-            Ok(response) => report(&v1::IngestArticleResponse { client_ref, ..response }, args.quiet),
+            Ok(response) => report(
+                &v1::IngestArticleResponse {
+                    client_ref,
+                    ..response
+                },
+                args.quiet,
+            ),
             Err(status) if status.code() == tonic::Code::InvalidArgument => report(
                 &v1::IngestArticleResponse {
                     outcome: v1::IngestOutcome::Rejected as i32,
@@ -141,7 +158,11 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
                 },
                 args.quiet,
             ),
-            Err(status) => anyhow::bail!("ingest service at {}: {}", args.ingest_url, status.message()),
+            Err(status) => anyhow::bail!(
+                "ingest service at {}: {}",
+                args.ingest_url,
+                status.message()
+            ),
         }
     } else {
         let mut requests = requests.into_iter().peekable();
@@ -151,7 +172,13 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
             let response = client
                 .ingest_batch(futures::stream::iter(chunk))
                 .await
-                .map_err(|status| anyhow::anyhow!("ingest service at {}: {}", args.ingest_url, status.message()))?;
+                .map_err(|status| {
+                    anyhow::anyhow!(
+                        "ingest service at {}: {}",
+                        args.ingest_url,
+                        status.message()
+                    )
+                })?;
             for result in &response.results {
                 report(result, args.quiet || total > 50);
             }
@@ -171,5 +198,9 @@ pub(crate) async fn run(args: IngestArgs) -> Result<ExitCode> {
             String::new()
         }
     );
-    Ok(if rejected > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if rejected > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

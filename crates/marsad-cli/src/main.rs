@@ -1,6 +1,7 @@
 //! `marsad`: the one binary. Runs the services, feeds them, queries them, and runs the engine
 //! offline. `main` only parses flags and environment, sets up logging and signals, and dispatches.
 
+mod eval;
 mod events;
 mod extract;
 mod ingest;
@@ -14,7 +15,7 @@ use marsad_client::DEFAULT_STORAGE_URL;
 
 /// Marsad: coalition and security events from Arabic and English news.
 #[derive(Debug, Parser)]
-#[command(name = "marsad", version, about, long_about = None, propagate_version = true)]
+#[command(name = "marsad", version, propagate_version = true)]
 struct Cli {
     /// Log format for services: text or json.
     #[arg(long, global = true, env = "MARSAD_LOG_FORMAT", default_value = "text")]
@@ -53,6 +54,13 @@ enum Command {
     },
     /// Extract offline: JSON Lines documents in (files or stdin), one JSON line per document out.
     Extract(extract::ExtractArgs),
+    /// Score the engine against the gold sets (precision, recall, F1 per language and kind).
+    Eval(eval::EvalArgs),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(eval::BenchCommand),
+    /// Retrain the engine's context scorer from the Arabic GSR dev set and write its weights.
+    TrainScorer(eval::TrainArgs),
     /// Ask services whether they are SERVING (exit 0 when all are); `--wait` polls until they are.
     Health {
         /// Service URLs.
@@ -85,7 +93,10 @@ fn main() -> std::process::ExitCode {
         LogFormatArg::Json => marsad_runtime::LogFormat::Json,
         LogFormatArg::Text => marsad_runtime::LogFormat::Text,
     });
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("marsad: cannot start the runtime: {err}");
@@ -120,9 +131,14 @@ async fn run(command: Command) -> Result<std::process::ExitCode> {
         Command::Ingest(args) => ingest::run(args).await,
         Command::Events(args) => events::list(args).await.map(|()| ExitCode::SUCCESS),
         Command::Watch(args) => events::watch(args).await.map(|()| ExitCode::SUCCESS),
-        Command::Stats { storage_url } => events::stats(&storage_url).await.map(|()| ExitCode::SUCCESS),
+        Command::Stats { storage_url } => events::stats(&storage_url)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Extract(args) => extract::run(args).map(|()| ExitCode::SUCCESS),
         Command::Health { urls, wait } => health(&urls, wait).await,
+        Command::Eval(args) => eval::eval(args).map(|()| ExitCode::SUCCESS),
+        Command::Bench(command) => eval::bench(command).map(|()| ExitCode::SUCCESS),
+        Command::TrainScorer(args) => eval::train(args).map(|()| ExitCode::SUCCESS),
     }
 }
 
@@ -158,4 +174,3 @@ async fn health(urls: &[String], wait_secs: u64) -> Result<std::process::ExitCod
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
 }
-

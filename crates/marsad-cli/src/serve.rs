@@ -101,7 +101,11 @@ impl ServeArgs {
         }
     }
 
-    fn ingest_config(&self, storage_url: String, extraction_url: String) -> marsad_ingest::IngestConfig {
+    fn ingest_config(
+        &self,
+        storage_url: String,
+        extraction_url: String,
+    ) -> marsad_ingest::IngestConfig {
         let mut config = marsad_ingest::IngestConfig::new(storage_url, extraction_url);
         config.limits = self.limits();
         config.max_text_bytes = self.max_article_bytes;
@@ -156,13 +160,21 @@ pub(crate) async fn run(args: ServeArgs) -> Result<()> {
             let storage_url = format!("http://{}", store_listener.local_addr()?);
             let extraction_url = format!("http://{}", extract_listener.local_addr()?);
             let ingest_config = args.ingest_config(storage_url, extraction_url);
-            let store = async { marsad_store::serve(store_listener, store_config, shutdown()).await.context("storage service") };
+            let store = async {
+                marsad_store::serve(store_listener, store_config, shutdown())
+                    .await
+                    .context("storage service")
+            };
             let extract = async {
                 marsad_extraction::serve(extract_listener, args.extraction_config(), shutdown())
                     .await
                     .context("extraction service")
             };
-            let ingest = async { marsad_ingest::serve(ingest_listener, ingest_config, shutdown()).await.context("ingest service") };
+            let ingest = async {
+                marsad_ingest::serve(ingest_listener, ingest_config, shutdown())
+                    .await
+                    .context("ingest service")
+            };
             // The first failure ends the process; a clean shutdown waits for all three to drain.
             tokio::try_join!(store, extract, ingest)?;
         }

@@ -90,9 +90,16 @@ impl RetryPolicy {
         let mut attempt = 0;
         loop {
             match call().await {
-                Err(status) if status.code() == Code::Unavailable && attempt + 1 < self.max_attempts => {
+                Err(status)
+                    if status.code() == Code::Unavailable && attempt + 1 < self.max_attempts =>
+                {
                     let pause = self.backoff(attempt);
-                    tracing::debug!(attempt, pause_ms = pause.as_millis() as u64, message = status.message(), "unavailable, retrying");
+                    tracing::debug!(
+                        attempt,
+                        pause_ms = pause.as_millis() as u64,
+                        message = status.message(),
+                        "unavailable, retrying"
+                    );
                     tokio::time::sleep(pause).await;
                     attempt += 1;
                 }
@@ -127,10 +134,11 @@ impl ClientConfig {
     }
 
     fn channel(&self) -> Result<Channel, ClientError> {
-        let endpoint = Endpoint::from_shared(self.url.clone()).map_err(|source| ClientError::Endpoint {
-            url: self.url.clone(),
-            source,
-        })?;
+        let endpoint =
+            Endpoint::from_shared(self.url.clone()).map_err(|source| ClientError::Endpoint {
+                url: self.url.clone(),
+                source,
+            })?;
         Ok(endpoint
             .connect_timeout(self.connect_timeout)
             .tcp_nodelay(true)
@@ -189,7 +197,10 @@ impl IngestClient {
         items: impl futures::Stream<Item = v1::IngestArticleRequest> + Send + 'static,
     ) -> Result<v1::IngestBatchResponse, Status> {
         let mut inner = self.inner.clone();
-        inner.ingest_batch(items).await.map(tonic::Response::into_inner)
+        inner
+            .ingest_batch(items)
+            .await
+            .map(tonic::Response::into_inner)
     }
 }
 
@@ -243,9 +254,15 @@ impl StorageClient {
 
     /// Streams new events matching the filter. Resume after a disconnect with `after_sequence` set
     /// to the last event's sequence.
-    pub async fn watch_events(&self, message: v1::WatchEventsRequest) -> Result<Streaming<v1::Event>, Status> {
+    pub async fn watch_events(
+        &self,
+        message: v1::WatchEventsRequest,
+    ) -> Result<Streaming<v1::Event>, Status> {
         let mut inner = self.inner.clone();
-        inner.watch_events(message).await.map(tonic::Response::into_inner)
+        inner
+            .watch_events(message)
+            .await
+            .map(tonic::Response::into_inner)
     }
 }
 

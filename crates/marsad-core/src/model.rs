@@ -363,17 +363,19 @@ mod tests {
 
     #[test]
     fn document_reads_the_batch_contract() {
-        let doc: Document = serde_json::from_str(
-            r#"{"id":"d1","text":"نص","published":"2026-02-10","lang":"ar"}"#,
-        )
-        .unwrap();
+        let doc: Document =
+            serde_json::from_str(r#"{"id":"d1","text":"نص","published":"2026-02-10","lang":"ar"}"#)
+                .unwrap();
         assert_eq!(doc.published, NaiveDate::from_ymd_opt(2026, 2, 10));
         assert_eq!(doc.lang.as_deref(), Some("ar"));
     }
 
     #[test]
     fn modality_and_role_spell_as_the_ontology() {
-        assert_eq!(serde_json::to_string(&Modality::Planned).unwrap(), "\"planned\"");
+        assert_eq!(
+            serde_json::to_string(&Modality::Planned).unwrap(),
+            "\"planned\""
+        );
         assert_eq!("chair".parse::<Role>(), Ok(Role::Chair));
         assert!("boss".parse::<Role>().is_err());
     }

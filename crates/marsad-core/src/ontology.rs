@@ -115,7 +115,11 @@ fn table() -> &'static HashMap<Kind, KindInfo> {
                 continue;
             }
             let cols: Vec<&'static str> = line.split('\t').collect();
-            assert_eq!(cols.len(), 7, "ontology.tsv: 7 columns expected in {line:?}");
+            assert_eq!(
+                cols.len(),
+                7,
+                "ontology.tsv: 7 columns expected in {line:?}"
+            );
             let kind: Kind = cols[0].parse().expect("ontology.tsv names a known kind");
             let acled = match (non_empty(cols[4]), non_empty(cols[5])) {
                 (Some(t), Some(s)) => Some((t, s)),
@@ -140,7 +144,9 @@ fn table() -> &'static HashMap<Kind, KindInfo> {
 impl Kind {
     /// The kind's row of the ontology table.
     pub fn info(self) -> &'static KindInfo {
-        table().get(&self).expect("every kind has a row in ontology.tsv")
+        table()
+            .get(&self)
+            .expect("every kind has a row in ontology.tsv")
     }
 }
 
@@ -165,8 +171,22 @@ impl<'de> Deserialize<'de> for Kind {
 
 /// The 16 PLOVER types.
 pub const PLOVER_TYPES: &[&str] = &[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 ];
 
 /// ACLED event types, spelled as ACLED spells them.
@@ -221,7 +241,10 @@ mod tests {
             }
             if let Some((t, s)) = info.acled {
                 assert!(ACLED_EVENT_TYPES.contains(&t), "{kind}: bad ACLED type {t}");
-                assert!(ACLED_SUB_EVENT_TYPES.contains(&s), "{kind}: bad ACLED sub-type {s}");
+                assert!(
+                    ACLED_SUB_EVENT_TYPES.contains(&s),
+                    "{kind}: bad ACLED sub-type {s}"
+                );
             }
         }
         assert_eq!(table().len(), Kind::ALL.len());

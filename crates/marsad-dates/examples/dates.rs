@@ -8,9 +8,18 @@ fn main() {
         .nth(1)
         .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).expect("read stdin");
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .expect("read stdin");
     for m in marsad_dates::find_dates(&text, published) {
         let value = m.value.map_or_else(|| "-".to_owned(), |v| v.to_string());
-        println!("{}..{}\t{}\t{}\t{}", m.start, m.end, value, m.precision.as_str(), m.text);
+        println!(
+            "{}..{}\t{}\t{}\t{}",
+            m.start,
+            m.end,
+            value,
+            m.precision.as_str(),
+            m.text
+        );
     }
 }

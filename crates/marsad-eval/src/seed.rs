@@ -291,10 +291,8 @@ fn score(gold: &Value, text: &str, lang: &str, events: &[Event]) -> SeedReport {
         let found = events.iter().any(|e| match mismatch(e, g, true) {
             None => true,
             Some(why) => {
-                if missing.is_none() || why != "kind" {
-                    if mismatch(e, g, false).is_none() || why != "kind" {
-                        missing = Some(why);
-                    }
+                if why != "kind" || missing.is_none() {
+                    missing = Some(why);
                 }
                 false
             }

@@ -148,7 +148,7 @@ pub fn train_scorer(eval_dir: &Path, folds: usize) -> Result<TrainReport, EvalEr
     ] {
         let rows = read_jsonl(&dir.join(file))?;
         let mut names: BTreeMap<&'static str, usize> = BTreeMap::new();
-        let mut raw: Vec<(bool, Vec<Vec<(&'static str, f32)>>)> = Vec::new();
+        let mut raw: Vec<(bool, Vec<marsad_extract::Features>)> = Vec::new();
         for row in &rows {
             let label = row.get("label").and_then(Value::as_str).unwrap_or("");
             if label == "ambiguous" {

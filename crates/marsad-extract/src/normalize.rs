@@ -20,6 +20,16 @@ impl Normalized {
     pub fn orig_char(&self, byte: usize) -> usize {
         self.orig[byte.min(self.orig.len() - 1)] as usize
     }
+
+    /// The normalised byte offset of the first kept char at or after an original char offset.
+    pub fn byte_of_orig_char(&self, orig_char: usize) -> usize {
+        let b = self.orig.partition_point(|&o| (o as usize) < orig_char);
+        let mut b = b.min(self.text.len());
+        while !self.text.is_char_boundary(b) {
+            b += 1;
+        }
+        b
+    }
 }
 
 /// Normalises one char; `None` drops it.

@@ -634,10 +634,17 @@ fn is_state_like(lex: &crate::lexicon::Lexicon, entry: EntryRef) -> bool {
 
 /// Whether the word before a char offset makes the name a place ("في", "in", "ب").
 fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
-    let before = doc.orig(start_char.saturating_sub(12), start_char);
-    let before = crate::normalize::normalize(before).text;
+    let start_byte = doc.char_bytes[start_char.saturating_sub(12)] as usize;
+    let end_byte = doc.char_bytes[start_char] as usize;
+    let (ns, ne) = (
+        norm_text_offset(doc, start_byte),
+        norm_text_offset(doc, end_byte),
+    );
+    let before = &doc.norm.text[ns..ne];
     let last_word = before.split_whitespace().last().unwrap_or("");
     let _ = norm_text;
+    let last_word = last_word.to_lowercase();
+    let last_word = last_word.as_str();
     if before.ends_with(char::is_whitespace) {
         matches!(
             last_word,
@@ -647,6 +654,14 @@ fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
         // a proclitic ب or في attached: "بدمشق"
         matches!(last_word, "ب" | "وب" | "فب")
     }
+}
+
+/// The normalised byte offset of an original byte offset (first normalised char at or after it).
+fn norm_text_offset(doc: &Doc<'_>, orig_byte: usize) -> usize {
+    let orig_char = doc
+        .char_bytes
+        .partition_point(|&b| (b as usize) < orig_byte);
+    doc.norm.byte_of_orig_char(orig_char)
 }
 
 fn place_rank(
@@ -677,9 +692,12 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, cues: &[&CueMention]) -> V
     let mut cuts = vec![ss];
     let mut pos = ss;
     for word in sentence.split_inclusive(|c: char| c.is_whitespace() || c == '؛' || c == ';') {
-        let n = crate::normalize::normalize(word.trim_end()).text;
-        let w = n.trim_matches(|c: char| !c.is_alphanumeric());
-        if matches!(w, "ان" | "وان" | "بان" | "that") && pos > ss {
+        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let complementiser = matches!(
+            w,
+            "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+        );
+        if complementiser && pos > ss {
             cuts.push(pos);
         }
         pos += word.chars().count();

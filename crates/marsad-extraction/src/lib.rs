@@ -62,20 +62,33 @@ struct ExtractionApi {
 }
 
 /// Turns a wire request into the engine's document, refusing what the engine must not see.
-pub fn document_from_request(req: v1::ExtractRequest, max_text_bytes: usize) -> Result<Document, InvalidField> {
+pub fn document_from_request(
+    req: v1::ExtractRequest,
+    max_text_bytes: usize,
+) -> Result<Document, InvalidField> {
     if req.text.trim().is_empty() {
         return Err(InvalidField::new("text", "must not be empty"));
     }
     if req.text.len() > max_text_bytes {
         return Err(InvalidField::new(
             "text",
-            format!("{} bytes is over the limit of {max_text_bytes}", req.text.len()),
+            format!(
+                "{} bytes is over the limit of {max_text_bytes}",
+                req.text.len()
+            ),
         ));
     }
     let lang = match req.lang.as_str() {
         "" => None,
-        l if l.len() <= 8 && l.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') => Some(l.to_ascii_lowercase()),
-        other => return Err(InvalidField::new("lang", format!("{other:?} is not a language code"))),
+        l if l.len() <= 8 && l.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') => {
+            Some(l.to_ascii_lowercase())
+        }
+        other => {
+            return Err(InvalidField::new(
+                "lang",
+                format!("{other:?} is not a language code"),
+            ))
+        }
     };
     Ok(Document {
         id: req.id,
@@ -100,8 +113,16 @@ impl ExtractionService for ExtractionApi {
         Ok(Response::new(v1::ExtractResponse {
             id: extraction.id,
             lang: extraction.lang,
-            entities: extraction.entities.iter().map(convert::entity_to_wire).collect(),
-            events: extraction.events.iter().map(convert::event_to_wire).collect(),
+            entities: extraction
+                .entities
+                .iter()
+                .map(convert::entity_to_wire)
+                .collect(),
+            events: extraction
+                .events
+                .iter()
+                .map(convert::event_to_wire)
+                .collect(),
             engine_version: self.engine.version().to_owned(),
         }))
     }
@@ -127,7 +148,8 @@ pub async fn serve(
 ) -> Result<(), ExtractionError> {
     let health = marsad_runtime::health(&[SERVICE_NAME]).await;
     let lexicon_dir = config.lexicon_dir.clone();
-    let engine = tokio::task::spawn_blocking(move || Engine::load(lexicon_dir.as_deref())).await??;
+    let engine =
+        tokio::task::spawn_blocking(move || Engine::load(lexicon_dir.as_deref())).await??;
     let stats = engine.stats();
     tracing::info!(
         engine_version = engine.version(),
@@ -147,6 +169,13 @@ pub async fn serve(
     let server = ExtractionServiceServer::new(api)
         .max_decoding_message_size(config.limits.max_message_bytes)
         .max_encoding_message_size(config.limits.max_message_bytes);
-    marsad_runtime::serve(listener, Routes::new(server), health, &config.limits, shutdown).await?;
+    marsad_runtime::serve(
+        listener,
+        Routes::new(server),
+        health,
+        &config.limits,
+        shutdown,
+    )
+    .await?;
     Ok(())
 }

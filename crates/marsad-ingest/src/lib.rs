@@ -79,7 +79,11 @@ pub async fn serve(
         health.reporter.clone(),
         config.health_interval,
     ));
-    let worker_task = tokio::spawn(worker::drain_queue(pipeline.clone(), config.worker.clone(), closing_rx));
+    let worker_task = tokio::spawn(worker::drain_queue(
+        pipeline.clone(),
+        config.worker.clone(),
+        closing_rx,
+    ));
 
     let api = service::IngestApi::new(pipeline, config.batch_concurrency);
     let server = marsad_proto::v1::ingest_service_server::IngestServiceServer::new(api)
@@ -89,7 +93,14 @@ pub async fn serve(
         shutdown.await;
         let _ = closing_tx.send(true);
     };
-    let result = marsad_runtime::serve(listener, Routes::new(server), health, &config.limits, shutdown).await;
+    let result = marsad_runtime::serve(
+        listener,
+        Routes::new(server),
+        health,
+        &config.limits,
+        shutdown,
+    )
+    .await;
     health_task.abort();
     // The worker finishes the article in hand, then stops.
     let _ = tokio::time::timeout(Duration::from_secs(10), worker_task).await;
@@ -97,13 +108,18 @@ pub async fn serve(
 }
 
 /// Keeps health in step with the storage service: SERVING while it reports SERVING.
-async fn watch_storage(storage_url: String, reporter: marsad_runtime::HealthReporter, interval: Duration) {
+async fn watch_storage(
+    storage_url: String,
+    reporter: marsad_runtime::HealthReporter,
+    interval: Duration,
+) {
     let mut last = None;
     loop {
-        let status = match marsad_client::is_serving(&storage_url, marsad_proto_storage_name()).await {
-            Ok(true) => ServingStatus::Serving,
-            _ => ServingStatus::NotServing,
-        };
+        let status =
+            match marsad_client::is_serving(&storage_url, marsad_proto_storage_name()).await {
+                Ok(true) => ServingStatus::Serving,
+                _ => ServingStatus::NotServing,
+            };
         if last != Some(status) {
             tracing::info!(status = ?status, storage = %storage_url, "ingest health");
             marsad_runtime::set_status(&reporter, &[SERVICE_NAME], status).await;

@@ -52,7 +52,11 @@ fn control_share(text: &str) -> f64 {
 }
 
 impl Pipeline {
-    pub fn new(storage: StorageClient, extraction: ExtractionClient, max_text_bytes: usize) -> Self {
+    pub fn new(
+        storage: StorageClient,
+        extraction: ExtractionClient,
+        max_text_bytes: usize,
+    ) -> Self {
         Self {
             storage,
             extraction,
@@ -182,7 +186,11 @@ impl Pipeline {
         }
     }
 
-    pub(crate) async fn claim(&self, limit: u32, lease: Duration) -> Result<Vec<v1::Article>, Status> {
+    pub(crate) async fn claim(
+        &self,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<v1::Article>, Status> {
         Ok(self
             .storage
             .claim_pending(v1::ClaimPendingRequest {

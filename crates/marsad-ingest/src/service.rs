@@ -86,7 +86,12 @@ impl IngestService for IngestApi {
             }
             batch.results.push(result);
         }
-        tracing::info!(stored = batch.stored, duplicates = batch.duplicates, rejected = batch.rejected, "batch ingested");
+        tracing::info!(
+            stored = batch.stored,
+            duplicates = batch.duplicates,
+            rejected = batch.rejected,
+            "batch ingested"
+        );
         Ok(Response::new(batch))
     }
 }

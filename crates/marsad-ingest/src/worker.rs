@@ -32,7 +32,11 @@ impl Default for WorkerConfig {
 }
 
 /// Drains the queue until `closing` turns true.
-pub(crate) async fn drain_queue(pipeline: Pipeline, config: WorkerConfig, mut closing: watch::Receiver<bool>) {
+pub(crate) async fn drain_queue(
+    pipeline: Pipeline,
+    config: WorkerConfig,
+    mut closing: watch::Receiver<bool>,
+) {
     let mut failures: u32 = 0;
     loop {
         if *closing.borrow() {
@@ -48,7 +52,9 @@ pub(crate) async fn drain_queue(pipeline: Pipeline, config: WorkerConfig, mut cl
                 for article in &articles {
                     if failed || *closing.borrow() {
                         // Give the rest back rather than waiting out their leases.
-                        pipeline.release(&article.id, &tonic::Status::aborted("worker paused")).await;
+                        pipeline
+                            .release(&article.id, &tonic::Status::aborted("worker paused"))
+                            .await;
                         continue;
                     }
                     match pipeline.extract_and_store(article).await {

@@ -36,7 +36,12 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>,
     }
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| InvalidField::new(field, format!("{value:?} is not a date of the form YYYY-MM-DD")))
+        .map_err(|_| {
+            InvalidField::new(
+                field,
+                format!("{value:?} is not a date of the form YYYY-MM-DD"),
+            )
+        })
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -206,10 +211,9 @@ pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
                 id: a.id.clone(),
                 country: opt(&a.country),
                 sector: opt(&a.sector),
-                role: a
-                    .role
-                    .parse()
-                    .map_err(|err: core::ParseError| InvalidField::new("actor.role", err.to_string()))?,
+                role: a.role.parse().map_err(|err: core::ParseError| {
+                    InvalidField::new("actor.role", err.to_string())
+                })?,
                 start: a.start as usize,
                 end: a.end as usize,
             })

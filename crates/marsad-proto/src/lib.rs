@@ -7,6 +7,7 @@ pub mod v1 {
 }
 
 /// Encoded `FileDescriptorSet` of the API, for server reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/marsad_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/marsad_descriptor.bin"));
 
 pub mod convert;

@@ -102,7 +102,10 @@ pub struct Stats {
 
 /// The id of the article whose normalised content hashes to `content_hash`.
 pub fn article_id(content_hash: &[u8]) -> String {
-    format!("a_{}", hex::encode(&content_hash[..content_hash.len().min(16)]))
+    format!(
+        "a_{}",
+        hex::encode(&content_hash[..content_hash.len().min(16)])
+    )
 }
 
 const ARTICLE_COLUMNS: &str = "a.id, a.content_hash, a.lang, a.title, a.body, a.source, a.url, \
@@ -152,8 +155,8 @@ impl Store {
             )
             .bind(&id)
             .bind(article.initial_lease.as_secs_f64())
-                .execute(&mut *tx)
-                .await?;
+            .execute(&mut *tx)
+            .await?;
             PutOutcome {
                 article_id: id,
                 created: true,
@@ -177,10 +180,12 @@ impl Store {
     }
 
     pub async fn get_article(&self, id: &str) -> Result<StoredArticle, StoreError> {
-        let row = sqlx::query(&format!("select {ARTICLE_COLUMNS} from articles a where a.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "select {ARTICLE_COLUMNS} from articles a where a.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         match row {
             Some(row) => Ok(article_from_row(&row)?),
             None => Err(StoreError::NotFound {
@@ -366,7 +371,10 @@ impl Store {
         .bind(&ids)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(article_from_row).collect::<Result<_, _>>().map_err(Into::into)
+        rows.iter()
+            .map(article_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
     }
 
     /// Ends the lease of a queued article after a failed attempt; it stays queued.
@@ -391,10 +399,15 @@ impl Store {
         let mut query = QueryBuilder::<Postgres>::new("select * from events where sequence > ");
         query.push_bind(after);
         if !filter.kinds.is_empty() {
-            query.push(" and kind = any(").push_bind(&filter.kinds).push(")");
+            query
+                .push(" and kind = any(")
+                .push_bind(&filter.kinds)
+                .push(")");
         }
         if !filter.countries.is_empty() {
-            query.push(" and countries && ").push_bind(&filter.countries);
+            query
+                .push(" and countries && ")
+                .push_bind(&filter.countries);
         }
         if let Some(since) = filter.since {
             query.push(" and event_date >= ").push_bind(since);
@@ -406,16 +419,24 @@ impl Store {
             query.push(" and article_id = ").push_bind(article);
         }
         if !filter.plover_types.is_empty() {
-            query.push(" and plover_type = any(").push_bind(&filter.plover_types).push(")");
+            query
+                .push(" and plover_type = any(")
+                .push_bind(&filter.plover_types)
+                .push(")");
         }
         if !filter.modalities.is_empty() {
             let modalities: Vec<&str> = filter.modalities.iter().map(|m| m.as_str()).collect();
-            query.push(" and modality = any(").push_bind(modalities).push(")");
+            query
+                .push(" and modality = any(")
+                .push_bind(modalities)
+                .push(")");
         }
         if let Some(min) = filter.min_confidence {
             query.push(" and confidence >= ").push_bind(min);
         }
-        query.push(" order by sequence limit ").push_bind(i64::from(limit));
+        query
+            .push(" order by sequence limit ")
+            .push_bind(i64::from(limit));
         let rows = query.build().fetch_all(&self.pool).await?;
         if rows.is_empty() {
             return Ok(Vec::new());
@@ -461,9 +482,11 @@ impl Store {
 
     /// The highest sequence number stored so far (0 when there are no events).
     pub async fn last_sequence(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("select coalesce(max(sequence), 0) from events")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("select coalesce(max(sequence), 0) from events")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }
 
@@ -518,7 +541,9 @@ fn event_from_row(row: &PgRow, actors: Vec<Actor>) -> Result<StoredEvent, StoreE
     let place_name: Option<String> = row.try_get("place_name")?;
     let location = match place_name {
         Some(name) => Some(Location {
-            text: row.try_get::<Option<String>, _>("place_text")?.unwrap_or_default(),
+            text: row
+                .try_get::<Option<String>, _>("place_text")?
+                .unwrap_or_default(),
             name,
             country: row.try_get("place_country")?,
             admin1: row.try_get("place_admin1")?,
@@ -532,7 +557,9 @@ fn event_from_row(row: &PgRow, actors: Vec<Actor>) -> Result<StoredEvent, StoreE
     };
     let event = Event {
         id: row.try_get("id")?,
-        kind: kind.parse().map_err(|e: marsad_core::UnknownKind| corrupt(e.to_string()))?,
+        kind: kind
+            .parse()
+            .map_err(|e: marsad_core::UnknownKind| corrupt(e.to_string()))?,
         plover: Plover {
             plover_type: row.try_get("plover_type")?,
             mode: row.try_get("plover_mode")?,

@@ -46,8 +46,12 @@ fn database_status(err: &sqlx::Error) -> tonic::Status {
             match code.as_str() {
                 "23505" => tonic::Status::already_exists("the record already exists"),
                 "23503" => tonic::Status::failed_precondition("a referenced record does not exist"),
-                "23502" | "23514" => tonic::Status::invalid_argument("a required value is missing or out of range"),
-                c if c.starts_with("22") => tonic::Status::invalid_argument("a value is out of range or malformed"),
+                "23502" | "23514" => {
+                    tonic::Status::invalid_argument("a required value is missing or out of range")
+                }
+                c if c.starts_with("22") => {
+                    tonic::Status::invalid_argument("a value is out of range or malformed")
+                }
                 "40001" | "40P01" => tonic::Status::aborted("the transaction conflicted; retry"),
                 "53300" | "57P01" | "57P02" | "57P03" => {
                     tonic::Status::unavailable("the database is unavailable; retry later")

@@ -30,7 +30,11 @@ pub(crate) struct StorageApi {
 }
 
 impl StorageApi {
-    pub(crate) fn new(store: Store, events_stored: Arc<Notify>, closing: watch::Receiver<bool>) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        events_stored: Arc<Notify>,
+        closing: watch::Receiver<bool>,
+    ) -> Self {
         Self {
             store,
             events_stored,
@@ -106,7 +110,10 @@ fn filter_from_wire(filter: Option<v1::EventFilter>) -> Result<EventFilter, Inva
         .map(|&m| convert::modality_from_wire(m))
         .collect::<Result<Vec<_>, _>>()?;
     if !(0.0..=1.0).contains(&f.min_confidence) {
-        return Err(InvalidField::new("filter.min_confidence", "must be within 0..1"));
+        return Err(InvalidField::new(
+            "filter.min_confidence",
+            "must be within 0..1",
+        ));
     }
     Ok(EventFilter {
         kinds: f.kinds,
@@ -161,7 +168,9 @@ impl StorageService for StorageApi {
         let content_hash = hex::decode(&article.content_hash)
             .ok()
             .filter(|h| h.len() == 32)
-            .ok_or_else(|| InvalidField::new("article.content_hash", "must be 64 hex digits (SHA-256)"))?;
+            .ok_or_else(|| {
+                InvalidField::new("article.content_hash", "must be 64 hex digits (SHA-256)")
+            })?;
         if article.lang.is_empty() {
             return Err(InvalidField::new("article.lang", "must be set").into());
         }
@@ -215,7 +224,9 @@ impl StorageService for StorageApi {
             .map(convert::event_from_wire)
             .collect::<Result<Vec<_>, _>>()?;
         if let Some(e) = events.iter().find(|e| e.id.is_empty()) {
-            return Err(InvalidField::new("event.id", format!("a {} event has no id", e.kind)).into());
+            return Err(
+                InvalidField::new("event.id", format!("a {} event has no id", e.kind)).into(),
+            );
         }
         let count = self
             .store
@@ -232,7 +243,11 @@ impl StorageService for StorageApi {
     ) -> Result<Response<v1::ClaimPendingResponse>, Status> {
         let req = request.into_inner();
         let limit = req.limit.clamp(1, MAX_CLAIM);
-        let lease = Duration::from_secs(u64::from(if req.lease_seconds == 0 { 60 } else { req.lease_seconds.min(3600) }));
+        let lease = Duration::from_secs(u64::from(if req.lease_seconds == 0 {
+            60
+        } else {
+            req.lease_seconds.min(3600)
+        }));
         let articles = self.store.claim_pending(limit, lease).await?;
         Ok(Response::new(v1::ClaimPendingResponse {
             articles: articles.into_iter().map(article_to_wire).collect(),
@@ -263,7 +278,10 @@ impl StorageService for StorageApi {
         };
         let events = self.store.list_events(&filter, after, page_size).await?;
         let next_page_token = if events.len() == page_size as usize {
-            events.last().map(|e| page_token(e.sequence)).unwrap_or_default()
+            events
+                .last()
+                .map(|e| page_token(e.sequence))
+                .unwrap_or_default()
         } else {
             String::new()
         };
@@ -284,7 +302,9 @@ impl StorageService for StorageApi {
         let mut cursor = match (req.after_sequence, req.from_start) {
             (0, true) => 0,
             (0, false) => self.store.last_sequence().await?,
-            (n, _) => i64::try_from(n).map_err(|_| InvalidField::new("after_sequence", "too large"))?,
+            (n, _) => {
+                i64::try_from(n).map_err(|_| InvalidField::new("after_sequence", "too large"))?
+            }
         };
         let (tx, rx) = mpsc::channel(64);
         let store = self.store.clone();
@@ -340,4 +360,3 @@ impl StorageService for StorageApi {
         }))
     }
 }
-
