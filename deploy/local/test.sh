@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs and starts a local Postgres (tests create a
 # fresh database each), installs the offline manifest validators, then runs every test of the
-# workspace.
+# workspace and prints one closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -12,4 +12,10 @@ if ! command -v kubernetes-validate >/dev/null || ! command -v hadolint >/dev/nu
     python3 -m pip install --quiet --disable-pip-version-check -r deploy/k8s/requirements.txt
 fi
 
-cargo test --workspace --locked "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
