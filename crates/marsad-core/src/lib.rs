@@ -2,6 +2,7 @@
 //! to PLOVER, CAMEO and ACLED. Pure data and logic, no I/O; every other crate speaks these types.
 
 pub mod model;
+pub mod near_duplicate;
 pub mod ontology;
 
 pub use model::*;

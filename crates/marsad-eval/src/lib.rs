@@ -16,7 +16,7 @@ mod plover;
 mod seed;
 mod train;
 
-pub use bench::{bench_extract, BenchReport};
+pub use bench::{bench_extract, generated_articles, BenchReport};
 pub use gsr::{GsrReport, GsrSetReport};
 pub use metrics::{Confusion, Prf};
 pub use plover::PloverReport;

@@ -95,7 +95,15 @@ pub fn normalize_pattern(pattern: &str) -> String {
 /// Whether a char belongs to a word (letters and digits of any script).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Fast paths for ASCII and the Arabic letters (U+0620..U+064A, all alphabetic); the Unicode
+    // tables for the rest.
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0620}'..='\u{064A}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Whether a char is an Arabic letter.
@@ -127,6 +135,13 @@ mod tests {
             normalize_pattern("  Global   Coalition "),
             "global coalition"
         );
+    }
+
+    #[test]
+    fn word_chars_agree_with_unicode() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

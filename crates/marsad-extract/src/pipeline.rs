@@ -122,19 +122,24 @@ pub fn detect_lang(text: &str) -> String {
     }
 }
 
-/// Keeps the longest of overlapping spans; equal spans are all kept.
+/// Keeps the longest of overlapping spans; equal spans are all kept. The kept spans never
+/// overlap (but for equal ones), so sorted by start they are sorted by end too, and a new span
+/// only has to be checked against the kept span that starts last before its end.
 fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
     let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(items.len());
     for item in items {
-        let clash = kept
-            .iter()
-            .any(|k| k.0 < item.1 && item.0 < k.1 && !(k.0 == item.0 && k.1 == item.1));
+        let i = kept.partition_point(|k| k.0 < item.1);
+        let clash = i > 0 && {
+            let k = &kept[i - 1];
+            k.1 > item.0 && !(k.0 == item.0 && k.1 == item.1)
+        };
         if !clash {
-            kept.push(item);
+            // After the kept spans with the same start: the order of a stable sort by start.
+            let at = kept.partition_point(|k| k.0 <= item.0);
+            kept.insert(at, item);
         }
     }
-    kept.sort_by_key(|k| k.0);
     kept
 }
 
@@ -301,30 +306,36 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
 
     let mut events: Vec<Event> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
+    // Every mention list is sorted by start: a sentence's mentions are a sub-slice.
+    fn in_range<T>(items: &[T], start: impl Fn(&T) -> usize, ss: usize, se: usize) -> &[T] {
+        let a = items.partition_point(|x| start(x) < ss);
+        let b = a + items[a..].partition_point(|x| start(x) < se);
+        &items[a..b]
+    }
     for &(ss, se) in &sentences {
-        let in_s = |a: usize| a >= ss && a < se;
-        let s_triggers: Vec<&TriggerMention> = triggers.iter().filter(|t| in_s(t.start)).collect();
+        let s_triggers = in_range(&triggers, |t| t.start, ss, se);
         if s_triggers.is_empty() {
             continue;
         }
-        let s_actors: Vec<&ActorMention> = actors.iter().filter(|a| in_s(a.start)).collect();
-        let s_places: Vec<&PlaceMention> = places.iter().filter(|p| in_s(p.start)).collect();
-        let s_cues: Vec<&CueMention> = cues.iter().filter(|c| in_s(c.start)).collect();
-        let s_dates: Vec<&DateSpan> = dates.iter().filter(|d| in_s(d.start)).collect();
-        let clauses = clause_bounds(&doc, ss, se, &s_cues);
-        for trig in &s_triggers {
-            let (candidate, event) = build_event(
-                &doc,
-                trig,
-                (ss, se),
-                &clauses,
-                &s_triggers,
-                &s_actors,
-                &s_places,
-                &s_cues,
-                &s_dates,
-            );
-            if keep_all {
+        let s_actors = in_range(&actors, |a| a.start, ss, se);
+        let s_places = in_range(&places, |p| p.start, ss, se);
+        let s_cues = in_range(&cues, |c| c.start, ss, se);
+        let s_dates = in_range(&dates, |d| d.start, ss, se);
+        let clauses = clause_bounds(&doc, ss, se);
+        let words = std::cell::OnceCell::new();
+        let ctx = SentenceCtx {
+            span: (ss, se),
+            clauses: &clauses,
+            triggers: s_triggers,
+            actors: s_actors,
+            places: s_places,
+            cues: s_cues,
+            dates: s_dates,
+            words: &words,
+        };
+        for trig in s_triggers {
+            let (candidate, event) = build_event(&doc, trig, &ctx, keep_all);
+            if let Some(candidate) = candidate {
                 candidates.push(candidate);
             }
             if let Some(event) = event {
@@ -643,8 +654,6 @@ fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
     let before = &doc.norm.text[ns..ne];
     let last_word = before.split_whitespace().last().unwrap_or("");
     let _ = norm_text;
-    let last_word = last_word.to_lowercase();
-    let last_word = last_word.as_str();
     if before.ends_with(char::is_whitespace) {
         matches!(
             last_word,
@@ -686,13 +695,12 @@ fn place_rank(
 }
 
 /// Clause boundaries inside a sentence: complementisers ("أن", "that") and semicolons.
-fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, cues: &[&CueMention]) -> Vec<(usize, usize)> {
-    let _ = cues;
+fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     let sentence = doc.orig(ss, se);
     let mut cuts = vec![ss];
     let mut pos = ss;
     for word in sentence.split_inclusive(|c: char| c.is_whitespace() || c == '؛' || c == ';') {
-        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let w = word.trim_matches(|c: char| !crate::normalize::is_word_char(c));
         let complementiser = matches!(
             w,
             "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
@@ -710,18 +718,55 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, cues: &[&CueMention]) -> V
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One sentence's mentions (sorted by start), shared by the candidates of its triggers.
+struct SentenceCtx<'s> {
+    span: (usize, usize),
+    clauses: &'s [(usize, usize)],
+    triggers: &'s [TriggerMention],
+    actors: &'s [ActorMention],
+    places: &'s [PlaceMention],
+    cues: &'s [CueMention],
+    dates: &'s [DateSpan],
+    /// The sentence's hashed word features, computed once when a scored candidate needs them.
+    words: &'s std::cell::OnceCell<Vec<&'static str>>,
+}
+
+/// The hashed word features of a sentence (normalised words of two chars or more, a leading و
+/// dropped from longer ones), each once.
+fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
+    let normalized = &doc.norm.text[doc.norm.byte_of_orig_char(ss)..doc.norm.byte_of_orig_char(se)];
+    let mut seen: Vec<&'static str> = Vec::new();
+    for word in normalized
+        .split(|c: char| !crate::normalize::is_word_char(c))
+        .filter(|w| w.chars().nth(1).is_some())
+    {
+        let word = word
+            .strip_prefix('و')
+            .filter(|w| w.chars().nth(2).is_some())
+            .unwrap_or(word);
+        let name = bucket_name("w", fnv(word));
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
+}
+
 fn build_event(
     doc: &Doc<'_>,
     trig: &TriggerMention,
-    sentence: (usize, usize),
-    clauses: &[(usize, usize)],
-    s_triggers: &[&TriggerMention],
-    s_actors: &[&ActorMention],
-    s_places: &[&PlaceMention],
-    s_cues: &[&CueMention],
-    s_dates: &[&DateSpan],
-) -> (Candidate, Option<Event>) {
+    ctx: &SentenceCtx<'_>,
+    keep_all: bool,
+) -> (Option<Candidate>, Option<Event>) {
+    let (sentence, clauses, s_triggers, s_actors, s_places, s_cues, s_dates) = (
+        ctx.span,
+        ctx.clauses,
+        ctx.triggers,
+        ctx.actors,
+        ctx.places,
+        ctx.cues,
+        ctx.dates,
+    );
     let engine = doc.engine;
     let lex = &engine.lexicon;
     let entry = &lex.triggers[trig.trigger as usize];
@@ -789,11 +834,10 @@ fn build_event(
     let pool: Vec<&ActorMention> = {
         let in_cl: Vec<&ActorMention> = s_actors
             .iter()
-            .copied()
             .filter(|a| in_clause(a.start) && !a.locative)
             .collect();
         if in_cl.is_empty() {
-            s_actors.iter().copied().filter(|a| !a.locative).collect()
+            s_actors.iter().filter(|a| !a.locative).collect()
         } else {
             in_cl
         }
@@ -809,13 +853,11 @@ fn build_event(
         };
         s_actors
             .iter()
-            .copied()
             .filter(|a| after(a, 90) && a.entity_type == EntityType::Person)
             .min_by_key(|a| a.start)
             .or_else(|| {
                 s_actors
                     .iter()
-                    .copied()
                     .filter(|a| after(a, 70))
                     .min_by_key(|a| a.start)
             })
@@ -949,89 +991,80 @@ fn build_event(
         })
         .unwrap_or_else(EventDate::unresolved);
 
-    // Features for the scorer.
-    let count = |class: CueClass| s_cues.iter().filter(|c| c.class == class).count() as f32;
-    let words = sentence_text.split_whitespace().count();
-    let same_family = s_triggers
-        .iter()
-        .filter(|t| {
-            let e = &lex.triggers[t.trigger as usize];
-            let p = e
-                .plover
-                .as_deref()
-                .or(e.kind.and_then(|k| k.info().plover_type));
-            ScoreClass::of_plover(p) == ScoreClass::of_plover(plover_type.as_deref())
-        })
-        .count() as f32;
-    let has_number = sentence_text
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c));
-    let first_words = trig.start.saturating_sub(ss) < 12;
-    let agent_country = actors
-        .iter()
-        .any(|a| a.role == Role::Actor && a.country.is_some());
-    let agent_any = actors.iter().any(|a| a.role == Role::Actor);
-    let target_any = actors
-        .iter()
-        .any(|a| matches!(a.role, Role::Target | Role::Victim));
-    let b = |v: bool| if v { 1.0 } else { 0.0 };
-    let features: Features = vec![
-        ("trigger_weight", entry.weight),
-        ("verb", b(trig.verb && !trig.imperfect)),
-        ("imperfect", b(trig.imperfect)),
-        ("future", b(trig.future)),
-        ("noun", b(!trig.verb)),
-        ("toll", b(count(CueClass::Toll) > 0.0)),
-        ("toll_many", b(count(CueClass::Toll) > 1.0)),
-        ("number", b(has_number)),
-        (
-            "time",
-            b(count(CueClass::Time) > 0.0 || !s_dates.is_empty()),
-        ),
-        ("place", b(!s_places.is_empty())),
-        ("armed", b(count(CueClass::Armed) > 0.0)),
-        ("agent", b(agent_any)),
-        ("agent_country", b(agent_country)),
-        ("target", b(target_any)),
-        ("negated", b(negated)),
-        ("question", b(question)),
-        ("conditional", b(conditional)),
-        ("planned", b(planned)),
-        ("intended", b(intended)),
-        ("reported", b(reported)),
-        ("background", b(count(CueClass::Background) > 0.0)),
-        ("generic", b(count(CueClass::Generic) > 0.0)),
-        ("pluperfect", b(count(CueClass::Pluperfect) > 0.0)),
-        ("triggers_same_family", (same_family).ln_1p()),
-        ("long_sentence", b(words > 35)),
-        ("short_sentence", b(words < 10)),
-        ("sentence_initial", b(first_words)),
-        ("quote", b(sentence_text.contains(['«', '"', '“']))),
-        (kind_feature(kind), 1.0),
-    ];
+    // Features for the scorer, built only where they are read: a scored candidate, or training.
     let class = ScoreClass::of_plover(plover_type.as_deref());
-    let mut features = features;
-    if class.is_some() && doc.lang == "ar" {
-        // Lexical context: the trigger and the sentence's words, hashed into a fixed set of
-        // feature names (bounded, whatever the input).
-        features.push((bucket_name("t", trig.trigger as u64), 1.0));
-        let normalized = crate::normalize::normalize(sentence_text).text;
-        let mut seen: Vec<&'static str> = Vec::new();
-        for word in normalized
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() > 1)
-        {
-            let word = word
-                .strip_prefix('و')
-                .filter(|w| w.chars().count() > 2)
-                .unwrap_or(word);
-            let name = bucket_name("w", fnv(word));
-            if !seen.contains(&name) {
-                seen.push(name);
-                features.push((name, 1.0));
-            }
+    let scored = class.is_some_and(|c| doc.lang == "ar" && engine.scorer.has(c));
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
+    let features: Features = if scored || keep_all {
+        let count = |class: CueClass| s_cues.iter().filter(|c| c.class == class).count() as f32;
+        let words = sentence_text.split_whitespace().count();
+        let same_family = s_triggers
+            .iter()
+            .filter(|t| {
+                let e = &lex.triggers[t.trigger as usize];
+                let p = e
+                    .plover
+                    .as_deref()
+                    .or(e.kind.and_then(|k| k.info().plover_type));
+                ScoreClass::of_plover(p) == class
+            })
+            .count() as f32;
+        let has_number = sentence_text
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c));
+        let first_words = trig.start.saturating_sub(ss) < 12;
+        let agent_country = actors
+            .iter()
+            .any(|a| a.role == Role::Actor && a.country.is_some());
+        let agent_any = actors.iter().any(|a| a.role == Role::Actor);
+        let target_any = actors
+            .iter()
+            .any(|a| matches!(a.role, Role::Target | Role::Victim));
+        let mut features: Features = vec![
+            ("trigger_weight", entry.weight),
+            ("verb", b(trig.verb && !trig.imperfect)),
+            ("imperfect", b(trig.imperfect)),
+            ("future", b(trig.future)),
+            ("noun", b(!trig.verb)),
+            ("toll", b(count(CueClass::Toll) > 0.0)),
+            ("toll_many", b(count(CueClass::Toll) > 1.0)),
+            ("number", b(has_number)),
+            (
+                "time",
+                b(count(CueClass::Time) > 0.0 || !s_dates.is_empty()),
+            ),
+            ("place", b(!s_places.is_empty())),
+            ("armed", b(count(CueClass::Armed) > 0.0)),
+            ("agent", b(agent_any)),
+            ("agent_country", b(agent_country)),
+            ("target", b(target_any)),
+            ("negated", b(negated)),
+            ("question", b(question)),
+            ("conditional", b(conditional)),
+            ("planned", b(planned)),
+            ("intended", b(intended)),
+            ("reported", b(reported)),
+            ("background", b(count(CueClass::Background) > 0.0)),
+            ("generic", b(count(CueClass::Generic) > 0.0)),
+            ("pluperfect", b(count(CueClass::Pluperfect) > 0.0)),
+            ("triggers_same_family", (same_family).ln_1p()),
+            ("long_sentence", b(words > 35)),
+            ("short_sentence", b(words < 10)),
+            ("sentence_initial", b(first_words)),
+            ("quote", b(sentence_text.contains(['«', '"', '“']))),
+            (kind_feature(kind), 1.0),
+        ];
+        if class.is_some() && doc.lang == "ar" {
+            // Lexical context: the trigger and the sentence's words, hashed into a fixed set of
+            // feature names (bounded, whatever the input).
+            features.push((bucket_name("t", trig.trigger as u64), 1.0));
+            let words = ctx.words.get_or_init(|| sentence_words(doc, ss, se));
+            features.extend(words.iter().map(|&w| (w, 1.0)));
         }
-    }
+        features
+    } else {
+        Vec::new()
+    };
 
     let mut confidence = (0.5
         + 0.1 * (actors.len().min(3) as f32)
@@ -1039,14 +1072,12 @@ fn build_event(
         + 0.05 * b(date.resolved))
         * entry.weight.min(1.0);
     let mut keep = true;
-    if let Some(class) = class {
-        if doc.lang == "ar" && engine.scorer.has(class) {
-            let p = engine.scorer.probability(class, &features);
-            confidence = p;
-            keep = p >= engine.scorer.threshold(class);
-        }
+    if let Some(class) = class.filter(|_| scored) {
+        let p = engine.scorer.probability(class, &features);
+        confidence = p;
+        keep = p >= engine.scorer.threshold(class);
     }
-    let candidate = Candidate {
+    let candidate = keep_all.then(|| Candidate {
         kind,
         plover_type: plover_type.clone(),
         modality,
@@ -1056,7 +1087,7 @@ fn build_event(
         trigger_start: trig.start,
         trigger_end: trig.end,
         kept: keep,
-    };
+    });
     if !keep {
         return (candidate, None);
     }
@@ -1130,13 +1161,22 @@ fn bucket_name(prefix: &str, key: u64) -> &'static str {
 
 fn kind_feature(kind: Kind) -> &'static str {
     // Leaked once per kind: a bounded, static set of names.
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<HashMap<Kind, &'static str>>> = OnceLock::new();
-    let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-    map.entry(kind)
-        .or_insert_with(|| Box::leak(format!("kind_{}", kind.as_str()).into_boxed_str()))
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<Vec<(Kind, &'static str)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            Kind::ALL
+                .iter()
+                .map(|&k| {
+                    let name: &'static str =
+                        Box::leak(format!("kind_{}", k.as_str()).into_boxed_str());
+                    (k, name)
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("kind_other", |(_, n)| n)
 }
 
 /// Merges mentions of one real event: same kind and modality, no conflicting date or place
@@ -1156,9 +1196,10 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
                         + e.actors.len().min(4) as u8
                 };
                 let (mut primary, secondary) = if info(&event) > info(m) {
-                    (event, m.clone())
+                    let old = std::mem::replace(m, event);
+                    (std::mem::replace(m, placeholder_event()), old)
                 } else {
-                    (m.clone(), event)
+                    (std::mem::replace(m, placeholder_event()), event)
                 };
                 for a in secondary.actors {
                     if !primary
@@ -1193,6 +1234,32 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
             e
         })
         .collect()
+}
+
+/// A cheap stand-in while a merged event is taken out and put back.
+fn placeholder_event() -> Event {
+    Event {
+        id: String::new(),
+        kind: Kind::Statement,
+        plover: Plover {
+            plover_type: None,
+            mode: None,
+            context: Vec::new(),
+        },
+        cameo: None,
+        acled: None,
+        actors: Vec::new(),
+        location: None,
+        date: EventDate::unresolved(),
+        modality: Modality::Asserted,
+        confidence: 0.0,
+        evidence: Evidence {
+            text: String::new(),
+            start: 0,
+            end: 0,
+        },
+        engine_version: String::new(),
+    }
 }
 
 fn compatible(a: &Event, b: &Event) -> bool {

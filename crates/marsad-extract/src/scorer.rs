@@ -37,11 +37,43 @@ impl ScoreClass {
 /// Named feature values of one candidate.
 pub type Features = Vec<(&'static str, f32)>;
 
+/// FNV-1a: feature names are short, and the scorer looks up dozens per candidate.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<FnvHasher>;
+
 /// Weights per class; `bias` and `threshold` are read as features of the same file.
 #[derive(Debug, Default, Clone)]
 pub struct Scorer {
-    weights: HashMap<(ScoreClass, String), f32>,
+    /// Per class (indexed as [`ScoreClass::ALL`]): feature name to weight.
+    weights: [HashMap<String, f32, FnvBuild>; 2],
     thresholds: HashMap<ScoreClass, f32>,
+}
+
+fn class_index(class: ScoreClass) -> usize {
+    match class {
+        ScoreClass::Assault => 0,
+        ScoreClass::Protest => 1,
+    }
 }
 
 impl Scorer {
@@ -73,8 +105,7 @@ impl Scorer {
             if cols[1].trim() == "threshold" {
                 self.thresholds.insert(class, weight);
             } else {
-                self.weights
-                    .insert((class, cols[1].trim().to_owned()), weight);
+                self.weights[class_index(class)].insert(cols[1].trim().to_owned(), weight);
             }
         }
         Ok(())
@@ -82,18 +113,15 @@ impl Scorer {
 
     /// Whether any weights are loaded for a class.
     pub fn has(&self, class: ScoreClass) -> bool {
-        self.weights.keys().any(|(c, _)| *c == class)
+        !self.weights[class_index(class)].is_empty()
     }
 
     /// The probability that the candidate reports a real event.
     pub fn probability(&self, class: ScoreClass, features: &Features) -> f32 {
-        let mut z = self
-            .weights
-            .get(&(class, "bias".to_owned()))
-            .copied()
-            .unwrap_or(0.0);
+        let weights = &self.weights[class_index(class)];
+        let mut z = weights.get("bias").copied().unwrap_or(0.0);
         for (name, value) in features {
-            if let Some(w) = self.weights.get(&(class, (*name).to_owned())) {
+            if let Some(w) = weights.get(*name) {
                 z += w * value;
             }
         }
@@ -106,11 +134,11 @@ impl Scorer {
 
     /// Number of weights.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.weights.iter().map(HashMap::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
+        self.weights.iter().all(HashMap::is_empty)
     }
 }
 

@@ -21,6 +21,7 @@ pub(crate) struct Stored {
     pub extracted: bool,
     pub event_count: u32,
     pub lang: String,
+    pub near_duplicate_of: Option<String>,
 }
 
 /// The ingest path, shared by the RPCs and the queue worker.
@@ -126,6 +127,8 @@ impl Pipeline {
             extracted: stored.extraction == v1::ExtractionState::Done as i32,
             event_count: 0,
             lang: article.lang.clone(),
+            near_duplicate_of: (!stored.duplicate_of.is_empty())
+                .then(|| stored.duplicate_of.clone()),
         };
         if stored.created {
             let article = v1::Article {

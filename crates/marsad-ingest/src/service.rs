@@ -36,6 +36,7 @@ fn response(stored: Stored, client_ref: String) -> v1::IngestArticleResponse {
         lang: stored.lang,
         client_ref,
         error: String::new(),
+        near_duplicate_of: stored.near_duplicate_of.unwrap_or_default(),
     }
 }
 

@@ -8,10 +8,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::normalize::normalize;
 
-/// Hamming distance at or below which two SimHashes are near duplicates. Measured on the test
-/// fixtures: a wire story with a new headline and footer is 0–6 bits away, different stories
-/// on the same topic 20+ bits away.
-pub const NEAR_DUPLICATE_MAX_DISTANCE: u32 = 10;
+pub use marsad_core::near_duplicate::{hamming, is_near_duplicate, NEAR_DUPLICATE_MAX_DISTANCE};
 
 /// SHA-256 of [`crate::normalize::normalize`]`(text)`: equal for texts that differ only in
 /// Unicode form, Arabic letter variants, diacritics, tatweel, case or whitespace.
@@ -70,16 +67,6 @@ pub fn simhash(text: &str) -> u64 {
     acc.iter()
         .enumerate()
         .fold(0u64, |h, (i, &a)| if a > 0 { h | (1 << i) } else { h })
-}
-
-/// Number of differing bits.
-pub fn hamming(a: u64, b: u64) -> u32 {
-    (a ^ b).count_ones()
-}
-
-/// True when two SimHashes are within [`NEAR_DUPLICATE_MAX_DISTANCE`] bits.
-pub fn is_near_duplicate(a: u64, b: u64) -> bool {
-    hamming(a, b) <= NEAR_DUPLICATE_MAX_DISTANCE
 }
 
 #[cfg(test)]

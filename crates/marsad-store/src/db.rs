@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use marsad_core::near_duplicate::{hamming, simhash_bands, NEAR_DUPLICATE_MAX_DISTANCE};
 use marsad_core::{
     Acled, Actor, DatePrecision, Entity, Event, EventDate, Evidence, Location, Modality, Plover,
 };
@@ -67,6 +68,8 @@ pub struct PutOutcome {
     pub created: bool,
     /// True while the article waits for extraction.
     pub pending: bool,
+    /// The earlier article this new one nearly duplicates.
+    pub duplicate_of: Option<String>,
 }
 
 /// An event as stored, with its place in the event log.
@@ -124,59 +127,189 @@ impl Store {
     /// Stores an article and queues it for extraction, in one transaction. Storing the same content
     /// again changes nothing and returns the first copy's id.
     pub async fn put_article(&self, article: &NewArticle) -> Result<PutOutcome, StoreError> {
-        if article.content_hash.len() != 32 {
-            return Err(StoreError::InvalidArgument(
-                "content_hash must be the 32 bytes of a SHA-256".into(),
-            ));
+        let mut outcomes = self.put_articles(std::slice::from_ref(article)).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Stores articles and queues the new ones for extraction, in one transaction, with one
+    /// statement per table; one outcome per article, in order. Content already stored (or repeated
+    /// within the batch) is a duplicate; a new article within a few SimHash bits of an earlier one
+    /// is stored with `duplicate_of` set to it.
+    pub async fn put_articles(
+        &self,
+        articles: &[NewArticle],
+    ) -> Result<Vec<PutOutcome>, StoreError> {
+        if let Some(bad) = articles.iter().find(|a| a.content_hash.len() != 32) {
+            return Err(StoreError::InvalidArgument(format!(
+                "content_hash must be the 32 bytes of a SHA-256, not {} bytes",
+                bad.content_hash.len()
+            )));
         }
-        let id = article_id(&article.content_hash);
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = articles
+            .iter()
+            .map(|a| article_id(&a.content_hash))
+            .collect();
+        // The first occurrence of each content in the batch is the one inserted.
+        let mut first_in_batch: HashMap<&str, usize> = HashMap::new();
+        let fresh: Vec<usize> = (0..articles.len())
+            .filter(|&i| *first_in_batch.entry(ids[i].as_str()).or_insert(i) == i)
+            .collect();
+
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, simhash)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        let near = self.near_duplicates(&mut tx, articles, &fresh).await?;
+        let col = |f: &dyn Fn(&NewArticle) -> Option<String>| -> Vec<Option<String>> {
+            fresh.iter().map(|&i| f(&articles[i])).collect()
+        };
+        let inserted: Vec<String> = sqlx::query_scalar(
+            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, simhash, duplicate_of)
+             select * from unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                  $7::text[], $8::date[], $9::bigint[], $10::text[])
              on conflict (content_hash) do nothing
              returning id",
         )
-        .bind(&id)
-        .bind(&article.content_hash)
-        .bind(&article.lang)
-        .bind(&article.title)
-        .bind(&article.body)
-        .bind(&article.source)
-        .bind(&article.url)
-        .bind(article.published)
-        .bind(article.simhash)
-        .fetch_optional(&mut *tx)
+        .bind(fresh.iter().map(|&i| ids[i].clone()).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|&i| articles[i].content_hash.clone()).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|&i| articles[i].lang.clone()).collect::<Vec<_>>())
+        .bind(col(&|a| a.title.clone()))
+        .bind(fresh.iter().map(|&i| articles[i].body.clone()).collect::<Vec<_>>())
+        .bind(col(&|a| a.source.clone()))
+        .bind(col(&|a| a.url.clone()))
+        .bind(fresh.iter().map(|&i| articles[i].published).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|&i| articles[i].simhash).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|&i| near.get(&i).cloned()).collect::<Vec<_>>())
+        .fetch_all(&mut *tx)
         .await?;
-        let outcome = if inserted.is_some() {
+        let inserted: std::collections::HashSet<String> = inserted.into_iter().collect();
+
+        let new: Vec<usize> = fresh
+            .iter()
+            .copied()
+            .filter(|&i| inserted.contains(&ids[i]))
+            .collect();
+        if !new.is_empty() {
             sqlx::query(
                 "insert into extraction_queue (article_id, leased_until)
-                 values ($1, now() + make_interval(secs => $2))",
+                 select id, now() + make_interval(secs => lease)
+                 from unnest($1::text[], $2::float8[]) as t(id, lease)",
             )
-            .bind(&id)
-            .bind(article.initial_lease.as_secs_f64())
+            .bind(new.iter().map(|&i| ids[i].clone()).collect::<Vec<_>>())
+            .bind(
+                new.iter()
+                    .map(|&i| articles[i].initial_lease.as_secs_f64())
+                    .collect::<Vec<_>>(),
+            )
             .execute(&mut *tx)
             .await?;
-            PutOutcome {
-                article_id: id,
-                created: true,
-                pending: true,
+            let mut band_ids = Vec::new();
+            let mut band_numbers = Vec::new();
+            let mut band_values = Vec::new();
+            for &i in &new {
+                if let Some(hash) = articles[i].simhash {
+                    for (band, value) in simhash_bands(hash as u64) {
+                        band_ids.push(ids[i].clone());
+                        band_numbers.push(band);
+                        band_values.push(value);
+                    }
+                }
             }
+            if !band_ids.is_empty() {
+                sqlx::query(
+                    "insert into article_simhash_bands (band, value, article_id)
+                     select * from unnest($1::smallint[], $2::integer[], $3::text[])
+                     on conflict do nothing",
+                )
+                .bind(band_numbers)
+                .bind(band_values)
+                .bind(band_ids)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let existing: Vec<String> = ids
+            .iter()
+            .filter(|id| !inserted.contains(*id))
+            .cloned()
+            .collect();
+        let still_pending: std::collections::HashSet<String> = if existing.is_empty() {
+            Default::default()
         } else {
-            let pending: bool = sqlx::query_scalar(
-                "select exists(select 1 from extraction_queue where article_id = $1)",
+            sqlx::query_scalar::<_, String>(
+                "select article_id from extraction_queue where article_id = any($1)",
             )
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await?;
-            PutOutcome {
-                article_id: id,
-                created: false,
-                pending,
-            }
+            .bind(&existing)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect()
         };
         tx.commit().await?;
-        Ok(outcome)
+
+        Ok((0..articles.len())
+            .map(|i| {
+                let created = first_in_batch[ids[i].as_str()] == i && inserted.contains(&ids[i]);
+                PutOutcome {
+                    article_id: ids[i].clone(),
+                    created,
+                    pending: created || still_pending.contains(&ids[i]),
+                    duplicate_of: if created { near.get(&i).cloned() } else { None },
+                }
+            })
+            .collect())
+    }
+
+    /// For each new article (by index) with a SimHash, the earliest stored article within the
+    /// near-duplicate distance, if any.
+    async fn near_duplicates(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        articles: &[NewArticle],
+        fresh: &[usize],
+    ) -> Result<HashMap<usize, String>, StoreError> {
+        let (mut bands, mut values) = (Vec::new(), Vec::new());
+        for &i in fresh {
+            if let Some(hash) = articles[i].simhash {
+                for (band, value) in simhash_bands(hash as u64) {
+                    bands.push(band);
+                    values.push(value);
+                }
+            }
+        }
+        if bands.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let candidates: Vec<(String, i64)> = sqlx::query_as(
+            "select distinct a.id, a.simhash
+             from unnest($1::smallint[], $2::integer[]) as q(band, value)
+             join article_simhash_bands b on b.band = q.band and b.value = q.value
+             join articles a on a.id = b.article_id
+             where a.duplicate_of is null and a.simhash is not null
+             order by a.id
+             limit 1000",
+        )
+        .bind(bands)
+        .bind(values)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut found = HashMap::new();
+        for &i in fresh {
+            let Some(hash) = articles[i].simhash else {
+                continue;
+            };
+            let own_id = article_id(&articles[i].content_hash);
+            let best = candidates
+                .iter()
+                .filter(|(id, _)| *id != own_id)
+                .map(|(id, other)| (hamming(hash as u64, *other as u64), id))
+                .filter(|(distance, _)| *distance <= NEAR_DUPLICATE_MAX_DISTANCE)
+                .min();
+            if let Some((_, id)) = best {
+                found.insert(i, id.clone());
+            }
+        }
+        Ok(found)
     }
 
     pub async fn get_article(&self, id: &str) -> Result<StoredArticle, StoreError> {
@@ -204,144 +337,43 @@ impl Store {
         events: &[Event],
         engine_version: &str,
     ) -> Result<usize, StoreError> {
+        let counts = self
+            .put_extractions(&[ExtractionRecord {
+                article_id,
+                entities,
+                events,
+                engine_version,
+            }])
+            .await?;
+        Ok(counts[0])
+    }
+
+    /// [`Store::put_extraction`] for many articles in one transaction; event counts in order.
+    pub async fn put_extractions(
+        &self,
+        records: &[ExtractionRecord<'_>],
+    ) -> Result<Vec<usize>, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("select pg_advisory_xact_lock($1)")
             .bind(EVENT_WRITE_LOCK)
             .execute(&mut *tx)
             .await?;
-        let updated = sqlx::query(
-            "update articles set extracted_at = now(), engine_version = $2 where id = $1",
-        )
-        .bind(article_id)
-        .bind(engine_version)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "article",
-                id: article_id.to_owned(),
-            });
-        }
-        sqlx::query("delete from events where article_id = $1")
-            .bind(article_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from entities where article_id = $1")
-            .bind(article_id)
-            .execute(&mut *tx)
-            .await?;
-
-        if !entities.is_empty() {
-            let mut insert = QueryBuilder::<Postgres>::new(
-                "insert into entities (article_id, ordinal, entity_type, text, name, entity_id, country, sector, start_char, end_char) ",
+        let mut counts = Vec::with_capacity(records.len());
+        for record in records {
+            counts.push(
+                replace_extraction(
+                    &mut tx,
+                    record.article_id,
+                    record.entities,
+                    record.events,
+                    record.engine_version,
+                )
+                .await?,
             );
-            insert.push_values(entities.iter().enumerate(), |mut row, (ordinal, e)| {
-                row.push_bind(article_id)
-                    .push_bind(ordinal as i32)
-                    .push_bind(e.entity_type.as_str())
-                    .push_bind(&e.text)
-                    .push_bind(&e.name)
-                    .push_bind(&e.id)
-                    .push_bind(&e.country)
-                    .push_bind(&e.sector)
-                    .push_bind(offset(e.start))
-                    .push_bind(offset(e.end));
-            });
-            insert.build().execute(&mut *tx).await?;
         }
-
-        let mut seen = std::collections::HashSet::new();
-        let mut stored = 0;
-        for event in events.iter().filter(|e| seen.insert(e.id.clone())) {
-            if let Some(place) = event.location.as_ref() {
-                if let Some(gid) = place.gazetteer_id.as_deref() {
-                    sqlx::query(
-                        "insert into places (gazetteer_id, name, country, admin1, lat, lon)
-                         values ($1, $2, $3, $4, $5, $6) on conflict (gazetteer_id) do nothing",
-                    )
-                    .bind(gid)
-                    .bind(&place.name)
-                    .bind(&place.country)
-                    .bind(&place.admin1)
-                    .bind(place.lat)
-                    .bind(place.lon)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            let mut countries: Vec<&str> = event.countries().collect();
-            countries.sort_unstable();
-            countries.dedup();
-            let place = event.location.as_ref();
-            let sequence: i64 = sqlx::query_scalar(
-                "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
-                    acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
-                    place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
-                    date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
-                    engine_version, countries)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                    $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
-                 returning sequence",
-            )
-            .bind(&event.id)
-            .bind(article_id)
-            .bind(event.kind.as_str())
-            .bind(&event.plover.plover_type)
-            .bind(&event.plover.mode)
-            .bind(&event.plover.context)
-            .bind(&event.cameo)
-            .bind(event.acled.as_ref().map(|a| a.event_type.as_str()))
-            .bind(event.acled.as_ref().map(|a| a.sub_event_type.as_str()))
-            .bind(place.map(|p| p.text.as_str()))
-            .bind(place.map(|p| p.name.as_str()))
-            .bind(place.and_then(|p| p.country.as_deref()))
-            .bind(place.and_then(|p| p.admin1.as_deref()))
-            .bind(place.and_then(|p| p.lat))
-            .bind(place.and_then(|p| p.lon))
-            .bind(place.and_then(|p| p.gazetteer_id.as_deref()))
-            .bind(place.map(|p| offset(p.start)))
-            .bind(place.map(|p| offset(p.end)))
-            .bind(event.date.value)
-            .bind(event.date.precision.map(DatePrecision::as_str))
-            .bind(&event.date.text)
-            .bind(event.date.resolved)
-            .bind(event.modality.as_str())
-            .bind(event.confidence)
-            .bind(&event.evidence.text)
-            .bind(offset(event.evidence.start))
-            .bind(offset(event.evidence.end))
-            .bind(&event.engine_version)
-            .bind(&countries)
-            .fetch_one(&mut *tx)
-            .await?;
-            if !event.actors.is_empty() {
-                let mut insert = QueryBuilder::<Postgres>::new(
-                    "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char) ",
-                );
-                insert.push_values(event.actors.iter().enumerate(), |mut row, (ordinal, a)| {
-                    row.push_bind(sequence)
-                        .push_bind(ordinal as i32)
-                        .push_bind(&a.text)
-                        .push_bind(&a.name)
-                        .push_bind(&a.id)
-                        .push_bind(&a.country)
-                        .push_bind(&a.sector)
-                        .push_bind(a.role.as_str())
-                        .push_bind(offset(a.start))
-                        .push_bind(offset(a.end));
-                });
-                insert.build().execute(&mut *tx).await?;
-            }
-            stored += 1;
-        }
-        sqlx::query("delete from extraction_queue where article_id = $1")
-            .bind(article_id)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
-        Ok(stored)
+        Ok(counts)
     }
-
     /// Leases up to `limit` queued articles for `lease`; an expired lease makes them claimable again.
     pub async fn claim_pending(
         &self,
@@ -488,6 +520,154 @@ impl Store {
                 .await?,
         )
     }
+}
+
+/// One article's extraction, as [`Store::put_extractions`] takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractionRecord<'a> {
+    pub article_id: &'a str,
+    pub entities: &'a [Entity],
+    pub events: &'a [Event],
+    pub engine_version: &'a str,
+}
+
+/// Replaces one article's entities and events inside `tx` and takes it off the queue.
+async fn replace_extraction(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    article_id: &str,
+    entities: &[Entity],
+    events: &[Event],
+    engine_version: &str,
+) -> Result<usize, StoreError> {
+    let updated =
+        sqlx::query("update articles set extracted_at = now(), engine_version = $2 where id = $1")
+            .bind(article_id)
+            .bind(engine_version)
+            .execute(&mut **tx)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "article",
+            id: article_id.to_owned(),
+        });
+    }
+    sqlx::query("delete from events where article_id = $1")
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("delete from entities where article_id = $1")
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+
+    if !entities.is_empty() {
+        let mut insert = QueryBuilder::<Postgres>::new(
+            "insert into entities (article_id, ordinal, entity_type, text, name, entity_id, country, sector, start_char, end_char) ",
+        );
+        insert.push_values(entities.iter().enumerate(), |mut row, (ordinal, e)| {
+            row.push_bind(article_id)
+                .push_bind(ordinal as i32)
+                .push_bind(e.entity_type.as_str())
+                .push_bind(&e.text)
+                .push_bind(&e.name)
+                .push_bind(&e.id)
+                .push_bind(&e.country)
+                .push_bind(&e.sector)
+                .push_bind(offset(e.start))
+                .push_bind(offset(e.end));
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+
+    let mut seen = std::collections::HashSet::new();
+    let mut stored = 0;
+    for event in events.iter().filter(|e| seen.insert(e.id.clone())) {
+        if let Some(place) = event.location.as_ref() {
+            if let Some(gid) = place.gazetteer_id.as_deref() {
+                sqlx::query(
+                    "insert into places (gazetteer_id, name, country, admin1, lat, lon)
+                     values ($1, $2, $3, $4, $5, $6) on conflict (gazetteer_id) do nothing",
+                )
+                .bind(gid)
+                .bind(&place.name)
+                .bind(&place.country)
+                .bind(&place.admin1)
+                .bind(place.lat)
+                .bind(place.lon)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        let mut countries: Vec<&str> = event.countries().collect();
+        countries.sort_unstable();
+        countries.dedup();
+        let place = event.location.as_ref();
+        let sequence: i64 = sqlx::query_scalar(
+            "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
+                acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
+                place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
+                date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
+                engine_version, countries)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
+             returning sequence",
+        )
+        .bind(&event.id)
+        .bind(article_id)
+        .bind(event.kind.as_str())
+        .bind(&event.plover.plover_type)
+        .bind(&event.plover.mode)
+        .bind(&event.plover.context)
+        .bind(&event.cameo)
+        .bind(event.acled.as_ref().map(|a| a.event_type.as_str()))
+        .bind(event.acled.as_ref().map(|a| a.sub_event_type.as_str()))
+        .bind(place.map(|p| p.text.as_str()))
+        .bind(place.map(|p| p.name.as_str()))
+        .bind(place.and_then(|p| p.country.as_deref()))
+        .bind(place.and_then(|p| p.admin1.as_deref()))
+        .bind(place.and_then(|p| p.lat))
+        .bind(place.and_then(|p| p.lon))
+        .bind(place.and_then(|p| p.gazetteer_id.as_deref()))
+        .bind(place.map(|p| offset(p.start)))
+        .bind(place.map(|p| offset(p.end)))
+        .bind(event.date.value)
+        .bind(event.date.precision.map(DatePrecision::as_str))
+        .bind(&event.date.text)
+        .bind(event.date.resolved)
+        .bind(event.modality.as_str())
+        .bind(event.confidence)
+        .bind(&event.evidence.text)
+        .bind(offset(event.evidence.start))
+        .bind(offset(event.evidence.end))
+        .bind(&event.engine_version)
+        .bind(&countries)
+        .fetch_one(&mut **tx)
+        .await?;
+        if !event.actors.is_empty() {
+            let mut insert = QueryBuilder::<Postgres>::new(
+                "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char) ",
+            );
+            insert.push_values(event.actors.iter().enumerate(), |mut row, (ordinal, a)| {
+                row.push_bind(sequence)
+                    .push_bind(ordinal as i32)
+                    .push_bind(&a.text)
+                    .push_bind(&a.name)
+                    .push_bind(&a.id)
+                    .push_bind(&a.country)
+                    .push_bind(&a.sector)
+                    .push_bind(a.role.as_str())
+                    .push_bind(offset(a.start))
+                    .push_bind(offset(a.end));
+            });
+            insert.build().execute(&mut **tx).await?;
+        }
+        stored += 1;
+    }
+    sqlx::query("delete from extraction_queue where article_id = $1")
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(stored)
 }
 
 fn offset(n: usize) -> i32 {

@@ -17,7 +17,9 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tonic::service::Routes;
 
-pub use db::{EventFilter, Store};
+pub use db::{
+    EventFilter, ExtractionRecord, NewArticle, PutOutcome, Store, StoredArticle, StoredEvent,
+};
 pub use error::StoreError;
 
 /// The schema migrations (the workspace's `migrations/`).

@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, watch, Notify};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::db::{EventFilter, NewArticle, StoredArticle, StoredEvent};
+use crate::db::{
+    EventFilter, ExtractionRecord, NewArticle, PutOutcome, StoredArticle, StoredEvent,
+};
 use crate::Store;
 
 const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -127,6 +129,79 @@ fn filter_from_wire(filter: Option<v1::EventFilter>) -> Result<EventFilter, Inva
     })
 }
 
+fn put_response(outcome: PutOutcome) -> v1::PutArticleResponse {
+    v1::PutArticleResponse {
+        article_id: outcome.article_id,
+        created: outcome.created,
+        extraction: if outcome.pending {
+            v1::ExtractionState::Pending as i32
+        } else {
+            v1::ExtractionState::Done as i32
+        },
+        duplicate_of: outcome.duplicate_of.unwrap_or_default(),
+    }
+}
+
+/// Checks one article a caller wants stored.
+fn new_article_from_wire(req: v1::PutArticleRequest) -> Result<NewArticle, InvalidField> {
+    let initial_lease = Duration::from_secs(u64::from(req.lease_seconds.min(600)));
+    let article = req
+        .article
+        .ok_or_else(|| InvalidField::new("article", "is required"))?;
+    if article.text.trim().is_empty() {
+        return Err(InvalidField::new("article.text", "must not be empty"));
+    }
+    let content_hash = hex::decode(&article.content_hash)
+        .ok()
+        .filter(|h| h.len() == 32)
+        .ok_or_else(|| {
+            InvalidField::new("article.content_hash", "must be 64 hex digits (SHA-256)")
+        })?;
+    if article.lang.is_empty() {
+        return Err(InvalidField::new("article.lang", "must be set"));
+    }
+    Ok(NewArticle {
+        content_hash,
+        lang: article.lang,
+        title: non_empty(article.title),
+        body: article.text,
+        source: non_empty(article.source),
+        url: non_empty(article.url),
+        published: convert::parse_date("article.published", &article.published)?,
+        simhash: (article.simhash != 0).then_some(article.simhash as i64),
+        initial_lease,
+    })
+}
+
+type WireExtraction = (
+    String,
+    Vec<marsad_core::Entity>,
+    Vec<marsad_core::Event>,
+    String,
+);
+
+/// Checks one extraction a caller wants stored.
+fn extraction_from_wire(req: v1::PutExtractionRequest) -> Result<WireExtraction, InvalidField> {
+    require_article_id(&req.article_id)?;
+    let entities = req
+        .entities
+        .iter()
+        .map(convert::entity_from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
+    let events = req
+        .events
+        .iter()
+        .map(convert::event_from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(e) = events.iter().find(|e| e.id.is_empty()) {
+        return Err(InvalidField::new(
+            "event.id",
+            format!("a {} event has no id", e.kind),
+        ));
+    }
+    Ok((req.article_id, entities, events, req.engine_version))
+}
+
 fn page_token(sequence: i64) -> String {
     format!("s{sequence}")
 }
@@ -157,44 +232,40 @@ impl StorageService for StorageApi {
         &self,
         request: Request<v1::PutArticleRequest>,
     ) -> Result<Response<v1::PutArticleResponse>, Status> {
-        let req = request.into_inner();
-        let initial_lease = Duration::from_secs(u64::from(req.lease_seconds.min(600)));
-        let article = req
-            .article
-            .ok_or_else(|| InvalidField::new("article", "is required"))?;
-        if article.text.trim().is_empty() {
-            return Err(InvalidField::new("article.text", "must not be empty").into());
-        }
-        let content_hash = hex::decode(&article.content_hash)
-            .ok()
-            .filter(|h| h.len() == 32)
-            .ok_or_else(|| {
-                InvalidField::new("article.content_hash", "must be 64 hex digits (SHA-256)")
-            })?;
-        if article.lang.is_empty() {
-            return Err(InvalidField::new("article.lang", "must be set").into());
-        }
-        let new = NewArticle {
-            content_hash,
-            lang: article.lang,
-            title: non_empty(article.title),
-            body: article.text,
-            source: non_empty(article.source),
-            url: non_empty(article.url),
-            published: convert::parse_date("article.published", &article.published)?,
-            simhash: (article.simhash != 0).then_some(article.simhash as i64),
-            initial_lease,
-        };
-        let outcome = self.store.put_article(&new).await?;
-        Ok(Response::new(v1::PutArticleResponse {
-            article_id: outcome.article_id,
-            created: outcome.created,
-            extraction: if outcome.pending {
-                v1::ExtractionState::Pending as i32
-            } else {
-                v1::ExtractionState::Done as i32
-            },
-        }))
+        let article = new_article_from_wire(request.into_inner())?;
+        let outcome = self.store.put_article(&article).await?;
+        Ok(Response::new(put_response(outcome)))
+    }
+
+    async fn put_articles(
+        &self,
+        request: Request<v1::PutArticlesRequest>,
+    ) -> Result<Response<v1::PutArticlesResponse>, Status> {
+        let items: Vec<Result<NewArticle, InvalidField>> = request
+            .into_inner()
+            .articles
+            .into_iter()
+            .map(new_article_from_wire)
+            .collect();
+        let valid: Vec<NewArticle> = items
+            .iter()
+            .filter_map(|r| r.as_ref().ok().cloned())
+            .collect();
+        let mut outcomes = self.store.put_articles(&valid).await?.into_iter();
+        let results = items
+            .into_iter()
+            .map(|item| match item {
+                Ok(_) => v1::PutArticleResult {
+                    stored: outcomes.next().map(put_response),
+                    error: String::new(),
+                },
+                Err(err) => v1::PutArticleResult {
+                    stored: None,
+                    error: err.to_string(),
+                },
+            })
+            .collect();
+        Ok(Response::new(v1::PutArticlesResponse { results }))
     }
 
     async fn get_article(
@@ -211,29 +282,44 @@ impl StorageService for StorageApi {
         &self,
         request: Request<v1::PutExtractionRequest>,
     ) -> Result<Response<v1::PutExtractionResponse>, Status> {
-        let req = request.into_inner();
-        require_article_id(&req.article_id)?;
-        let entities = req
-            .entities
-            .iter()
-            .map(convert::entity_from_wire)
-            .collect::<Result<Vec<_>, _>>()?;
-        let events = req
-            .events
-            .iter()
-            .map(convert::event_from_wire)
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(e) = events.iter().find(|e| e.id.is_empty()) {
-            return Err(
-                InvalidField::new("event.id", format!("a {} event has no id", e.kind)).into(),
-            );
-        }
+        let (article_id, entities, events, engine_version) =
+            extraction_from_wire(request.into_inner())?;
         let count = self
             .store
-            .put_extraction(&req.article_id, &entities, &events, &req.engine_version)
+            .put_extraction(&article_id, &entities, &events, &engine_version)
             .await?;
         Ok(Response::new(v1::PutExtractionResponse {
             event_count: u32::try_from(count).unwrap_or(u32::MAX),
+        }))
+    }
+
+    async fn put_extractions(
+        &self,
+        request: Request<v1::PutExtractionsRequest>,
+    ) -> Result<Response<v1::PutExtractionsResponse>, Status> {
+        let parsed = request
+            .into_inner()
+            .extractions
+            .into_iter()
+            .map(extraction_from_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        let records: Vec<ExtractionRecord<'_>> = parsed
+            .iter()
+            .map(
+                |(article_id, entities, events, engine_version)| ExtractionRecord {
+                    article_id,
+                    entities,
+                    events,
+                    engine_version,
+                },
+            )
+            .collect();
+        let counts = self.store.put_extractions(&records).await?;
+        Ok(Response::new(v1::PutExtractionsResponse {
+            event_counts: counts
+                .into_iter()
+                .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
         }))
     }
 
