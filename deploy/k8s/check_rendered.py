@@ -326,16 +326,23 @@ def check_consistency(docs):
                         err(cw, f"secretKeyRef {ref['name']} is not the app Secret of a CNPG Cluster here")
                     elif ref["key"] not in APP_SECRET_KEYS:
                         err(cw, f"key {ref['key']!r} is not in the CNPG app Secret")
-            # gRPC port consistency: MARSAD_LISTEN == containerPort 'grpc' == every probe port.
+            # Port consistency: MARSAD_LISTEN == containerPort 'grpc'; MARSAD_HEALTH_LISTEN ==
+            # containerPort 'health' == every probe port (probes send no TLS and no token, so they
+            # use the plaintext health port when there is one); MARSAD_METRICS_LISTEN == 'metrics'.
             ports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
             if "grpc" in ports:
-                listen = {e["name"]: e.get("value") for e in c.get("env", [])}.get("MARSAD_LISTEN", "")
+                env = {e["name"]: e.get("value") for e in c.get("env", [])}
+                listen = env.get("MARSAD_LISTEN", "")
                 if not listen.endswith(f":{ports['grpc']}"):
                     err(cw, f"MARSAD_LISTEN {listen!r} does not match containerPort {ports['grpc']}")
+                for var, name in (("MARSAD_HEALTH_LISTEN", "health"), ("MARSAD_METRICS_LISTEN", "metrics")):
+                    if name in ports and not (env.get(var) or "").endswith(f":{ports[name]}"):
+                        err(cw, f"{var} {env.get(var)!r} does not match containerPort {ports[name]}")
+                probe_port = ports.get("health", ports["grpc"])
                 for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
                     p = c.get(probe)
-                    if not p or p.get("grpc", {}).get("port") != ports["grpc"]:
-                        err(cw, f"{probe} must be a native gRPC probe on port {ports['grpc']}")
+                    if not p or p.get("grpc", {}).get("port") != probe_port:
+                        err(cw, f"{probe} must be a native gRPC probe on port {probe_port}")
 
     def pods_for(selector):
         return [w for w, labels, _ in pods if matches(selector, labels)]
@@ -346,8 +353,8 @@ def check_consistency(docs):
         if not targets:
             err(where, "selector matches no pod template")
         for port in s["spec"]["ports"]:
-            if port.get("name") != "grpc" or port.get("appProtocol") != "grpc":
-                err(where, "port must be named grpc with appProtocol grpc")
+            if (port.get("name"), port.get("appProtocol")) not in (("grpc", "grpc"), ("metrics", "http")):
+                err(where, "port must be grpc (appProtocol grpc) or metrics (appProtocol http)")
             for w, sp in targets:
                 cports = {p.get("name"): p["containerPort"] for c in sp["containers"] for p in c.get("ports", [])}
                 if port.get("targetPort") not in cports and port.get("targetPort") not in cports.values():

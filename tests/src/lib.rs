@@ -212,3 +212,159 @@ pub fn sample_request(text: &str) -> v1::IngestArticleRequest {
         ..Default::default()
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Security, limits and fault-test helpers (additive).
+
+pub use marsad_runtime::{RateLimit, ServerLimits, ServerTls, SharedListener, TokenStore};
+
+/// Starts the storage service with `limits` (TLS, auth, rate limit, health port ...).
+pub async fn start_storage_with(database: PgConnectOptions, limits: ServerLimits) -> Running {
+    let l = listener(None).await;
+    let addr = l.local_addr().unwrap();
+    let mut config = marsad_store::StoreConfig::new(database);
+    config.max_connections = 4;
+    config.health_interval = Duration::from_millis(200);
+    config.limits = limits;
+    spawn(addr, move |shutdown| {
+        marsad_store::serve(l, config, shutdown)
+    })
+}
+
+/// Starts the extraction service with `limits`, on `addr` if given.
+pub async fn start_extraction_with(addr: Option<SocketAddr>, limits: ServerLimits) -> Running {
+    let l = listener(addr).await;
+    let addr = l.local_addr().unwrap();
+    let config = marsad_extraction::ExtractionConfig {
+        limits,
+        ..Default::default()
+    };
+    spawn(addr, move |shutdown| {
+        marsad_extraction::serve(l, config, shutdown)
+    })
+}
+
+/// Starts the ingest service with its own client settings towards storage and extraction.
+pub async fn start_ingest_with(
+    storage: ClientConfig,
+    extraction: ClientConfig,
+    limits: ServerLimits,
+) -> Running {
+    let l = listener(None).await;
+    let addr = l.local_addr().unwrap();
+    let mut config = marsad_ingest::IngestConfig::new(storage.url.clone(), extraction.url.clone());
+    config.health_interval = Duration::from_millis(200);
+    config.worker.poll_interval = Duration::from_millis(200);
+    config.worker.max_backoff = Duration::from_millis(800);
+    let retry = config.extraction.retry.clone();
+    config.storage = storage;
+    config.extraction = ClientConfig {
+        retry,
+        connect_timeout: Duration::from_millis(500),
+        request_timeout: Duration::from_secs(20),
+        ..extraction
+    };
+    config.limits = limits;
+    spawn(addr, move |shutdown| {
+        marsad_ingest::serve(l, config, shutdown)
+    })
+}
+
+/// A throwaway PKI: a CA, a server certificate for `localhost` and `127.0.0.1` (usable as a
+/// client certificate too), and a separate client certificate.
+pub struct TestPki {
+    pub ca_pem: String,
+    pub server_cert_pem: String,
+    pub server_key_pem: String,
+    pub client_cert_pem: String,
+    pub client_key_pem: String,
+}
+
+impl TestPki {
+    pub fn generate() -> Self {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+            KeyPair,
+        };
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "marsad test CA");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, &ca_key);
+        let leaf = |names: Vec<String>, cn: &str| {
+            let key = KeyPair::generate().unwrap();
+            let mut params = CertificateParams::new(names).unwrap();
+            params.distinguished_name.push(DnType::CommonName, cn);
+            params.extended_key_usages = vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::ClientAuth,
+            ];
+            let cert = params.signed_by(&key, &issuer).unwrap();
+            (cert.pem(), key.serialize_pem())
+        };
+        let (server_cert_pem, server_key_pem) = leaf(
+            vec!["localhost".into(), "127.0.0.1".into()],
+            "marsad-service",
+        );
+        let (client_cert_pem, client_key_pem) = leaf(vec!["client".into()], "marsad-client");
+        Self {
+            ca_pem: ca_cert.pem(),
+            server_cert_pem,
+            server_key_pem,
+            client_cert_pem,
+            client_key_pem,
+        }
+    }
+
+    /// Server TLS, mutual when `mutual`.
+    pub fn server_tls(&self, mutual: bool) -> ServerTls {
+        ServerTls {
+            cert_pem: self.server_cert_pem.clone().into_bytes(),
+            key_pem: self.server_key_pem.clone().into_bytes(),
+            client_ca_pem: mutual.then(|| self.ca_pem.clone().into_bytes()),
+        }
+    }
+
+    /// Client TLS trusting the CA, presenting the client certificate when `with_cert`.
+    pub fn client_tls(&self, with_cert: bool) -> marsad_client::ClientTls {
+        marsad_client::ClientTls {
+            ca_pem: Some(self.ca_pem.clone().into_bytes()),
+            identity: with_cert.then(|| {
+                (
+                    self.client_cert_pem.clone().into_bytes(),
+                    self.client_key_pem.clone().into_bytes(),
+                )
+            }),
+            domain: Some("localhost".into()),
+        }
+    }
+}
+
+/// A client configuration for `url` with optional TLS and token, and no retries.
+pub fn client_config(
+    url: String,
+    tls: Option<marsad_client::ClientTls>,
+    token: Option<&str>,
+) -> ClientConfig {
+    let mut config = ClientConfig::new(url);
+    config.tls = tls;
+    config.token = token.map(str::to_owned);
+    config.retry = marsad_client::RetryPolicy::none();
+    config
+}
+
+/// Resident memory of this process, in KiB (Linux `/proc/self/status` VmRSS).
+pub fn vm_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}

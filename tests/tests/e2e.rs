@@ -475,6 +475,12 @@ async fn every_service_answers_reflection_v1_and_v1alpha(_: PgPoolOptions, db: P
         let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
         assert!(names.iter().any(|n| n == service), "{service} in {names:?}");
         assert!(names.iter().any(|n| n == "grpc.health.v1.Health"));
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.starts_with("marsad.") && n != service),
+            "{service}'s server advertises only its own API: {names:?}"
+        );
 
         let mut alpha = r1a::server_reflection_client::ServerReflectionClient::new(channel);
         let request = r1a::ServerReflectionRequest {

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use marsad_client::{ClientConfig, StorageClient, DEFAULT_STORAGE_URL};
+use marsad_client::{StorageClient, DEFAULT_STORAGE_URL};
 use marsad_proto::convert;
 use marsad_proto::v1;
 use serde::Serialize;
@@ -27,13 +27,91 @@ pub(crate) struct FilterArgs {
     /// Only events of this article.
     #[arg(long)]
     article: Option<String>,
+    /// Only these PLOVER types (repeatable), e.g. ASSAULT.
+    #[arg(long = "plover", value_name = "TYPE")]
+    plover_types: Vec<String>,
+    /// Only these ACLED event types (repeatable), e.g. "Battles".
+    #[arg(long = "acled-type", value_name = "TYPE")]
+    acled_types: Vec<String>,
+    /// Only these ACLED sub-event types (repeatable), e.g. "Air/drone strike".
+    #[arg(long = "acled-subtype", value_name = "TYPE")]
+    acled_subtypes: Vec<String>,
+    /// Events involving this actor: an id (Q858) or a name, canonical or as written (repeatable).
+    #[arg(long = "actor", value_name = "ID|NAME")]
+    actors: Vec<String>,
+    /// With --actor: only in this role; alone: any actor in this role (actor, recipient, host, ...).
+    #[arg(long)]
+    role: Option<String>,
+    /// Only events with an actor of this sector (GOV, MIL, REB, ...; repeatable).
+    #[arg(long = "sector", value_name = "CODE")]
+    sectors: Vec<String>,
+    /// Articles ingested at or after this time (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    ingested_since: Option<String>,
+    /// Articles ingested before this time (YYYY-MM-DD: before the end of that day, or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    ingested_until: Option<String>,
+    /// Events placed in a box: MIN_LAT,MIN_LON,MAX_LAT,MAX_LON.
+    #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
+    bbox: Option<String>,
+    /// Events placed within a distance of a point: LAT,LON,KM.
+    #[arg(
+        long,
+        value_name = "LAT,LON,KM",
+        allow_hyphen_values = true,
+        conflicts_with = "bbox"
+    )]
+    near: Option<String>,
+    /// Only these modalities (asserted, planned, intended, negated, hypothetical, reported).
+    #[arg(long = "modality", value_name = "MODALITY")]
+    modalities: Vec<String>,
+    /// Only events at least this confident (0..1).
+    #[arg(long)]
+    min_confidence: Option<f32>,
+    /// Full-text search over the evidence and the articles, Arabic or English ("phrases", OR, -word).
+    #[arg(long = "text", short = 'q', value_name = "QUERY")]
+    text: Option<String>,
+    /// Only mentions of this event cluster.
+    #[arg(long)]
+    cluster: Option<String>,
     /// Storage service URL.
     #[arg(long, env = "MARSAD_STORAGE_URL", default_value = DEFAULT_STORAGE_URL)]
-    storage_url: String,
+    pub(crate) storage_url: String,
+}
+
+fn numbers<const N: usize>(flag: &str, value: &str) -> Result<[f64; N]> {
+    let parts: Vec<f64> = value
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("--{flag} {value:?}: not {N} comma-separated numbers"))?;
+    parts
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("--{flag} {value:?}: expected {N} comma-separated numbers"))
+}
+
+/// A time flag: a day (its start, or with `end_of_day` the start of the next) or RFC 3339.
+fn time_flag(flag: &str, value: &str, end_of_day: bool) -> Result<prost_types::Timestamp> {
+    let t = if let Ok(day) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let day = if end_of_day {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+    } else {
+        chrono::DateTime::parse_from_rfc3339(value)
+            .with_context(|| format!("--{flag} {value:?}: not YYYY-MM-DD or RFC 3339"))?
+            .with_timezone(&chrono::Utc)
+    };
+    Ok(prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
+    })
 }
 
 impl FilterArgs {
-    fn filter(&self) -> Result<v1::EventFilter> {
+    pub(crate) fn filter(&self) -> Result<v1::EventFilter> {
         let mut kinds = Vec::new();
         for kind in &self.kinds {
             let kind = kind.to_ascii_uppercase();
@@ -55,7 +133,72 @@ impl FilterArgs {
             since: self.since.clone().unwrap_or_default(),
             until: self.until.clone().unwrap_or_default(),
             article_id: self.article.clone().unwrap_or_default(),
-            ..Default::default()
+            plover_types: self
+                .plover_types
+                .iter()
+                .map(|t| t.to_ascii_uppercase())
+                .collect(),
+            modalities: self
+                .modalities
+                .iter()
+                .map(|m| {
+                    m.to_ascii_lowercase()
+                        .parse::<marsad_core::Modality>()
+                        .map(|m| convert::modality_to_wire(m) as i32)
+                        .map_err(|e| anyhow::anyhow!("--modality: {e}"))
+                })
+                .collect::<Result<_>>()?,
+            min_confidence: self.min_confidence.unwrap_or(0.0),
+            acled_event_types: self.acled_types.clone(),
+            acled_sub_event_types: self.acled_subtypes.clone(),
+            actors: self.actors.clone(),
+            actor_role: self
+                .role
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default(),
+            sectors: self
+                .sectors
+                .iter()
+                .map(|s| s.to_ascii_uppercase())
+                .collect(),
+            ingested_after: self
+                .ingested_since
+                .as_deref()
+                .map(|v| time_flag("ingested-since", v, false))
+                .transpose()?,
+            ingested_before: self
+                .ingested_until
+                .as_deref()
+                .map(|v| time_flag("ingested-until", v, true))
+                .transpose()?,
+            bbox: self
+                .bbox
+                .as_deref()
+                .map(|v| {
+                    numbers::<4>("bbox", v).map(|[min_lat, min_lon, max_lat, max_lon]| {
+                        v1::BoundingBox {
+                            min_lat,
+                            min_lon,
+                            max_lat,
+                            max_lon,
+                        }
+                    })
+                })
+                .transpose()?,
+            near: self
+                .near
+                .as_deref()
+                .map(|v| {
+                    numbers::<3>("near", v).map(|[lat, lon, radius_km]| v1::GeoRadius {
+                        lat,
+                        lon,
+                        radius_km,
+                    })
+                })
+                .transpose()?,
+            text: self.text.clone().unwrap_or_default(),
+            cluster_id: self.cluster.clone().unwrap_or_default(),
         })
     }
 }
@@ -78,6 +221,9 @@ pub(crate) struct EventsArgs {
     /// At most this many events.
     #[arg(long)]
     limit: Option<usize>,
+    /// One line per real-world event (cluster of mentions) instead of one per mention.
+    #[arg(long)]
+    clusters: bool,
 }
 
 #[derive(Debug, Args)]
@@ -205,9 +351,160 @@ fn print_table(out: &mut impl Write, events: &[v1::Event]) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn list(args: EventsArgs) -> Result<()> {
+/// The generated client of the storage service, for the calls `StorageClient` does not wrap.
+pub(crate) async fn raw_storage(
+    url: &str,
+) -> Result<v1::storage_service_client::StorageServiceClient<tonic::transport::Channel>> {
+    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
+        .with_context(|| format!("invalid storage URL {url:?}"))?
+        .connect_timeout(std::time::Duration::from_secs(3))
+        .tcp_nodelay(true)
+        .connect()
+        .await
+        .with_context(|| format!("cannot connect to the storage service at {url}"))?;
+    Ok(
+        v1::storage_service_client::StorageServiceClient::new(channel)
+            .max_decoding_message_size(64 * 1024 * 1024),
+    )
+}
+
+/// A cluster as `--clusters --json` prints it.
+#[derive(Debug, Serialize)]
+struct ClusterLine {
+    cluster_id: String,
+    kind: String,
+    date: String,
+    place: Option<String>,
+    country: Option<String>,
+    modality: &'static str,
+    confidence: f32,
+    mentions: u32,
+    sources: u32,
+    source_names: Vec<String>,
+    actor_ids: Vec<String>,
+    countries: Vec<String>,
+    evidence: String,
+    mention_ids: Vec<String>,
+}
+
+fn cluster_line(c: v1::EventCluster) -> ClusterLine {
+    ClusterLine {
+        cluster_id: c.id,
+        kind: c.kind,
+        date: c.date.map(|d| d.value).unwrap_or_default(),
+        place: c.location.as_ref().map(|l| l.name.clone()),
+        country: c
+            .location
+            .as_ref()
+            .map(|l| l.country.clone())
+            .filter(|c| !c.is_empty()),
+        modality: modality_name(c.modality),
+        confidence: c.confidence,
+        mentions: c.mention_count,
+        sources: c.source_count,
+        source_names: c.sources,
+        actor_ids: c.actor_ids,
+        countries: c.countries,
+        evidence: c
+            .representative
+            .and_then(|r| r.evidence)
+            .map(|e| e.text)
+            .unwrap_or_default(),
+        mention_ids: c
+            .mentions
+            .iter()
+            .map(|m| format!("{}/{}", m.article_id, m.id))
+            .collect(),
+    }
+}
+
+async fn list_clusters(args: EventsArgs) -> Result<()> {
     let filter = args.filter.filter()?;
-    let client = StorageClient::connect(ClientConfig::new(&args.filter.storage_url))?;
+    let mut client = raw_storage(&args.filter.storage_url).await?;
+    let mut out = std::io::stdout().lock();
+    let mut page_token = String::new();
+    let mut printed = 0usize;
+    let mut rows = Vec::new();
+    'pages: loop {
+        let page = client
+            .list_event_clusters(v1::ListEventClustersRequest {
+                filter: Some(filter.clone()),
+                page_size: 200,
+                page_token,
+                include_mentions: args.json,
+            })
+            .await
+            .map_err(|s| anyhow::anyhow!("storage service: {}", s.message()))?
+            .into_inner();
+        for cluster in page.clusters {
+            if args.limit.is_some_and(|limit| printed >= limit) {
+                break 'pages;
+            }
+            printed += 1;
+            let line = cluster_line(cluster);
+            if args.json {
+                serde_json::to_writer(&mut out, &line)?;
+                writeln!(out)?;
+            } else {
+                rows.push([
+                    line.date.clone(),
+                    line.kind.clone(),
+                    line.mentions.to_string(),
+                    line.sources.to_string(),
+                    line.place.clone().unwrap_or_else(|| "-".into()),
+                    truncate(&line.countries.join(","), 20),
+                    truncate(&line.evidence, 60),
+                    line.cluster_id.clone(),
+                ]);
+            }
+        }
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    if !args.json {
+        let header = [
+            "DATE",
+            "KIND",
+            "MENTIONS",
+            "SOURCES",
+            "PLACE",
+            "COUNTRIES",
+            "EVIDENCE",
+            "CLUSTER",
+        ];
+        let mut widths = header.map(|h| h.chars().count());
+        for r in &rows {
+            for (w, cell) in widths.iter_mut().zip(r) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let fmt = |cells: &[String]| {
+            cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_owned()
+        };
+        writeln!(out, "{}", fmt(&header.map(String::from)))?;
+        for r in &rows {
+            writeln!(out, "{}", fmt(r))?;
+        }
+        writeln!(out, "{} clusters", rows.len())?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn list(args: EventsArgs) -> Result<()> {
+    if args.clusters {
+        return list_clusters(args).await;
+    }
+    let filter = args.filter.filter()?;
+    let client = StorageClient::connect(crate::security::client_config(&args.filter.storage_url)?)?;
     let mut out = std::io::stdout().lock();
     let mut collected = Vec::new();
     let mut page_token = String::new();
@@ -252,7 +549,7 @@ pub(crate) async fn list(args: EventsArgs) -> Result<()> {
 
 pub(crate) async fn watch(args: WatchArgs) -> Result<()> {
     let filter = args.filter.filter()?;
-    let client = StorageClient::connect(ClientConfig::new(&args.filter.storage_url))?;
+    let client = StorageClient::connect(crate::security::client_config(&args.filter.storage_url)?)?;
     let mut stream = client
         .watch_events(v1::WatchEventsRequest {
             filter: Some(filter),
@@ -281,7 +578,7 @@ pub(crate) async fn watch(args: WatchArgs) -> Result<()> {
 }
 
 pub(crate) async fn stats(storage_url: &str) -> Result<()> {
-    let client = StorageClient::connect(ClientConfig::new(storage_url))?;
+    let client = StorageClient::connect(crate::security::client_config(storage_url)?)?;
     let stats = client
         .stats(v1::StatsRequest {})
         .await
@@ -289,5 +586,6 @@ pub(crate) async fn stats(storage_url: &str) -> Result<()> {
     println!("articles  {}", stats.articles);
     println!("events    {}", stats.events);
     println!("pending   {}", stats.pending);
+    println!("clusters  {}", stats.clusters);
     Ok(())
 }

@@ -1,11 +1,17 @@
 //! `marsad`: the one binary. Runs the services, feeds them, queries them, and runs the engine
 //! offline. `main` only parses flags and environment, sets up logging and signals, and dispatches.
 
+mod bench_ingest;
+mod bench_store;
 mod eval;
 mod events;
+mod export;
 mod extract;
 mod ingest;
+mod reextract;
+mod security;
 mod serve;
+mod timeline;
 
 use std::path::PathBuf;
 
@@ -46,6 +52,12 @@ enum Command {
     Events(events::EventsArgs),
     /// Stream events as they are stored.
     Watch(events::WatchArgs),
+    /// Export matching events: JSON Lines, CSV, PLOVER-style JSON or GDELT-style TSV.
+    Export(export::ExportArgs),
+    /// Counts of matching events by day or week, by kind or country.
+    Timeline(timeline::TimelineArgs),
+    /// Re-extract stored articles with the current engine (through the extraction queue).
+    Reextract(reextract::ReextractArgs),
     /// Counts of articles, events and queued articles.
     Stats {
         /// Storage service URL.
@@ -131,12 +143,19 @@ async fn run(command: Command) -> Result<std::process::ExitCode> {
         Command::Ingest(args) => ingest::run(args).await,
         Command::Events(args) => events::list(args).await.map(|()| ExitCode::SUCCESS),
         Command::Watch(args) => events::watch(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Export(args) => export::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Timeline(args) => timeline::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Reextract(args) => reextract::run(args).await,
         Command::Stats { storage_url } => events::stats(&storage_url)
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Extract(args) => extract::run(args).map(|()| ExitCode::SUCCESS),
         Command::Health { urls, wait } => health(&urls, wait).await,
         Command::Eval(args) => eval::eval(args).map(|()| ExitCode::SUCCESS),
+        Command::Bench(eval::BenchCommand::Ingest(args)) => bench_ingest::run(args).await,
+        Command::Bench(eval::BenchCommand::Store(args)) => {
+            bench_store::run(args).await.map(|()| ExitCode::SUCCESS)
+        }
         Command::Bench(command) => eval::bench(command).map(|()| ExitCode::SUCCESS),
         Command::TrainScorer(args) => eval::train(args).map(|()| ExitCode::SUCCESS),
     }
@@ -148,7 +167,8 @@ async fn health(urls: &[String], wait_secs: u64) -> Result<std::process::ExitCod
         let mut all = true;
         let mut lines = Vec::new();
         for url in urls {
-            let state = match marsad_client::is_serving(url, "").await {
+            let state = match marsad_client::health_check(&security::client_config(url)?, "").await
+            {
                 Ok(true) => "SERVING".to_owned(),
                 Ok(false) => {
                     all = false;

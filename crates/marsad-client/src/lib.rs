@@ -22,7 +22,7 @@ use marsad_proto::v1::extraction_service_client::ExtractionServiceClient;
 use marsad_proto::v1::ingest_service_client::IngestServiceClient;
 use marsad_proto::v1::storage_service_client::StorageServiceClient;
 use rand::Rng;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::{Code, Status, Streaming};
 
 pub use marsad_proto::v1 as proto;
@@ -41,6 +41,79 @@ pub enum ClientError {
         #[source]
         source: tonic::transport::Error,
     },
+    #[error("cannot read {what} {path}: {source}")]
+    File {
+        what: &'static str,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the bearer token is not a valid header value")]
+    Token,
+}
+
+/// TLS towards a service: the CA that its certificate chains to, and this client's certificate
+/// and key for mutual TLS.
+#[derive(Clone, Default)]
+pub struct ClientTls {
+    /// PEM CA certificate(s); None: the system's roots are not loaded, so set it.
+    pub ca_pem: Option<Vec<u8>>,
+    /// PEM certificate chain and key presented to servers that require client certificates.
+    pub identity: Option<(Vec<u8>, Vec<u8>)>,
+    /// The name to check the server's certificate against (default: the URL's host).
+    pub domain: Option<String>,
+}
+
+impl std::fmt::Debug for ClientTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientTls")
+            .field("ca", &self.ca_pem.is_some())
+            .field("client_certificate", &self.identity.is_some())
+            .field("domain", &self.domain)
+            .finish()
+    }
+}
+
+fn read_file(what: &'static str, path: &std::path::Path) -> Result<Vec<u8>, ClientError> {
+    std::fs::read(path).map_err(|source| ClientError::File {
+        what,
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+impl ClientTls {
+    /// Reads the PEM files: a CA, and optionally a client certificate and key (mutual TLS).
+    pub fn from_files(
+        ca: Option<&std::path::Path>,
+        cert_and_key: Option<(&std::path::Path, &std::path::Path)>,
+    ) -> Result<Self, ClientError> {
+        Ok(Self {
+            ca_pem: ca.map(|p| read_file("CA certificate", p)).transpose()?,
+            identity: match cert_and_key {
+                Some((cert, key)) => Some((
+                    read_file("client certificate", cert)?,
+                    read_file("client key", key)?,
+                )),
+                None => None,
+            },
+            domain: None,
+        })
+    }
+
+    fn config(&self) -> ClientTlsConfig {
+        let mut config = ClientTlsConfig::new();
+        if let Some(ca) = &self.ca_pem {
+            config = config.ca_certificate(Certificate::from_pem(ca));
+        }
+        if let Some((cert, key)) = &self.identity {
+            config = config.identity(Identity::from_pem(cert, key));
+        }
+        if let Some(domain) = &self.domain {
+            config = config.domain_name(domain.clone());
+        }
+        config
+    }
 }
 
 /// When and how often to retry a call that failed with Unavailable.
@@ -110,7 +183,7 @@ impl RetryPolicy {
 }
 
 /// Where a service is and how to talk to it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientConfig {
     /// e.g. `http://127.0.0.1:50051`.
     pub url: String,
@@ -120,6 +193,24 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Largest message sent or received, in bytes.
     pub max_message_bytes: usize,
+    /// TLS (an `http://` URL is then spoken as `https://`); None: plaintext.
+    pub tls: Option<ClientTls>,
+    /// Bearer token sent as `authorization: Bearer <token>` on every call.
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("url", &self.url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .field("max_message_bytes", &self.max_message_bytes)
+            .field("tls", &self.tls)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl ClientConfig {
@@ -130,15 +221,45 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             max_message_bytes: 16 * 1024 * 1024,
+            tls: None,
+            token: None,
         }
     }
 
+    /// The URL as dialled: `https://` when TLS is on.
+    pub fn effective_url(&self) -> String {
+        match (&self.tls, self.url.strip_prefix("http://")) {
+            (Some(_), Some(rest)) => format!("https://{rest}"),
+            _ => self.url.clone(),
+        }
+    }
+
+    fn endpoint(&self) -> Result<Endpoint, ClientError> {
+        let url = self.effective_url();
+        let endpoint_error = |source| ClientError::Endpoint {
+            url: url.clone(),
+            source,
+        };
+        let mut endpoint = Endpoint::from_shared(url.clone()).map_err(endpoint_error)?;
+        if let Some(tls) = &self.tls {
+            endpoint = endpoint.tls_config(tls.config()).map_err(endpoint_error)?;
+        }
+        Ok(endpoint)
+    }
+
+    fn metadata(&self) -> Result<Metadata, ClientError> {
+        let token = match &self.token {
+            Some(token) => Some(
+                tonic::metadata::MetadataValue::try_from(format!("Bearer {token}"))
+                    .map_err(|_| ClientError::Token)?,
+            ),
+            None => None,
+        };
+        Ok(Metadata { token })
+    }
+
     fn channel(&self) -> Result<Channel, ClientError> {
-        let endpoint =
-            Endpoint::from_shared(self.url.clone()).map_err(|source| ClientError::Endpoint {
-                url: self.url.clone(),
-                source,
-            })?;
+        let endpoint = self.endpoint()?;
         Ok(endpoint
             .connect_timeout(self.connect_timeout)
             .tcp_nodelay(true)
@@ -148,10 +269,35 @@ impl ClientConfig {
     }
 }
 
-fn request<T>(message: T, timeout: Duration) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request.set_timeout(timeout);
-    request
+/// What every outgoing request carries: the bearer token (marked sensitive), and, from the
+/// context, the request id and trace context of the RPC being served.
+#[derive(Clone, Default)]
+struct Metadata {
+    token: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>,
+}
+
+impl std::fmt::Debug for Metadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metadata").finish_non_exhaustive()
+    }
+}
+
+impl Metadata {
+    fn apply<T>(&self, mut request: tonic::Request<T>) -> tonic::Request<T> {
+        if let Some(token) = &self.token {
+            let mut token = token.clone();
+            token.set_sensitive(true);
+            request.metadata_mut().insert("authorization", token);
+        }
+        marsad_runtime::context::inject(request.metadata_mut());
+        request
+    }
+
+    fn request<T>(&self, message: T, timeout: Duration) -> tonic::Request<T> {
+        let mut request = tonic::Request::new(message);
+        request.set_timeout(timeout);
+        self.apply(request)
+    }
 }
 
 macro_rules! unary {
@@ -163,8 +309,8 @@ macro_rules! unary {
                 .retry
                 .run(|| {
                     let mut inner = self.inner.clone();
-                    let message = message.clone();
-                    async move { inner.$name(request(message, timeout)).await.map(tonic::Response::into_inner) }
+                    let request = self.metadata.request(message.clone(), timeout);
+                    async move { inner.$name(request).await.map(tonic::Response::into_inner) }
                 })
                 .await
         }
@@ -176,6 +322,7 @@ macro_rules! unary {
 pub struct IngestClient {
     inner: IngestServiceClient<Channel>,
     config: ClientConfig,
+    metadata: Metadata,
 }
 
 impl IngestClient {
@@ -183,7 +330,12 @@ impl IngestClient {
         let inner = IngestServiceClient::new(config.channel()?)
             .max_decoding_message_size(config.max_message_bytes)
             .max_encoding_message_size(config.max_message_bytes);
-        Ok(Self { inner, config })
+        let metadata = config.metadata()?;
+        Ok(Self {
+            inner,
+            config,
+            metadata,
+        })
     }
 
     unary!(
@@ -198,7 +350,7 @@ impl IngestClient {
     ) -> Result<v1::IngestBatchResponse, Status> {
         let mut inner = self.inner.clone();
         inner
-            .ingest_batch(items)
+            .ingest_batch(self.metadata.apply(tonic::Request::new(items)))
             .await
             .map(tonic::Response::into_inner)
     }
@@ -209,6 +361,7 @@ impl IngestClient {
 pub struct ExtractionClient {
     inner: ExtractionServiceClient<Channel>,
     config: ClientConfig,
+    metadata: Metadata,
 }
 
 impl ExtractionClient {
@@ -216,7 +369,12 @@ impl ExtractionClient {
         let inner = ExtractionServiceClient::new(config.channel()?)
             .max_decoding_message_size(config.max_message_bytes)
             .max_encoding_message_size(config.max_message_bytes);
-        Ok(Self { inner, config })
+        let metadata = config.metadata()?;
+        Ok(Self {
+            inner,
+            config,
+            metadata,
+        })
     }
 
     unary!(
@@ -224,6 +382,10 @@ impl ExtractionClient {
         extract(v1::ExtractRequest) -> v1::ExtractResponse
     );
     unary!(engine_info(v1::EngineInfoRequest) -> v1::EngineInfoResponse);
+    unary!(
+        /// Extracts many documents at once; one result per document, in order.
+        extract_batch(v1::ExtractBatchRequest) -> v1::ExtractBatchResponse
+    );
 }
 
 /// Client of `marsad.v1.StorageService`.
@@ -231,6 +393,7 @@ impl ExtractionClient {
 pub struct StorageClient {
     inner: StorageServiceClient<Channel>,
     config: ClientConfig,
+    metadata: Metadata,
 }
 
 impl StorageClient {
@@ -238,12 +401,25 @@ impl StorageClient {
         let inner = StorageServiceClient::new(config.channel()?)
             .max_decoding_message_size(config.max_message_bytes)
             .max_encoding_message_size(config.max_message_bytes);
-        Ok(Self { inner, config })
+        let metadata = config.metadata()?;
+        Ok(Self {
+            inner,
+            config,
+            metadata,
+        })
     }
 
     unary!(put_article(v1::PutArticleRequest) -> v1::PutArticleResponse);
     unary!(get_article(v1::GetArticleRequest) -> v1::Article);
     unary!(put_extraction(v1::PutExtractionRequest) -> v1::PutExtractionResponse);
+    unary!(
+        /// Stores many articles in one transaction; one result per item, in order.
+        put_articles(v1::PutArticlesRequest) -> v1::PutArticlesResponse
+    );
+    unary!(
+        /// PutExtraction for many articles in one transaction.
+        put_extractions(v1::PutExtractionsRequest) -> v1::PutExtractionsResponse
+    );
     unary!(claim_pending(v1::ClaimPendingRequest) -> v1::ClaimPendingResponse);
     unary!(release_pending(v1::ReleasePendingRequest) -> v1::ReleasePendingResponse);
     unary!(
@@ -260,7 +436,7 @@ impl StorageClient {
     ) -> Result<Streaming<v1::Event>, Status> {
         let mut inner = self.inner.clone();
         inner
-            .watch_events(message)
+            .watch_events(self.metadata.apply(tonic::Request::new(message)))
             .await
             .map(tonic::Response::into_inner)
     }
@@ -275,6 +451,19 @@ pub async fn is_serving(url: &str, service: &str) -> Result<bool, Status> {
         .connect()
         .await
         .map_err(|e| Status::unavailable(format!("cannot connect to {url}: {e}")))?;
+    health_of(channel, service).await
+}
+
+/// Asks `grpc.health.v1` of the service `config` points at (with its TLS, if any) whether
+/// `service` ("" for the whole server) is SERVING.
+pub async fn health_check(config: &ClientConfig, service: &str) -> Result<bool, Status> {
+    let endpoint = config
+        .endpoint()
+        .map_err(|e| Status::invalid_argument(e.to_string()))?
+        .connect_timeout(config.connect_timeout.min(Duration::from_secs(2)));
+    let channel = endpoint.connect().await.map_err(|e| {
+        Status::unavailable(format!("cannot connect to {}: {e}", config.effective_url()))
+    })?;
     health_of(channel, service).await
 }
 

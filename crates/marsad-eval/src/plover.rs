@@ -37,7 +37,8 @@ pub fn current_type(old: &str) -> &str {
     }
 }
 
-/// The main event's type: the strongest trigger with a PLOVER type, the earliest on ties.
+/// The main event's type: the strongest kept trigger with a PLOVER type, the earliest on ties;
+/// its type as the event carries it (after modality).
 pub fn main_type(candidates: &[Candidate]) -> Option<String> {
     let weight = |c: &Candidate| {
         c.features
@@ -47,14 +48,14 @@ pub fn main_type(candidates: &[Candidate]) -> Option<String> {
     };
     candidates
         .iter()
-        .filter(|c| c.plover_type.is_some())
+        .filter(|c| c.kept && c.event_plover_type.is_some())
         .max_by(|a, b| {
             weight(a)
                 .partial_cmp(&weight(b))
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(b.trigger_start.cmp(&a.trigger_start))
         })
-        .and_then(|c| c.plover_type.clone())
+        .and_then(|c| c.event_plover_type.clone())
 }
 
 pub(crate) fn evaluate(engine: &Engine, dir: &Path) -> Result<PloverReport, EvalError> {

@@ -106,6 +106,14 @@ pub enum CueClass {
     Pluperfect,
     /// A phrase that only hides the cues inside it ("ولا سيما" is no negation).
     Neutral,
+    /// A verb that undoes or stops what its object names ("suspended aid", "lifted the curfew",
+    /// "called off the strike"): the object is no event of its own.
+    Reversal,
+    /// A crowd size: "آلاف", "مئات", "thousands" (a scorer feature).
+    Crowd,
+    /// A word for the participants of an event rather than the event ("المتظاهرين"): a trigger
+    /// that is one is a weaker witness of the event (a scorer feature).
+    Participant,
 }
 
 impl FromStr for CueClass {
@@ -130,6 +138,9 @@ impl FromStr for CueClass {
             "armed" => CueClass::Armed,
             "pluperfect" => CueClass::Pluperfect,
             "neutral" => CueClass::Neutral,
+            "reversal" => CueClass::Reversal,
+            "crowd" => CueClass::Crowd,
+            "participant" => CueClass::Participant,
             other => return Err(format!("unknown cue class {other:?}")),
         })
     }

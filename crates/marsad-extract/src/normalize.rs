@@ -51,6 +51,8 @@ pub fn normalize_char(c: char) -> Option<char> {
         '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\t' | '\r' => ' ',
         'A'..='Z' => c.to_ascii_lowercase(),
         c if c.is_ascii() => c,
+        // The rest of the Arabic block has no case.
+        '\u{0600}'..='\u{06FF}' => c,
         c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
         c => c,
     })

@@ -14,7 +14,7 @@ use marsad_core::{
 use crate::lexicon::{ActorType, CueClass, EntryRef, PlaceKind};
 use crate::matcher::Hit;
 use crate::normalize::{normalize, Normalized};
-use crate::scorer::{Features, ScoreClass};
+use crate::scorer::{Features, FnvBuild, ScoreClass};
 use crate::segment;
 use crate::Engine;
 
@@ -70,7 +70,11 @@ struct TriggerMention {
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub kind: Kind,
+    /// The trigger's PLOVER type (what the scorer decides on).
     pub plover_type: Option<String>,
+    /// The PLOVER type of the event it makes, after modality: a promise or intent of a
+    /// cooperative act is AGREE, of a coercive one THREATEN; a refused cooperative act REJECT.
+    pub event_plover_type: Option<String>,
     pub modality: Modality,
     pub features: Features,
     pub sentence_start: usize,
@@ -277,6 +281,8 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         })
         .map(|(s, e, _)| (*s, *e))
         .collect();
+    // Dates (a trigger inside a date, "March", is no trigger).
+    let dates = find_dates(doc.text, document.published);
     let triggers: Vec<TriggerMention> = longest_first(trigger_hits)
         .into_iter()
         .filter_map(|(s, e, h)| {
@@ -285,6 +291,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             };
             engine.lexicon.triggers[t as usize].kind?;
             if named_spans.iter().any(|&(ns, ne)| ns <= s && e <= ne) {
+                return None;
+            }
+            let d = dates.partition_point(|d| d.end <= s);
+            if d < dates.len() && dates[d].start < e {
                 return None;
             }
             Some(TriggerMention {
@@ -300,9 +310,6 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
 
     // Actors and places.
     let (actors, places) = build_entities(&doc, &entity_hits);
-
-    // Dates.
-    let dates = find_dates(doc.text, document.published);
 
     let mut events: Vec<Event> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -413,7 +420,7 @@ fn build_entities(
     let lex = &doc.engine.lexicon;
     let arabic = doc.lang == "ar";
     // Countries named in the document, to disambiguate places.
-    let mut doc_countries: HashSet<&str> = HashSet::new();
+    let mut doc_countries: HashSet<&str, FnvBuild> = HashSet::default();
     for (_, _, h) in hits {
         if let EntryRef::Actor(a) = h.entry {
             if let Some(c) = &lex.actors[a as usize].country {
@@ -455,7 +462,20 @@ fn build_entities(
                 .is_some_and(|c| doc_countries.contains(c));
             let major = matches!(entry.kind, PlaceKind::Country | PlaceKind::Admin1)
                 || entry.population >= 100_000;
-            if cased && (in_doc || major) {
+            // A Latin name after "in", "near", "at"... is a place even when the document names
+            // no country (ACLED notes: "attacked a military post in Djibo").
+            let latin = span.chars().any(|c| c.is_ascii_alphabetic());
+            let said_as_place = latin
+                && (entry.population >= 1000
+                    || matches!(
+                        entry.kind,
+                        PlaceKind::Region
+                            | PlaceKind::Camp
+                            | PlaceKind::Crossing
+                            | PlaceKind::Landmark
+                    ))
+                && is_locative(&doc.norm.text, doc, s);
+            if cased && (in_doc || major || said_as_place) {
                 places.push(PlaceMention {
                     start: s,
                     end: e,
@@ -468,7 +488,7 @@ fn build_entities(
 
     let mut actors: Vec<ActorMention> = Vec::new();
     let mut titled: Vec<usize> = Vec::new();
-    let mut consumed: HashSet<usize> = HashSet::new();
+    let mut consumed: HashSet<usize, FnvBuild> = HashSet::default();
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
         if to < from {
             return false;
@@ -594,9 +614,28 @@ fn build_entities(
             });
         }
     }
+    let mut dropped: HashSet<usize, FnvBuild> = HashSet::default();
+    // A named group next to a bare title is that group: "JNIM militants", "مسلحو داعش".
+    for &t in &titled {
+        if actors[t].country.is_some() {
+            continue;
+        }
+        let (ts, te) = (actors[t].start, actors[t].end);
+        let group = actors.iter().enumerate().position(|(i, a)| {
+            a.entity_type == EntityType::Org
+                && !titled.contains(&i)
+                && a.sector.is_some()
+                && ((a.end <= ts && doc.orig(a.end, ts).trim().is_empty())
+                    || (a.start >= te && doc.orig(te, a.start).trim().is_empty()))
+        });
+        if let Some(g) = group {
+            actors[g].start = actors[g].start.min(ts);
+            actors[g].end = actors[g].end.max(te);
+            dropped.insert(t);
+        }
+    }
     // Apposition: a titled actor followed closely by a named person is that person
     // ("المبعوث الأمريكي الخاص إلى سوريا، توماس باراك").
-    let mut dropped: HashSet<usize> = HashSet::new();
     for &t in &titled {
         let (t_end, t_country, t_sector) = (
             actors[t].end,
@@ -676,7 +715,7 @@ fn norm_text_offset(doc: &Doc<'_>, orig_byte: usize) -> usize {
 fn place_rank(
     lex: &crate::lexicon::Lexicon,
     p: u32,
-    doc_countries: &HashSet<&str>,
+    doc_countries: &HashSet<&str, FnvBuild>,
 ) -> (bool, u8, u64) {
     let entry = &lex.places[p as usize];
     let in_doc = entry
@@ -816,6 +855,17 @@ fn build_event(
         || trig.future;
     let intended = has(CueClass::Intended, 40);
     let reported = s_cues.iter().any(|c| c.class == CueClass::Reported);
+    // A reversal verb just before the trigger, in its clause, with no other trigger between:
+    // the trigger is its object ("suspended military aid", "lifted the curfew").
+    let reversed = s_cues.iter().any(|c| {
+        c.class == CueClass::Reversal
+            && in_clause(c.start)
+            && c.end <= trig.start
+            && trig.start - c.end <= 30
+            && !s_triggers
+                .iter()
+                .any(|t| t.start >= c.end && t.start < trig.start)
+    });
     let modality = if negated {
         Modality::Negated
     } else if question || conditional {
@@ -1047,6 +1097,15 @@ fn build_event(
             ("background", b(count(CueClass::Background) > 0.0)),
             ("generic", b(count(CueClass::Generic) > 0.0)),
             ("pluperfect", b(count(CueClass::Pluperfect) > 0.0)),
+            ("reversed", b(reversed)),
+            ("crowd", b(count(CueClass::Crowd) > 0.0)),
+            (
+                "participant",
+                b(s_cues.iter().any(|c| {
+                    c.class == CueClass::Participant && c.start < trig.end && trig.start < c.end
+                })),
+            ),
+            ("object", b(is_object(doc, trig, ss, s_triggers))),
             ("triggers_same_family", (same_family).ln_1p()),
             ("long_sentence", b(words > 35)),
             ("short_sentence", b(words < 10)),
@@ -1071,15 +1130,17 @@ fn build_event(
         + 0.05 * b(place.is_some())
         + 0.05 * b(date.resolved))
         * entry.weight.min(1.0);
-    let mut keep = true;
+    let mut keep = !reversed;
     if let Some(class) = class.filter(|_| scored) {
         let p = engine.scorer.probability(class, &features);
         confidence = p;
-        keep = p >= engine.scorer.threshold(class);
+        keep = keep && p >= engine.scorer.threshold(class);
     }
+    let event_plover = plover_for_modality(plover_type.as_deref(), modality);
     let candidate = keep_all.then(|| Candidate {
         kind,
         plover_type: plover_type.clone(),
+        event_plover_type: event_plover.map(str::to_owned),
         modality,
         features,
         sentence_start: ss,
@@ -1091,6 +1152,14 @@ fn build_event(
     if !keep {
         return (candidate, None);
     }
+    // An attack on armed men is a battle, not violence against civilians (ACLED): militants
+    // attacking a military post, gunmen killing soldiers.
+    let armed_target = event_actors_armed_target(&actors);
+    let (kind, info) = if kind == Kind::Attack && armed_target {
+        (Kind::ArmedClash, Kind::ArmedClash.info())
+    } else {
+        (kind, info)
+    };
     let (acled, cameo) = (
         info.acled.map(|(t, s)| Acled {
             event_type: t.to_owned(),
@@ -1106,10 +1175,18 @@ fn build_event(
     let event = Event {
         id: String::new(),
         kind,
-        plover: Plover {
-            plover_type,
-            mode: entry.mode.clone().or(info.plover_mode.map(str::to_owned)),
-            context: Vec::new(),
+        plover: if event_plover == plover_type.as_deref() {
+            Plover {
+                plover_type,
+                mode: entry.mode.clone().or(info.plover_mode.map(str::to_owned)),
+                context: Vec::new(),
+            }
+        } else {
+            Plover {
+                plover_type: event_plover.map(str::to_owned),
+                mode: None,
+                context: Vec::new(),
+            }
         },
         cameo,
         acled,
@@ -1122,6 +1199,24 @@ fn build_event(
         engine_version: engine.version.clone(),
     };
     (candidate, Some(event_with_trigger(event, trig)))
+}
+
+/// The PLOVER type of an event of trigger type `plover` under `modality` (the PLOVER and CAMEO
+/// conventions: "will withdraw" is AGREE (CAMEO 03x), "will impose sanctions" THREATEN (13x),
+/// "will not accept" REJECT (12x)).
+fn plover_for_modality(plover: Option<&str>, modality: Modality) -> Option<&str> {
+    let p = plover?;
+    Some(match (modality, p) {
+        (
+            Modality::Planned | Modality::Intended,
+            "RETREAT" | "CONCEDE" | "AID" | "SUPPORT" | "COOPERATE" | "CONSULT",
+        ) => "AGREE",
+        (Modality::Planned | Modality::Intended, "SANCTION" | "COERCE" | "ASSAULT") => "THREATEN",
+        (Modality::Negated, "AGREE" | "SUPPORT" | "COOPERATE" | "CONCEDE" | "AID" | "RETREAT") => {
+            "REJECT"
+        }
+        _ => p,
+    })
 }
 
 fn event_with_trigger(mut event: Event, trig: &TriggerMention) -> Event {
@@ -1190,6 +1285,7 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
         match target {
             Some((m, keys)) => {
                 keys.push(trigger_key);
+                let violent = FAMILY_VIOLENT.contains(&m.kind);
                 let info = |e: &Event| {
                     e.date.resolved as u8 * 2
                         + e.location.is_some() as u8 * 2
@@ -1205,7 +1301,7 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
                     if !primary
                         .actors
                         .iter()
-                        .any(|p| p.id == a.id && p.role == a.role)
+                        .any(|p| p.id == a.id && (p.role == a.role || violent))
                     {
                         primary.actors.push(a);
                     }
@@ -1234,6 +1330,45 @@ fn merge_events(events: Vec<Event>) -> Vec<Event> {
             e
         })
         .collect()
+}
+
+/// Whether the trigger is the object of the word before it: another trigger ("تفريق
+/// المتظاهرين", "killed protesters") or a preposition ("على المتظاهرين", "against").
+fn is_object(
+    doc: &Doc<'_>,
+    trig: &TriggerMention,
+    ss: usize,
+    s_triggers: &[TriggerMention],
+) -> bool {
+    let before = doc.orig(ss, trig.start);
+    let gap = before.len() - before.trim_end().len();
+    if gap == 0 {
+        return false;
+    }
+    let prev_end = trig.start - before[before.trim_end().len()..].chars().count();
+    if s_triggers
+        .iter()
+        .any(|t| t.end == prev_end && t.trigger != trig.trigger)
+    {
+        return true;
+    }
+    let prev = before.split_whitespace().last().unwrap_or("");
+    let prev = crate::normalize::normalize(prev).text;
+    matches!(
+        prev.as_str(),
+        "علي" | "ضد" | "بين" | "against" | "on" | "at"
+    )
+}
+
+/// Whether an event's targets include an armed actor (forces, police, rebels, insurgents).
+fn event_actors_armed_target(actors: &[Actor]) -> bool {
+    actors.iter().any(|a| {
+        a.role == Role::Target
+            && matches!(
+                a.sector.as_deref(),
+                Some("MIL" | "COP" | "REB" | "INS" | "UAF")
+            )
+    })
 }
 
 /// A cheap stand-in while a merged event is taken out and put back.
@@ -1290,8 +1425,10 @@ fn compatible(a: &Event, b: &Event) -> bool {
             !na.is_empty() && !na.is_disjoint(&nb)
         }
         _ if FAMILY_VIOLENT.contains(&a.kind) => {
-            // Violence merges only when it is placed in the same spot.
-            matches!((&a.location, &b.location), (Some(la), Some(lb)) if la.gazetteer_id == lb.gazetteer_id)
+            // Violence merges only when it is placed in the same spot, or told in one sentence
+            // ("attacked a post, killing 12 soldiers").
+            a.evidence.start == b.evidence.start
+                || matches!((&a.location, &b.location), (Some(la), Some(lb)) if la.gazetteer_id == lb.gazetteer_id)
         }
         _ => true,
     }

@@ -59,7 +59,7 @@ impl std::hash::Hasher for FnvHasher {
     }
 }
 
-type FnvBuild = std::hash::BuildHasherDefault<FnvHasher>;
+pub type FnvBuild = std::hash::BuildHasherDefault<FnvHasher>;
 
 /// Weights per class; `bias` and `threshold` are read as features of the same file.
 #[derive(Debug, Default, Clone)]

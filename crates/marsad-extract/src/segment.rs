@@ -37,7 +37,7 @@ pub fn furniture_lines(
     furniture_cue_starts: &[usize],
     title: Option<&str>,
 ) -> Vec<bool> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize, crate::scorer::FnvBuild> = HashMap::default();
     for &(s, e) in lines {
         let line = text[s..e].trim();
         if line.chars().count() >= 12 {
@@ -70,12 +70,136 @@ pub fn furniture_lines(
 
 /// The sentences of one line of original text: (byte offset, trimmed sentence).
 pub fn sentences_of_line(line: &str) -> impl Iterator<Item = (usize, &str)> {
-    line.split_sentence_bound_indices()
-        .filter_map(|(offset, sentence)| {
-            let lead = sentence.len() - sentence.trim_start().len();
-            let trimmed = sentence.trim();
-            (!trimmed.is_empty()).then_some((offset + lead, trimmed))
-        })
+    let pieces: Vec<(usize, &str)> = match fast_sentence_breaks(line) {
+        Some(breaks) => {
+            let mut out = Vec::with_capacity(breaks.len() + 1);
+            let mut start = 0;
+            for b in breaks.into_iter().chain([line.len()]) {
+                if b > start {
+                    out.push((start, &line[start..b]));
+                }
+                start = b;
+            }
+            out
+        }
+        None => line.split_sentence_bound_indices().collect(),
+    };
+    pieces.into_iter().filter_map(|(offset, sentence)| {
+        let lead = sentence.len() - sentence.trim_start().len();
+        let trimmed = sentence.trim();
+        (!trimmed.is_empty()).then_some((offset + lead, trimmed))
+    })
+}
+
+/// UAX #29 sentence-break categories of the chars the fast splitter knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SCat {
+    Any,
+    Sp,
+    Lower,
+    Upper,
+    OLetter,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+    Extend,
+}
+
+/// The category of a char, for ASCII and the common Arabic letters, marks and punctuation;
+/// `None` for anything else (the line then goes to `unicode-segmentation`).
+#[inline]
+fn scat(c: char) -> Option<SCat> {
+    Some(match c {
+        'a'..='z' => SCat::Lower,
+        'A'..='Z' => SCat::Upper,
+        '0'..='9' | '\u{0660}'..='\u{0669}' => SCat::Numeric,
+        ' ' | '\t' | '\u{000B}' | '\u{000C}' | '\u{00A0}' => SCat::Sp,
+        '.' => SCat::ATerm,
+        '!' | '?' | '\u{061F}' => SCat::STerm,
+        ',' | '-' | ':' | ';' | '\u{060C}' | '\u{2013}' | '\u{2014}' => SCat::SContinue,
+        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '\u{00AB}' | '\u{00BB}' | '\u{2018}'
+        | '\u{2019}' | '\u{201C}' | '\u{201D}' => SCat::Close,
+        '\u{0621}'..='\u{063A}' | '\u{0640}'..='\u{064A}' => SCat::OLetter,
+        '\u{064B}'..='\u{0652}' => SCat::Extend,
+        '\r' => return None,
+        c if c.is_ascii() || c == '\u{061B}' => SCat::Any,
+        _ => return None,
+    })
+}
+
+/// The sentence breaks (byte offsets, start and end excluded) of a line by the rules of UAX #29
+/// (SB5 to SB11; a line has no paragraph separators), or `None` when the line has a char outside
+/// the fast table. Same result as `unicode-segmentation` (tested), several times faster.
+fn fast_sentence_breaks(line: &str) -> Option<Vec<usize>> {
+    // Chars with their categories, Extend attached to the char before it (SB5).
+    let mut cats: Vec<(usize, SCat)> = Vec::with_capacity(line.len());
+    let mut terminators = false;
+    for (i, c) in line.char_indices() {
+        let cat = scat(c)?;
+        match cat {
+            SCat::Extend if !cats.is_empty() => continue,
+            SCat::Extend => cats.push((i, SCat::Any)),
+            SCat::ATerm | SCat::STerm => {
+                terminators = true;
+                cats.push((i, cat));
+            }
+            _ => cats.push((i, cat)),
+        }
+    }
+    let mut breaks = Vec::new();
+    if !terminators {
+        return Some(breaks);
+    }
+    let n = cats.len();
+    let mut i = 0;
+    while i < n {
+        let cat = cats[i].1;
+        if !matches!(cat, SCat::ATerm | SCat::STerm) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < n && cats[j].1 == SCat::Close {
+            j += 1;
+        }
+        while j < n && cats[j].1 == SCat::Sp {
+            j += 1;
+        }
+        if j >= n {
+            break;
+        }
+        let next = cats[j].1;
+        let aterm = cat == SCat::ATerm;
+        // SB6: ATerm × Numeric; SB7: (Upper|Lower) ATerm × Upper.
+        let sb6 = aterm && j == i + 1 && next == SCat::Numeric;
+        let sb7 = aterm
+            && j == i + 1
+            && next == SCat::Upper
+            && i > 0
+            && matches!(cats[i - 1].1, SCat::Upper | SCat::Lower);
+        // SB8: ATerm Close* Sp* × (¬(OLetter|Upper|Lower|SATerm))* Lower.
+        let sb8 = aterm && {
+            let mut k = j;
+            while k < n
+                && !matches!(
+                    cats[k].1,
+                    SCat::OLetter | SCat::Upper | SCat::Lower | SCat::ATerm | SCat::STerm
+                )
+            {
+                k += 1;
+            }
+            k < n && cats[k].1 == SCat::Lower
+        };
+        // SB8a: SATerm Close* Sp* × (SContinue | SATerm).
+        let sb8a = matches!(next, SCat::SContinue | SCat::ATerm | SCat::STerm);
+        if !(sb6 || sb7 || sb8 || sb8a) {
+            breaks.push(cats[j].0);
+        }
+        i = j;
+    }
+    Some(breaks)
 }
 
 /// The sentences of the non-furniture lines.
@@ -109,6 +233,46 @@ mod tests {
         let s = sentences(text, &ls, &f);
         assert_eq!(s.len(), 3);
         assert_eq!(&text[s[0].start..s[0].end], "هل وقع الهجوم?");
+    }
+
+    fn reference(line: &str) -> Vec<(usize, &str)> {
+        line.split_sentence_bound_indices()
+            .filter_map(|(offset, sentence)| {
+                let lead = sentence.len() - sentence.trim_start().len();
+                let trimmed = sentence.trim();
+                (!trimmed.is_empty()).then_some((offset + lead, trimmed))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_sentences_agree_with_unicode_segmentation() {
+        let alphabet: Vec<char> = "aZb.!?,-:;\"'()[]{} \t0١.؟،؛«»“”‘’–—\u{a0}اةىبلمنـًٌَُِّْ/%#"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..100_000 {
+            let len = (next() % 14) as usize;
+            let line: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let fast: Vec<(usize, &str)> = sentences_of_line(&line).collect();
+            assert_eq!(fast, reference(&line), "{line:?}");
+        }
+        for line in [
+            "Mr. Smith met U.S. envoys. They said: \"fine.\" Then (he left.) 3.5 km",
+            "قال المبعوث. «انتهى الأمر.» ثم غادر؟ نعم! etc. and more",
+            "e.g. this. A test... of it.) Next",
+        ] {
+            let fast: Vec<(usize, &str)> = sentences_of_line(line).collect();
+            assert_eq!(fast, reference(line), "{line:?}");
+        }
     }
 
     #[test]

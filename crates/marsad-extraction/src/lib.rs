@@ -59,6 +59,58 @@ impl From<ExtractionError> for Status {
 struct ExtractionApi {
     engine: Arc<Engine>,
     max_text_bytes: usize,
+    /// Blocking tasks an `ExtractBatch` is split into (the cores available).
+    parallelism: usize,
+}
+
+/// Documents of one `ExtractBatch` at most.
+pub const MAX_BATCH_DOCUMENTS: usize = 4096;
+
+fn to_wire(engine: &Engine, extraction: &marsad_core::Extraction) -> v1::ExtractResponse {
+    v1::ExtractResponse {
+        id: extraction.id.clone(),
+        lang: extraction.lang.clone(),
+        entities: extraction
+            .entities
+            .iter()
+            .map(convert::entity_to_wire)
+            .collect(),
+        events: extraction
+            .events
+            .iter()
+            .map(convert::event_to_wire)
+            .collect(),
+        engine_version: engine.version().to_owned(),
+    }
+}
+
+/// Runs the engine over `docs` on up to `parallelism` blocking threads; results in input order.
+pub async fn extract_many(
+    engine: Arc<Engine>,
+    docs: Vec<Document>,
+    parallelism: usize,
+) -> Result<Vec<v1::ExtractResponse>, tokio::task::JoinError> {
+    if docs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parallelism = parallelism.clamp(1, docs.len());
+    let per_task = docs.len().div_ceil(parallelism);
+    let mut tasks = Vec::with_capacity(parallelism);
+    let mut docs = docs.into_iter().peekable();
+    while docs.peek().is_some() {
+        let part: Vec<Document> = docs.by_ref().take(per_task).collect();
+        let engine = engine.clone();
+        tasks.push(tokio::task::spawn_blocking(move || {
+            part.iter()
+                .map(|doc| to_wire(&engine, &engine.extract(doc)))
+                .collect::<Vec<_>>()
+        }));
+    }
+    let mut out = Vec::new();
+    for task in tasks {
+        out.extend(task.await?);
+    }
+    Ok(out)
 }
 
 /// Turns a wire request into the engine's document, refusing what the engine must not see.
@@ -107,24 +159,45 @@ impl ExtractionService for ExtractionApi {
     ) -> Result<Response<v1::ExtractResponse>, Status> {
         let doc = document_from_request(request.into_inner(), self.max_text_bytes)?;
         let engine = self.engine.clone();
-        let extraction = tokio::task::spawn_blocking(move || engine.extract(&doc))
+        let response = tokio::task::spawn_blocking(move || to_wire(&engine, &engine.extract(&doc)))
             .await
             .map_err(ExtractionError::from)?;
-        Ok(Response::new(v1::ExtractResponse {
-            id: extraction.id,
-            lang: extraction.lang,
-            entities: extraction
-                .entities
-                .iter()
-                .map(convert::entity_to_wire)
-                .collect(),
-            events: extraction
-                .events
-                .iter()
-                .map(convert::event_to_wire)
-                .collect(),
-            engine_version: self.engine.version().to_owned(),
-        }))
+        Ok(Response::new(response))
+    }
+
+    async fn extract_batch(
+        &self,
+        request: Request<v1::ExtractBatchRequest>,
+    ) -> Result<Response<v1::ExtractBatchResponse>, Status> {
+        let documents = request.into_inner().documents;
+        if documents.len() > MAX_BATCH_DOCUMENTS {
+            return Err(Status::invalid_argument(format!(
+                "documents: {} is over the limit of {MAX_BATCH_DOCUMENTS} per batch",
+                documents.len()
+            )));
+        }
+        let mut results: Vec<v1::ExtractBatchResult> = Vec::with_capacity(documents.len());
+        let mut valid = Vec::with_capacity(documents.len());
+        for (i, req) in documents.into_iter().enumerate() {
+            match document_from_request(req, self.max_text_bytes) {
+                Ok(doc) => {
+                    valid.push((i, doc));
+                    results.push(v1::ExtractBatchResult::default());
+                }
+                Err(err) => results.push(v1::ExtractBatchResult {
+                    extraction: None,
+                    error: err.to_string(),
+                }),
+            }
+        }
+        let (slots, docs): (Vec<usize>, Vec<Document>) = valid.into_iter().unzip();
+        let extractions = extract_many(self.engine.clone(), docs, self.parallelism)
+            .await
+            .map_err(ExtractionError::from)?;
+        for (slot, extraction) in slots.into_iter().zip(extractions) {
+            results[slot].extraction = Some(extraction);
+        }
+        Ok(Response::new(v1::ExtractBatchResponse { results }))
     }
 
     async fn engine_info(
@@ -165,6 +238,7 @@ pub async fn serve(
         } else {
             config.max_text_bytes
         },
+        parallelism: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let server = ExtractionServiceServer::new(api)
         .max_decoding_message_size(config.limits.max_message_bytes)

@@ -2,6 +2,8 @@
 //! acknowledged article is in Postgres), has them extracted through the extraction service, and runs
 //! the worker that drains the queue of articles whose extraction had to wait.
 
+pub mod feeder;
+pub mod follow;
 mod pipeline;
 mod service;
 mod worker;
@@ -14,7 +16,10 @@ use marsad_runtime::{ServerLimits, ServingStatus};
 use tokio::net::TcpListener;
 use tonic::service::Routes;
 
+/// The sources library this crate reads inputs with (re-exported for the CLI and the tests).
+pub use marsad_sources;
 pub use pipeline::{Pipeline, DEFAULT_MAX_TEXT_BYTES};
+pub use service::BatchConfig;
 pub use worker::WorkerConfig;
 
 /// The gRPC service name, as health and reflection report it.
@@ -28,8 +33,11 @@ pub struct IngestConfig {
     pub limits: ServerLimits,
     /// Largest article text accepted, in bytes.
     pub max_text_bytes: usize,
-    /// Items of a batch processed at once.
+    /// Items of a batch processed at once (kept for compatibility: the batch path now works in
+    /// chunks, see `batch`).
     pub batch_concurrency: usize,
+    /// How a client-streamed batch is cut into chunks.
+    pub batch: BatchConfig,
     pub worker: WorkerConfig,
     /// How often health re-checks the storage service.
     pub health_interval: Duration,
@@ -47,6 +55,7 @@ impl IngestConfig {
             limits: ServerLimits::default(),
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
             batch_concurrency: 16,
+            batch: BatchConfig::default(),
             worker: WorkerConfig::default(),
             health_interval: Duration::from_secs(2),
         }
@@ -75,7 +84,7 @@ pub async fn serve(
 
     let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
     let health_task = tokio::spawn(watch_storage(
-        config.storage.url.clone(),
+        config.storage.clone(),
         health.reporter.clone(),
         config.health_interval,
     ));
@@ -85,7 +94,7 @@ pub async fn serve(
         closing_rx,
     ));
 
-    let api = service::IngestApi::new(pipeline, config.batch_concurrency);
+    let api = service::IngestApi::new(pipeline, config.batch.clone());
     let server = marsad_proto::v1::ingest_service_server::IngestServiceServer::new(api)
         .max_decoding_message_size(config.limits.max_message_bytes)
         .max_encoding_message_size(config.limits.max_message_bytes);
@@ -109,19 +118,19 @@ pub async fn serve(
 
 /// Keeps health in step with the storage service: SERVING while it reports SERVING.
 async fn watch_storage(
-    storage_url: String,
+    storage: ClientConfig,
     reporter: marsad_runtime::HealthReporter,
     interval: Duration,
 ) {
     let mut last = None;
     loop {
-        let status =
-            match marsad_client::is_serving(&storage_url, marsad_proto_storage_name()).await {
-                Ok(true) => ServingStatus::Serving,
-                _ => ServingStatus::NotServing,
-            };
+        let status = match marsad_client::health_check(&storage, marsad_proto_storage_name()).await
+        {
+            Ok(true) => ServingStatus::Serving,
+            _ => ServingStatus::NotServing,
+        };
         if last != Some(status) {
-            tracing::info!(status = ?status, storage = %storage_url, "ingest health");
+            tracing::info!(status = ?status, storage = %storage.url, "ingest health");
             marsad_runtime::set_status(&reporter, &[SERVICE_NAME], status).await;
             last = Some(status);
         }

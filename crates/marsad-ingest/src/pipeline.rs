@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
+use futures::StreamExt;
 use marsad_client::{ExtractionClient, StorageClient};
 use marsad_proto::v1;
+use prost::Message;
 use tonic::{Code, Status};
 
 /// Largest article text accepted by default, in bytes.
@@ -22,6 +24,56 @@ pub(crate) struct Stored {
     pub event_count: u32,
     pub lang: String,
     pub near_duplicate_of: Option<String>,
+}
+
+/// Largest request the bulk path sends to Extraction or Storage in one call (text bytes, or
+/// encoded bytes for extractions), well under the 16 MiB message limit.
+const MAX_CALL_BYTES: usize = 4 << 20;
+
+/// The outcome of one item of a bulk ingest, in input order.
+#[derive(Debug, Clone)]
+pub(crate) enum ItemOutcome {
+    Stored(Stored),
+    Rejected(Status),
+}
+
+fn storage_unavailable(status: Status) -> Status {
+    match status.code() {
+        Code::Unavailable | Code::DeadlineExceeded => Status::unavailable(format!(
+            "storage is unavailable, the article was not stored: {}",
+            status.message()
+        )),
+        _ => status,
+    }
+}
+
+fn doc_bytes(doc: &(usize, v1::ExtractRequest)) -> usize {
+    doc.1.text.len() + doc.1.title.len()
+}
+
+fn record_bytes(record: &(usize, v1::PutExtractionRequest)) -> usize {
+    record.1.encoded_len()
+}
+
+/// Splits `items` into consecutive groups whose `size`s add up to at most `max` (a single item
+/// larger than `max` is a group of its own).
+fn groups<T>(items: Vec<T>, max: usize, size: fn(&T) -> usize) -> Vec<Vec<T>> {
+    let mut out: Vec<Vec<T>> = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0usize;
+    for item in items {
+        let n = size(&item);
+        if !current.is_empty() && bytes + n > max {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        bytes += n;
+        current.push(item);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// The ingest path, shared by the RPCs and the queue worker.
@@ -66,7 +118,7 @@ impl Pipeline {
     }
 
     /// Checks a request and turns it into the article to store.
-    fn validate(&self, req: &v1::IngestArticleRequest) -> Result<v1::Article, Status> {
+    pub(crate) fn validate(&self, req: &v1::IngestArticleRequest) -> Result<v1::Article, Status> {
         let text = req.text.as_str();
         if text.trim().is_empty() {
             return Err(invalid("text: the article body is empty"));
@@ -142,6 +194,7 @@ impl Pipeline {
                 }
                 Err(status) => {
                     tracing::warn!(article_id = %article.id, code = ?status.code(), message = status.message(), "extraction deferred to the queue");
+                    marsad_runtime::metrics::extraction_failures("inline", 1);
                     self.release(&article.id, &status).await;
                 }
             }
@@ -171,6 +224,266 @@ impl Pipeline {
             })
             .await?;
         Ok(stored.event_count)
+    }
+
+    /// The bulk path for one chunk of a batch: validates every item (on a blocking thread: hashing
+    /// and language detection are CPU work), stores the valid ones with one `PutArticles` (the
+    /// acknowledgement: one transaction), extracts the new ones with `ExtractBatch`, and stores
+    /// their events with one `PutExtractions`. Extraction failures leave the article queued (its
+    /// lease is released). One outcome per item, in input order.
+    pub(crate) async fn ingest_many(
+        &self,
+        requests: Vec<v1::IngestArticleRequest>,
+    ) -> Vec<ItemOutcome> {
+        let this = self.clone();
+        let validated = match tokio::task::spawn_blocking(move || {
+            requests
+                .iter()
+                .map(|r| this.validate(r))
+                .collect::<Vec<_>>()
+        })
+        .await
+        {
+            Ok(v) => v,
+            Err(err) => {
+                tracing::error!(error = %err, "validation task failed");
+                return Vec::new();
+            }
+        };
+        let mut outcomes: Vec<Option<ItemOutcome>> = Vec::with_capacity(validated.len());
+        let mut slots = Vec::new();
+        let mut articles = Vec::new();
+        for (i, v) in validated.into_iter().enumerate() {
+            match v {
+                Ok(article) => {
+                    slots.push(i);
+                    articles.push(article);
+                    outcomes.push(None);
+                }
+                Err(status) => outcomes.push(Some(ItemOutcome::Rejected(status))),
+            }
+        }
+        if !articles.is_empty() {
+            let request = v1::PutArticlesRequest {
+                articles: articles
+                    .iter()
+                    .map(|a| v1::PutArticleRequest {
+                        article: Some(a.clone()),
+                        lease_seconds: INLINE_LEASE_SECONDS,
+                    })
+                    .collect(),
+            };
+            match self.storage.put_articles(request).await {
+                Err(status) => {
+                    let status = storage_unavailable(status);
+                    for &slot in &slots {
+                        outcomes[slot] = Some(ItemOutcome::Rejected(status.clone()));
+                    }
+                }
+                Ok(response) if response.results.len() != articles.len() => {
+                    let status = Status::internal(format!(
+                        "storage answered {} results for {} articles",
+                        response.results.len(),
+                        articles.len()
+                    ));
+                    for &slot in &slots {
+                        outcomes[slot] = Some(ItemOutcome::Rejected(status.clone()));
+                    }
+                }
+                Ok(response) => {
+                    let mut to_extract: Vec<(usize, v1::Article)> = Vec::new();
+                    for ((slot, article), result) in
+                        slots.iter().zip(articles).zip(response.results)
+                    {
+                        let stored = match result.stored {
+                            Some(stored) if result.error.is_empty() => stored,
+                            _ => {
+                                outcomes[*slot] = Some(ItemOutcome::Rejected(invalid(
+                                    if result.error.is_empty() {
+                                        "storage refused the article".to_owned()
+                                    } else {
+                                        result.error
+                                    },
+                                )));
+                                continue;
+                            }
+                        };
+                        let done = Stored {
+                            article_id: stored.article_id.clone(),
+                            created: stored.created,
+                            extracted: stored.extraction == v1::ExtractionState::Done as i32,
+                            event_count: 0,
+                            lang: article.lang.clone(),
+                            near_duplicate_of: (!stored.duplicate_of.is_empty())
+                                .then(|| stored.duplicate_of.clone()),
+                        };
+                        if stored.created {
+                            to_extract.push((
+                                *slot,
+                                v1::Article {
+                                    id: stored.article_id,
+                                    ..article
+                                },
+                            ));
+                        }
+                        outcomes[*slot] = Some(ItemOutcome::Stored(done));
+                    }
+                    let (extract_slots, to_extract): (Vec<usize>, Vec<v1::Article>) =
+                        to_extract.into_iter().unzip();
+                    let counts = self.extract_and_store_many(&to_extract).await;
+                    for (slot, count) in extract_slots.into_iter().zip(counts) {
+                        if let (Some(ItemOutcome::Stored(stored)), Ok(count)) =
+                            (outcomes[slot].as_mut(), count)
+                        {
+                            stored.extracted = true;
+                            stored.event_count = count;
+                        }
+                    }
+                }
+            }
+        }
+        outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| ItemOutcome::Rejected(Status::internal("not processed"))))
+            .collect()
+    }
+
+    /// Extracts stored articles in bulk and replaces their events; one result per article, in
+    /// order. An article whose extraction or storing failed is released back to the queue.
+    pub(crate) async fn extract_and_store_many(
+        &self,
+        articles: &[v1::Article],
+    ) -> Vec<Result<u32, Status>> {
+        if articles.is_empty() {
+            return Vec::new();
+        }
+        // Extract, in calls of bounded size, two at a time.
+        let documents: Vec<(usize, v1::ExtractRequest)> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    i,
+                    v1::ExtractRequest {
+                        id: a.id.clone(),
+                        text: a.text.clone(),
+                        title: a.title.clone(),
+                        lang: a.lang.clone(),
+                        published: a.published.clone(),
+                    },
+                )
+            })
+            .collect();
+        let calls = groups(documents, MAX_CALL_BYTES, doc_bytes);
+        let mut results: Vec<Result<v1::ExtractResponse, Status>> = (0..articles.len())
+            .map(|_| Err(Status::internal("not extracted")))
+            .collect();
+        let mut answers = futures::stream::iter(calls.into_iter().map(|call| {
+            let extraction = self.extraction.clone();
+            let (slots, documents): (Vec<usize>, Vec<v1::ExtractRequest>) =
+                call.into_iter().unzip();
+            async move {
+                let answer = extraction
+                    .extract_batch(v1::ExtractBatchRequest { documents })
+                    .await;
+                (slots, answer)
+            }
+        }))
+        .buffered(2);
+        while let Some((slots, answer)) = answers.next().await {
+            match answer {
+                Ok(response) if response.results.len() == slots.len() => {
+                    for (slot, result) in slots.into_iter().zip(response.results) {
+                        results[slot] = match result.extraction {
+                            Some(extraction) if result.error.is_empty() => Ok(extraction),
+                            _ => Err(invalid(result.error)),
+                        };
+                    }
+                }
+                Ok(_) => {
+                    for slot in slots {
+                        results[slot] = Err(Status::internal(
+                            "extraction answered the wrong number of results",
+                        ));
+                    }
+                }
+                Err(status) => {
+                    for slot in slots {
+                        results[slot] = Err(status.clone());
+                    }
+                }
+            }
+        }
+
+        // Store the events of what was extracted, in transactions of bounded size.
+        let mut out: Vec<Result<u32, Status>> = Vec::with_capacity(articles.len());
+        let mut records: Vec<(usize, v1::PutExtractionRequest)> = Vec::new();
+        for (i, (article, result)) in articles.iter().zip(results).enumerate() {
+            match result {
+                Ok(extraction) => {
+                    records.push((
+                        i,
+                        v1::PutExtractionRequest {
+                            article_id: article.id.clone(),
+                            entities: extraction.entities,
+                            events: extraction.events,
+                            engine_version: extraction.engine_version,
+                        },
+                    ));
+                    out.push(Err(Status::internal("not stored")));
+                }
+                Err(status) => out.push(Err(status)),
+            }
+        }
+        for call in groups(records, MAX_CALL_BYTES, record_bytes) {
+            let (slots, extractions): (Vec<usize>, Vec<v1::PutExtractionRequest>) =
+                call.into_iter().unzip();
+            match self
+                .storage
+                .put_extractions(v1::PutExtractionsRequest {
+                    extractions: extractions.clone(),
+                })
+                .await
+            {
+                Ok(response) if response.event_counts.len() == slots.len() => {
+                    for (slot, count) in slots.into_iter().zip(response.event_counts) {
+                        out[slot] = Ok(count);
+                    }
+                }
+                answer => {
+                    // One bad record fails the whole transaction: store them one by one.
+                    if let Err(status) = &answer {
+                        tracing::warn!(code = ?status.code(), message = status.message(), "bulk PutExtractions failed; storing one by one");
+                    }
+                    let mut singles = Vec::with_capacity(extractions.len());
+                    for record in extractions {
+                        singles.push(
+                            self.storage
+                                .put_extraction(record)
+                                .await
+                                .map(|r| r.event_count),
+                        );
+                    }
+                    for (slot, result) in slots.into_iter().zip(singles) {
+                        out[slot] = result;
+                    }
+                }
+            }
+        }
+
+        // Whatever failed goes back to the queue now rather than when its lease runs out.
+        let failed: Vec<(String, Status)> = articles
+            .iter()
+            .zip(&out)
+            .filter_map(|(a, r)| r.as_ref().err().map(|s| (a.id.clone(), s.clone())))
+            .collect();
+        if !failed.is_empty() {
+            tracing::warn!(articles = failed.len(), "extraction deferred to the queue");
+            for (id, status) in failed {
+                self.release(&id, &status).await;
+            }
+        }
+        out
     }
 
     /// Hands a queued article back to the queue after a failed attempt.

@@ -1,25 +1,53 @@
 //! The `marsad.v1.IngestService` gRPC API: one article, or a client-streamed batch with a result
-//! per item in order, processed a few at a time so memory stays bounded.
+//! per item in order. A batch is read in chunks (a few hundred items, a few MiB, or what arrived
+//! within a few tens of milliseconds), and each chunk goes through the bulk path
+//! ([`Pipeline::ingest_many`]): one `PutArticles`, one `ExtractBatch`, one `PutExtractions`. A
+//! few chunks are in flight at once; the stream is not read further until one of them is done,
+//! so memory stays bounded whatever the batch's length and a fast client is pushed back on by
+//! HTTP/2 flow control.
 
-use futures::StreamExt;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
 use marsad_proto::v1;
 use marsad_proto::v1::ingest_service_server::IngestService;
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::pipeline::Stored;
+use crate::pipeline::{ItemOutcome, Stored};
 use crate::Pipeline;
+
+/// How a client-streamed batch is cut into chunks and how many are in flight.
+#[derive(Debug, Clone)]
+pub struct BatchConfig {
+    /// Items in one chunk at most.
+    pub chunk_items: usize,
+    /// Text bytes in one chunk at most (the chunk closes once it reaches this).
+    pub chunk_bytes: usize,
+    /// A chunk closes this long after its first item arrived, full or not.
+    pub chunk_wait: Duration,
+    /// Chunks processed at once.
+    pub in_flight: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        Self {
+            chunk_items: 256,
+            chunk_bytes: 4 << 20,
+            chunk_wait: Duration::from_millis(50),
+            in_flight: 3,
+        }
+    }
+}
 
 pub(crate) struct IngestApi {
     pipeline: Pipeline,
-    batch_concurrency: usize,
+    batch: BatchConfig,
 }
 
 impl IngestApi {
-    pub(crate) fn new(pipeline: Pipeline, batch_concurrency: usize) -> Self {
-        Self {
-            pipeline,
-            batch_concurrency: batch_concurrency.max(1),
-        }
+    pub(crate) fn new(pipeline: Pipeline, batch: BatchConfig) -> Self {
+        Self { pipeline, batch }
     }
 }
 
@@ -40,6 +68,57 @@ fn response(stored: Stored, client_ref: String) -> v1::IngestArticleResponse {
     }
 }
 
+fn rejected(status: &Status, client_ref: String) -> v1::IngestArticleResponse {
+    v1::IngestArticleResponse {
+        outcome: v1::IngestOutcome::Rejected as i32,
+        client_ref,
+        error: format!("{:?}: {}", status.code(), status.message()),
+        ..Default::default()
+    }
+}
+
+/// A chunk of the stream: the items read, and the error that ended the stream, if one did.
+type Chunk = (Vec<v1::IngestArticleRequest>, Option<Status>);
+
+/// Cuts a stream of items into chunks of at most `max_items` items or `max_bytes` text bytes,
+/// closing a chunk `max_wait` after its first item. A stream error ends the last chunk.
+pub(crate) fn chunked<S>(stream: S, config: &BatchConfig) -> impl Stream<Item = Chunk>
+where
+    S: Stream<Item = Result<v1::IngestArticleRequest, Status>> + Unpin,
+{
+    let (max_items, max_bytes, max_wait) = (
+        config.chunk_items.max(1),
+        config.chunk_bytes.max(1),
+        config.chunk_wait,
+    );
+    futures::stream::unfold((stream, false), move |(mut stream, done)| async move {
+        if done {
+            return None;
+        }
+        let mut items = Vec::new();
+        let mut bytes = 0usize;
+        let first = match stream.next().await? {
+            Ok(item) => item,
+            Err(status) => return Some(((items, Some(status)), (stream, true))),
+        };
+        bytes += first.text.len();
+        items.push(first);
+        let deadline = tokio::time::Instant::now() + max_wait;
+        while items.len() < max_items && bytes < max_bytes {
+            match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(Some(Ok(item))) => {
+                    bytes += item.text.len();
+                    items.push(item);
+                }
+                Ok(Some(Err(status))) => return Some(((items, Some(status)), (stream, true))),
+                Ok(None) => return Some(((items, None), (stream, true))),
+                Err(_elapsed) => break,
+            }
+        }
+        Some(((items, None), (stream, false)))
+    })
+}
+
 #[tonic::async_trait]
 impl IngestService for IngestApi {
     async fn ingest_article(
@@ -57,40 +136,61 @@ impl IngestService for IngestApi {
         request: Request<Streaming<v1::IngestArticleRequest>>,
     ) -> Result<Response<v1::IngestBatchResponse>, Status> {
         let pipeline = self.pipeline.clone();
-        let mut results = request
-            .into_inner()
-            .map(|item| {
-                let pipeline = pipeline.clone();
-                async move {
-                    let req = item?;
-                    Ok::<_, Status>(match pipeline.ingest(&req).await {
-                        Ok(stored) => response(stored, req.client_ref),
-                        Err(status) => v1::IngestArticleResponse {
-                            outcome: v1::IngestOutcome::Rejected as i32,
-                            client_ref: req.client_ref,
-                            error: format!("{:?}: {}", status.code(), status.message()),
-                            ..Default::default()
-                        },
-                    })
-                }
-            })
-            .buffered(self.batch_concurrency);
+        let started = std::time::Instant::now();
+        let mut chunks = Box::pin(
+            chunked(request.into_inner(), &self.batch)
+                .map(|(items, error)| {
+                    let pipeline = pipeline.clone();
+                    async move {
+                        let refs: Vec<String> =
+                            items.iter().map(|r| r.client_ref.clone()).collect();
+                        let outcomes = pipeline.ingest_many(items).await;
+                        let results: Vec<v1::IngestArticleResponse> = refs
+                            .into_iter()
+                            .zip(outcomes)
+                            .map(|(client_ref, outcome)| match outcome {
+                                ItemOutcome::Stored(stored) => response(stored, client_ref),
+                                ItemOutcome::Rejected(status) => rejected(&status, client_ref),
+                            })
+                            .collect();
+                        (results, error)
+                    }
+                })
+                .buffered(self.batch.in_flight.max(1)),
+        );
         let mut batch = v1::IngestBatchResponse::default();
-        while let Some(result) = results.next().await {
-            // A broken stream (bad frame, client gone) ends the batch with an error; what was
-            // stored before it stays stored.
-            let result = result?;
-            match v1::IngestOutcome::try_from(result.outcome) {
-                Ok(v1::IngestOutcome::Stored) => batch.stored += 1,
-                Ok(v1::IngestOutcome::Duplicate) => batch.duplicates += 1,
-                _ => batch.rejected += 1,
+        while let Some((results, error)) = chunks.next().await {
+            for result in results {
+                match v1::IngestOutcome::try_from(result.outcome) {
+                    Ok(v1::IngestOutcome::Stored) => {
+                        batch.stored += 1;
+                        if !result.near_duplicate_of.is_empty() {
+                            batch.near_duplicates += 1;
+                        }
+                        if !result.extracted {
+                            batch.pending += 1;
+                        }
+                    }
+                    Ok(v1::IngestOutcome::Duplicate) => batch.duplicates += 1,
+                    _ => batch.rejected += 1,
+                }
+                batch.results.push(result);
             }
-            batch.results.push(result);
+            if let Some(status) = error {
+                // A broken stream (bad frame, client gone) ends the batch with an error; what
+                // was acknowledged before it stays stored.
+                tracing::warn!(code = ?status.code(), message = status.message(), items = batch.results.len(), "batch stream broke");
+                return Err(status);
+            }
         }
         tracing::info!(
+            items = batch.results.len(),
             stored = batch.stored,
             duplicates = batch.duplicates,
+            near_duplicates = batch.near_duplicates,
             rejected = batch.rejected,
+            pending = batch.pending,
+            elapsed_ms = started.elapsed().as_millis() as u64,
             "batch ingested"
         );
         Ok(Response::new(batch))

@@ -24,7 +24,7 @@ impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
             poll_interval: Duration::from_secs(1),
-            batch: 16,
+            batch: 64,
             lease: Duration::from_secs(120),
             max_backoff: Duration::from_secs(30),
         }
@@ -48,27 +48,27 @@ pub(crate) async fn drain_queue(
                 config.poll_interval
             }
             Ok(articles) => {
-                let mut failed = false;
-                for article in &articles {
-                    if failed || *closing.borrow() {
-                        // Give the rest back rather than waiting out their leases.
+                if *closing.borrow() {
+                    // Give them back rather than waiting out their leases.
+                    for article in &articles {
                         pipeline
-                            .release(&article.id, &tonic::Status::aborted("worker paused"))
+                            .release(&article.id, &tonic::Status::aborted("worker stopping"))
                             .await;
-                        continue;
                     }
-                    match pipeline.extract_and_store(article).await {
-                        Ok(count) => {
-                            tracing::info!(article_id = %article.id, events = count, "queued article extracted");
-                        }
-                        Err(status) => {
-                            tracing::warn!(article_id = %article.id, code = ?status.code(), message = status.message(), "queued extraction failed");
-                            pipeline.release(&article.id, &status).await;
-                            failed = true;
-                        }
-                    }
+                    return;
                 }
-                if failed {
+                // One ExtractBatch and one PutExtractions for the lot; failures are released.
+                let results = pipeline.extract_and_store_many(&articles).await;
+                let failed = results.iter().filter(|r| r.is_err()).count();
+                marsad_runtime::metrics::extraction_failures("queue", failed as u64);
+                let events: u32 = results.iter().filter_map(|r| r.as_ref().ok()).sum();
+                tracing::info!(
+                    articles = articles.len(),
+                    failed,
+                    events,
+                    "queued articles extracted"
+                );
+                if failed > 0 {
                     failures += 1;
                     backoff(&config, failures)
                 } else {

@@ -187,6 +187,7 @@ pub fn event_to_wire(e: &core::Event) -> v1::Event {
         article_id: String::new(),
         sequence: 0,
         stored_at: None,
+        ..Default::default()
     }
 }
 

@@ -254,7 +254,9 @@ impl TokenStore {
             .or_else(|| header.strip_prefix("bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(Denied::Unauthenticated("expected `authorization: Bearer <token>`"))?;
+            .ok_or(Denied::Unauthenticated(
+                "expected `authorization: Bearer <token>`",
+            ))?;
         let principal = self
             .lookup(token)
             .ok_or(Denied::Unauthenticated("invalid token"))?;
@@ -281,24 +283,56 @@ mod tests {
 
     #[test]
     fn scopes_of_paths() {
-        assert_eq!(required_scope("/marsad.v1.IngestService/IngestBatch"), Scope::Ingest);
-        assert_eq!(required_scope("/marsad.v1.StorageService/ListEvents"), Scope::Read);
-        assert_eq!(required_scope("/marsad.v1.StorageService/WatchEvents"), Scope::Read);
-        assert_eq!(required_scope("/marsad.v1.StorageService/GetArticle"), Scope::Read);
-        assert_eq!(required_scope("/marsad.v1.StorageService/Stats"), Scope::Read);
-        assert_eq!(required_scope("/marsad.v1.StorageService/PutArticle"), Scope::Admin);
-        assert_eq!(required_scope("/marsad.v1.StorageService/ClaimPending"), Scope::Admin);
-        assert_eq!(required_scope("/marsad.v1.StorageService/ReleasePending"), Scope::Admin);
-        assert_eq!(required_scope("/marsad.v1.ExtractionService/Extract"), Scope::Extract);
+        assert_eq!(
+            required_scope("/marsad.v1.IngestService/IngestBatch"),
+            Scope::Ingest
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/ListEvents"),
+            Scope::Read
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/WatchEvents"),
+            Scope::Read
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/GetArticle"),
+            Scope::Read
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/Stats"),
+            Scope::Read
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/PutArticle"),
+            Scope::Admin
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/ClaimPending"),
+            Scope::Admin
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.StorageService/ReleasePending"),
+            Scope::Admin
+        );
+        assert_eq!(
+            required_scope("/marsad.v1.ExtractionService/Extract"),
+            Scope::Extract
+        );
         assert_eq!(required_scope("/other.Service/X"), Scope::Admin);
         assert!(is_public("/grpc.health.v1.Health/Check"));
-        assert!(is_public("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
+        assert!(is_public(
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
+        ));
         assert!(!is_public("/marsad.v1.StorageService/Stats"));
     }
 
     #[test]
     fn tokens_plain_and_hashed() {
-        let hashed = format!("{} ingest,read hashed\n", token_digest("hashed-token-0123456789"));
+        let hashed = format!(
+            "{} ingest,read hashed\n",
+            token_digest("hashed-token-0123456789")
+        );
         let store = TokenStore::parse(&format!("{FILE}{hashed}")).unwrap();
         let p = store.lookup("hashed-token-0123456789").unwrap();
         assert_eq!(p.client, "hashed");
@@ -313,7 +347,10 @@ mod tests {
         let store = TokenStore::parse(FILE).unwrap();
         let put = "/marsad.v1.StorageService/PutArticle";
         let list = "/marsad.v1.StorageService/ListEvents";
-        assert!(matches!(store.authorize(None, list), Err(Denied::Unauthenticated(_))));
+        assert!(matches!(
+            store.authorize(None, list),
+            Err(Denied::Unauthenticated(_))
+        ));
         assert!(matches!(
             store.authorize(Some(b"Basic abc"), list),
             Err(Denied::Unauthenticated(_))
@@ -343,11 +380,17 @@ mod tests {
 
     #[test]
     fn bad_files() {
-        assert!(matches!(TokenStore::parse("# nothing\n"), Err(AuthConfigError::Empty)));
+        assert!(matches!(
+            TokenStore::parse("# nothing\n"),
+            Err(AuthConfigError::Empty)
+        ));
         assert!(TokenStore::parse("short read c").is_err());
         assert!(TokenStore::parse("long-enough-token-123 write c").is_err());
         assert!(TokenStore::parse("sha256:abcd read c").is_err());
         let err = TokenStore::parse("long-enough-token-123 read").unwrap_err();
-        assert!(!err.to_string().contains("long-enough"), "errors never echo a token");
+        assert!(
+            !err.to_string().contains("long-enough"),
+            "errors never echo a token"
+        );
     }
 }

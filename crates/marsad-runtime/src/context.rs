@@ -85,7 +85,8 @@ pub(crate) fn adopt_parent(span: &tracing::Span, headers: &http::HeaderMap) {
     if !crate::telemetry::otel_enabled() {
         return;
     }
-    let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(headers)));
+    let cx =
+        opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(headers)));
     let _ = span.set_parent(cx);
 }
 

@@ -79,7 +79,8 @@ fn labels(path: &str) -> (String, String) {
     let plausible = |s: &str| {
         !s.is_empty()
             && s.len() <= 64
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
     };
     if (service.starts_with("marsad.") || service.starts_with("grpc."))
         && plausible(service)
@@ -211,7 +212,8 @@ where
 {
     type Response = Response<EdgeBody>;
     type Error = BoxError;
-    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self::Response, BoxError>> + Send>>;
+    type Future =
+        Pin<Box<dyn std::future::Future<Output = Result<Self::Response, BoxError>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         self.inner.poll_ready(cx).map_err(Into::into)
@@ -300,7 +302,9 @@ where
                 if !limiter.check(&key) {
                     crate::metrics::rate_limited();
                     return reject(
-                        Status::resource_exhausted("rate limit exceeded for this client; retry later"),
+                        Status::resource_exhausted(
+                            "rate limit exceeded for this client; retry later",
+                        ),
                         finish,
                     );
                 }
@@ -341,7 +345,10 @@ mod tests {
             labels("/marsad.v1.StorageService/ListEvents"),
             ("marsad.v1.StorageService".into(), "ListEvents".into())
         );
-        assert_eq!(labels("/evil/../../x"), ("unknown".into(), "unknown".into()));
+        assert_eq!(
+            labels("/evil/../../x"),
+            ("unknown".into(), "unknown".into())
+        );
         assert_eq!(code_name(8), "RESOURCE_EXHAUSTED");
     }
 }

@@ -1,8 +1,20 @@
-//! What every Marsad gRPC server shares: one tower stack (timeout, tracing, load shedding,
-//! concurrency limit), message-size limits, `grpc.health.v1`, server reflection (v1 and v1alpha),
-//! serving on a listener until a shutdown future resolves, and log set-up for binaries.
+//! What every Marsad gRPC server shares: one tower stack (request ids and spans, bearer-token
+//! auth with scopes, per-client rate limits, RPC metrics, timeout, load shedding, concurrency
+//! limit), message-size limits, TLS (mutual when a client CA is set), `grpc.health.v1` (also on a
+//! plaintext port of its own for probes when asked), server reflection (v1 and v1alpha), serving
+//! on a listener until a shutdown future resolves, and log/trace set-up for binaries.
+
+pub mod auth;
+pub mod context;
+mod edge;
+pub mod metrics;
+pub mod ratelimit;
+mod telemetry;
+pub mod tls;
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -10,12 +22,45 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::Routes;
 use tonic::transport::Server;
 use tower::ServiceBuilder;
-use tower_http::trace::TraceLayer;
 
+pub use auth::{Scope, TokenStore};
+pub use edge::code_name;
+pub use ratelimit::RateLimit;
+pub use telemetry::{init_logging, shutdown_telemetry, LogFormat, OTLP_ENDPOINT_ENV};
+pub use tls::ServerTls;
 pub use tonic_health::server::HealthReporter;
 pub use tonic_health::ServingStatus;
 
-/// Limits applied to every RPC of a server.
+/// A listener bound ahead of time and handed to [`serve`] through [`ServerLimits`] (cloneable;
+/// the first `serve` takes it).
+#[derive(Debug, Clone)]
+pub struct SharedListener {
+    addr: SocketAddr,
+    slot: Arc<Mutex<Option<std::net::TcpListener>>>,
+}
+
+impl SharedListener {
+    /// Binds `addr` now, so that errors surface at start-up.
+    pub fn bind(addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        Ok(Self {
+            addr: listener.local_addr()?,
+            slot: Arc::new(Mutex::new(Some(listener))),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn take(&self) -> Option<TcpListener> {
+        let listener = self.slot.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+        TcpListener::from_std(listener).ok()
+    }
+}
+
+/// Limits and edge settings applied to every RPC of a server.
 #[derive(Debug, Clone)]
 pub struct ServerLimits {
     /// Largest request or response message, in bytes.
@@ -26,6 +71,14 @@ pub struct ServerLimits {
     pub max_in_flight: usize,
     /// Concurrent HTTP/2 streams per connection.
     pub max_concurrent_streams: u32,
+    /// TLS on the gRPC listener (mutual when `client_ca_pem` is set); None: plaintext.
+    pub tls: Option<ServerTls>,
+    /// Bearer tokens and scopes; None: no authentication.
+    pub auth: Option<Arc<TokenStore>>,
+    /// Per-client rate limit (keyed on the token's client name, or the peer address without auth).
+    pub rate_limit: Option<RateLimit>,
+    /// A plaintext listener serving only `grpc.health.v1` (for probes when TLS or auth is on).
+    pub health_listener: Option<SharedListener>,
 }
 
 impl Default for ServerLimits {
@@ -35,6 +88,10 @@ impl Default for ServerLimits {
             request_timeout: Duration::from_secs(120),
             max_in_flight: 512,
             max_concurrent_streams: 256,
+            tls: None,
+            auth: None,
+            rate_limit: None,
+            health_listener: None,
         }
     }
 }
@@ -47,6 +104,8 @@ pub const LIVENESS_SERVICE: &str = "liveness";
 #[derive(Clone)]
 pub struct Health {
     pub reporter: HealthReporter,
+    /// The server's own gRPC services, which reflection advertises (with health and reflection).
+    services: Vec<String>,
 }
 
 impl std::fmt::Debug for Health {
@@ -63,7 +122,10 @@ pub async fn health(service_names: &[&str]) -> Health {
     reporter
         .set_service_status(LIVENESS_SERVICE, ServingStatus::Serving)
         .await;
-    Health { reporter }
+    Health {
+        reporter,
+        services: service_names.iter().map(|s| (*s).to_owned()).collect(),
+    }
 }
 
 /// Sets the overall status and that of each named service.
@@ -83,14 +145,23 @@ pub async fn serve(
     limits: &ServerLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(marsad_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    // Reflection advertises only what this server serves; the whole API stays resolvable.
+    let reflection = || {
+        let mut builder = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(marsad_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name("grpc.health.v1.Health")
+            .with_service_name("grpc.reflection.v1.ServerReflection")
+            .with_service_name("grpc.reflection.v1alpha.ServerReflection");
+        for name in &health.services {
+            builder = builder.with_service_name(name.clone());
+        }
+        builder
+    };
+    let reflection_v1 = reflection()
         .build_v1()
         .expect("the API's descriptor set is valid");
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(marsad_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    let reflection_v1alpha = reflection()
         .build_v1alpha()
         .expect("the API's descriptor set is valid");
 
@@ -98,24 +169,64 @@ pub async fn serve(
         tonic_health::server::HealthService::from_health_reporter(health.reporter),
     );
     let routes = routes
-        .add_service(health_service)
+        .add_service(health_service.clone())
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha);
 
+    let edge = edge::EdgeLayer {
+        state: Arc::new(edge::EdgeState {
+            auth: limits.auth.clone(),
+            limiter: limits.rate_limit.map(ratelimit::RateLimiter::new),
+        }),
+    };
     let stack = ServiceBuilder::new()
-        .layer(TraceLayer::new_for_grpc())
+        .layer(edge)
         .load_shed()
         .concurrency_limit(limits.max_in_flight)
         .into_inner();
 
-    Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = &limits.tls {
+        builder = builder.tls_config(tls.config())?;
+    }
+    let health_listener = match &limits.health_listener {
+        Some(shared) => match shared.take() {
+            Some(listener) => Some(listener),
+            None => {
+                tracing::warn!(addr = %shared.local_addr(), "health listener already in use; not serving health on it");
+                None
+            }
+        },
+        None => None,
+    };
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let main = builder
         .timeout(limits.request_timeout)
         .max_concurrent_streams(limits.max_concurrent_streams)
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .layer(stack)
         .add_routes(routes)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
-        .await
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+    let health_only = async move {
+        let Some(listener) = health_listener else {
+            return Ok(());
+        };
+        tracing::info!(addr = ?listener.local_addr().ok(), "serving plaintext health for probes");
+        Server::builder()
+            .timeout(Duration::from_secs(5))
+            .concurrency_limit_per_connection(16)
+            .add_service(health_service)
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+                // Ends with the main server: on shutdown, or when it failed (sender dropped).
+                let _ = stop_rx.wait_for(|stop| *stop).await;
+            })
+            .await
+    };
+    let (main, health_only) = tokio::join!(main, health_only);
+    main.and(health_only)
 }
 
 /// Resolves on SIGTERM or Ctrl-C: what `main` hands to `serve` as its shutdown.
@@ -139,26 +250,4 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutdown signal received, draining");
-}
-
-/// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LogFormat {
-    #[default]
-    Text,
-    Json,
-}
-
-/// Installs the global subscriber: `RUST_LOG` filters (default `info`), logs go to stderr.
-pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,sqlx=warn,h2=warn,tower=warn")
-    });
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
 }

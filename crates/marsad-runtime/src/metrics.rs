@@ -56,17 +56,29 @@ pub fn install() -> PrometheusHandle {
 }
 
 fn describe() {
-    metrics::describe_counter!("marsad_rpc_requests_total", "RPCs finished, by method and code");
+    metrics::describe_counter!(
+        "marsad_rpc_requests_total",
+        "RPCs finished, by method and code"
+    );
     metrics::describe_histogram!(
         "marsad_rpc_duration_seconds",
         metrics::Unit::Seconds,
         "RPC latency, by method and code"
     );
     metrics::describe_counter!("marsad_auth_denied_total", "RPCs refused by authentication");
-    metrics::describe_counter!("marsad_rate_limited_total", "RPCs refused by per-client rate limits");
+    metrics::describe_counter!(
+        "marsad_rate_limited_total",
+        "RPCs refused by per-client rate limits"
+    );
     metrics::describe_counter!("marsad_articles_stored_total", "Articles newly stored");
-    metrics::describe_counter!("marsad_events_stored_total", "Events written by extractions");
-    metrics::describe_counter!("marsad_extraction_failures_total", "Extractions that failed");
+    metrics::describe_counter!(
+        "marsad_events_stored_total",
+        "Events written by extractions"
+    );
+    metrics::describe_counter!(
+        "marsad_extraction_failures_total",
+        "Extractions that failed"
+    );
     metrics::describe_gauge!(
         "marsad_extraction_queue_depth",
         "Articles waiting for extraction"
@@ -94,23 +106,24 @@ pub async fn serve_metrics(
         };
         let handle = handle.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
-                let handle = handle.clone();
-                async move {
-                    let response = if req.method() == http::Method::GET
-                        && matches!(req.uri().path(), "/metrics" | "/")
-                    {
-                        http::Response::builder()
-                            .header("content-type", "text/plain; version=0.0.4")
-                            .body(handle.render())
-                    } else {
-                        http::Response::builder()
-                            .status(http::StatusCode::NOT_FOUND)
-                            .body("not found\n".to_owned())
-                    };
-                    Ok::<_, Infallible>(response.expect("a valid response"))
-                }
-            });
+            let service =
+                hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                    let handle = handle.clone();
+                    async move {
+                        let response = if req.method() == http::Method::GET
+                            && matches!(req.uri().path(), "/metrics" | "/")
+                        {
+                            http::Response::builder()
+                                .header("content-type", "text/plain; version=0.0.4")
+                                .body(handle.render())
+                        } else {
+                            http::Response::builder()
+                                .status(http::StatusCode::NOT_FOUND)
+                                .body("not found\n".to_owned())
+                        };
+                        Ok::<_, Infallible>(response.expect("a valid response"))
+                    }
+                });
             let conn = hyper::server::conn::http1::Builder::new()
                 .header_read_timeout(Duration::from_secs(10))
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
@@ -129,9 +142,10 @@ pub fn events_stored(n: u64) {
     metrics::counter!("marsad_events_stored_total").increment(n);
 }
 
-/// An extraction that failed (ingest's pipeline and worker, the extraction service).
-pub fn extraction_failed(reason: &'static str) {
-    metrics::counter!("marsad_extraction_failures_total", "reason" => reason).increment(1);
+/// Extractions that failed (`inline`: at ingest, left to the queue; `queue`: by the worker,
+/// released for a later attempt).
+pub fn extraction_failures(reason: &'static str, n: u64) {
+    metrics::counter!("marsad_extraction_failures_total", "reason" => reason).increment(n);
 }
 
 /// Articles waiting for extraction (storage, refreshed periodically).

@@ -46,9 +46,7 @@ impl RateLimiter {
         let rate = self.limit.per_second.max(0.0);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(client) {
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.at).as_secs_f64() * rate < burst
-            });
+            buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * rate < burst);
         }
         let bucket = buckets.entry(client.to_owned()).or_insert(Bucket {
             tokens: burst,
@@ -82,8 +80,14 @@ mod tests {
         assert!(limiter.check_at("a", t0));
         assert!(limiter.check_at("a", t0));
         assert!(!limiter.check_at("a", t0), "burst spent");
-        assert!(limiter.check_at("b", t0), "other clients have their own bucket");
+        assert!(
+            limiter.check_at("b", t0),
+            "other clients have their own bucket"
+        );
         assert!(!limiter.check_at("a", t0 + Duration::from_millis(50)));
-        assert!(limiter.check_at("a", t0 + Duration::from_millis(110)), "refilled");
+        assert!(
+            limiter.check_at("a", t0 + Duration::from_millis(110)),
+            "refilled"
+        );
     }
 }

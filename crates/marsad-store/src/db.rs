@@ -14,6 +14,8 @@ use marsad_core::{
 use sqlx::postgres::{PgListener, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
+use crate::cluster::{self, Profile};
+use crate::filter::{self, EventFilter, Resolved};
 use crate::StoreError;
 
 /// The channel the events trigger notifies (see the migrations).
@@ -79,24 +81,82 @@ pub struct StoredEvent {
     pub article_id: String,
     pub sequence: i64,
     pub stored_at: DateTime<Utc>,
+    /// The cluster of mentions of one real-world event this event belongs to.
+    pub cluster_id: Option<String>,
+    pub cluster_mentions: i32,
+    pub cluster_sources: i32,
+    /// The article's source and URL.
+    pub source: Option<String>,
+    pub url: Option<String>,
 }
 
-/// Which events a query or a watch wants. Empty lists match everything.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    pub kinds: Vec<String>,
+/// One real-world event: the best-supported values of its mentions.
+#[derive(Debug, Clone)]
+pub struct StoredCluster {
+    pub id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub representative: Option<StoredEvent>,
+    pub date: Option<NaiveDate>,
+    pub date_precision: Option<DatePrecision>,
+    pub location: Option<Location>,
+    pub modality: Option<Modality>,
+    pub confidence: f32,
+    pub mention_count: i32,
+    pub source_count: i32,
+    pub sources: Vec<String>,
+    pub actor_ids: Vec<String>,
     pub countries: Vec<String>,
-    pub since: Option<NaiveDate>,
-    pub until: Option<NaiveDate>,
-    pub article_id: Option<String>,
-    pub plover_types: Vec<String>,
-    pub modalities: Vec<Modality>,
-    pub min_confidence: Option<f32>,
+    /// Every mention, when asked for.
+    pub mentions: Vec<StoredEvent>,
 }
+
+/// Bucket width of a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimelineBucket {
+    #[default]
+    Day,
+    Week,
+}
+
+/// What a timeline counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimelineGroup {
+    #[default]
+    Kind,
+    Country,
+}
+
+/// Event counts per period and key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timeline {
+    /// (first day of the period, kind or country, count), by period then key.
+    pub counts: Vec<(NaiveDate, String, i64)>,
+    /// Matching events without a resolved date.
+    pub undated: i64,
+}
+
+/// Which stored articles to put back on the extraction queue.
+#[derive(Debug, Clone, Default)]
+pub struct RequeueFilter {
+    pub ingested_since: Option<NaiveDate>,
+    pub ingested_until: Option<NaiveDate>,
+    pub kinds: Vec<String>,
+    pub article_ids: Vec<String>,
+}
+
+/// The columns of `events e` that make an [`Event`] (not the search vector).
+const EVENT_COLUMNS: &str = "e.sequence, e.id, e.article_id, e.kind, e.plover_type, e.plover_mode, \
+     e.plover_context, e.cameo, e.acled_event_type, e.acled_sub_event_type, e.place_text, e.place_name, \
+     e.place_country, e.place_admin1, e.place_lat, e.place_lon, e.place_gazetteer_id, e.place_start, \
+     e.place_end, e.event_date, e.date_precision, e.date_text, e.date_resolved, e.modality, \
+     e.confidence, e.evidence_text, e.evidence_start, e.evidence_end, e.engine_version, e.stored_at, \
+     e.cluster_id";
 
 /// Counts of what the store holds.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
+    pub clusters: i64,
     pub articles: i64,
     pub events: i64,
     pub pending: i64,
@@ -428,48 +488,38 @@ impl Store {
         after: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        let mut query = QueryBuilder::<Postgres>::new("select * from events where sequence > ");
+        let resolved = filter::resolve(&self.pool, filter).await?;
+        self.list_resolved(&resolved, after, None, limit).await
+    }
+
+    /// [`Store::list_events`] for a resolved filter, up to `upto` (inclusive) when given.
+    pub(crate) async fn list_resolved(
+        &self,
+        resolved: &Resolved,
+        after: i64,
+        upto: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        if resolved.matches_nothing() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Postgres>::new(format!(
+            "select {EVENT_COLUMNS} from events e where e.sequence > "
+        ));
         query.push_bind(after);
-        if !filter.kinds.is_empty() {
-            query
-                .push(" and kind = any(")
-                .push_bind(&filter.kinds)
-                .push(")");
+        if let Some(upto) = upto {
+            query.push(" and e.sequence <= ").push_bind(upto);
         }
-        if !filter.countries.is_empty() {
-            query
-                .push(" and countries && ")
-                .push_bind(&filter.countries);
-        }
-        if let Some(since) = filter.since {
-            query.push(" and event_date >= ").push_bind(since);
-        }
-        if let Some(until) = filter.until {
-            query.push(" and event_date <= ").push_bind(until);
-        }
-        if let Some(article) = &filter.article_id {
-            query.push(" and article_id = ").push_bind(article);
-        }
-        if !filter.plover_types.is_empty() {
-            query
-                .push(" and plover_type = any(")
-                .push_bind(&filter.plover_types)
-                .push(")");
-        }
-        if !filter.modalities.is_empty() {
-            let modalities: Vec<&str> = filter.modalities.iter().map(|m| m.as_str()).collect();
-            query
-                .push(" and modality = any(")
-                .push_bind(modalities)
-                .push(")");
-        }
-        if let Some(min) = filter.min_confidence {
-            query.push(" and confidence >= ").push_bind(min);
-        }
+        filter::push_predicates(&mut query, resolved);
         query
-            .push(" order by sequence limit ")
+            .push(" order by e.sequence limit ")
             .push_bind(i64::from(limit));
         let rows = query.build().fetch_all(&self.pool).await?;
+        self.events_from_rows(&rows).await
+    }
+
+    /// Events from rows of [`EVENT_COLUMNS`], with their actors, articles and clusters.
+    async fn events_from_rows(&self, rows: &[PgRow]) -> Result<Vec<StoredEvent>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -487,17 +537,223 @@ impl Store {
                 .or_default()
                 .push(actor_from_row(row)?);
         }
+        let extra_rows = sqlx::query(
+            "select e.sequence, a.source, a.url, c.mention_count, c.source_count
+             from events e join articles a on a.id = e.article_id
+             left join event_clusters c on c.id = e.cluster_id
+             where e.sequence = any($1)",
+        )
+        .bind(&sequences)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut extras: HashMap<i64, &PgRow> = HashMap::new();
+        for row in &extra_rows {
+            extras.insert(row.get("sequence"), row);
+        }
         rows.iter()
             .map(|row| {
                 let sequence: i64 = row.get("sequence");
-                event_from_row(row, actors.remove(&sequence).unwrap_or_default())
+                let mut event = event_from_row(row, actors.remove(&sequence).unwrap_or_default())?;
+                if let Some(extra) = extras.get(&sequence) {
+                    event.source = extra.try_get("source")?;
+                    event.url = extra.try_get("url")?;
+                    event.cluster_mentions = extra
+                        .try_get::<Option<i32>, _>("mention_count")?
+                        .unwrap_or(0);
+                    event.cluster_sources = extra
+                        .try_get::<Option<i32>, _>("source_count")?
+                        .unwrap_or(0);
+                }
+                Ok(event)
             })
             .collect()
+    }
+
+    /// The filter with actor names resolved, for repeated use (watches, exports).
+    pub(crate) async fn resolve(&self, filter: &EventFilter) -> Result<Resolved, StoreError> {
+        filter::resolve(&self.pool, filter).await
+    }
+
+    /// Clusters with at least one mention matching `filter`, after cluster position `after`, in
+    /// the order they were created.
+    pub async fn list_clusters(
+        &self,
+        filter: &EventFilter,
+        after: i64,
+        limit: u32,
+        include_mentions: bool,
+    ) -> Result<Vec<StoredCluster>, StoreError> {
+        let resolved = filter::resolve(&self.pool, filter).await?;
+        if resolved.matches_nothing() {
+            return Ok(Vec::new());
+        }
+        let mut query =
+            QueryBuilder::<Postgres>::new("select c.* from event_clusters c where c.seq > ");
+        query.push_bind(after);
+        query
+            .push(" and c.id in (select e.cluster_id from events e where e.cluster_id is not null");
+        filter::push_predicates(&mut query, &resolved);
+        query
+            .push(") order by c.seq limit ")
+            .push_bind(i64::from(limit));
+        let rows = query.build().fetch_all(&self.pool).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
+        let representatives: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| r.get::<Option<i64>, _>("representative_sequence"))
+            .collect();
+        let member_rows = if include_mentions {
+            sqlx::query(&format!(
+                "select {EVENT_COLUMNS} from events e where e.cluster_id = any($1) order by e.sequence"
+            ))
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            sqlx::query(&format!(
+                "select {EVENT_COLUMNS} from events e where e.sequence = any($1) order by e.sequence"
+            ))
+            .bind(&representatives)
+            .fetch_all(&self.pool)
+            .await?
+        };
+        let mut by_cluster: HashMap<String, Vec<StoredEvent>> = HashMap::new();
+        for event in self.events_from_rows(&member_rows).await? {
+            if let Some(c) = event.cluster_id.clone() {
+                by_cluster.entry(c).or_default().push(event);
+            }
+        }
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let members = by_cluster.remove(&id).unwrap_or_default();
+                let rep: Option<i64> = row.try_get("representative_sequence")?;
+                let representative = members.iter().find(|m| Some(m.sequence) == rep).cloned();
+                let precision: Option<String> = row.try_get("date_precision")?;
+                let modality: Option<String> = row.try_get("modality")?;
+                let place_name: Option<String> = row.try_get("place_name")?;
+                let location = place_name.map(|name| -> Result<Location, sqlx::Error> {
+                    Ok(Location {
+                        text: String::new(),
+                        name,
+                        country: row.try_get("place_country")?,
+                        admin1: None,
+                        lat: row.try_get("place_lat")?,
+                        lon: row.try_get("place_lon")?,
+                        gazetteer_id: row.try_get("place_gazetteer_id")?,
+                        start: 0,
+                        end: 0,
+                    })
+                });
+                Ok(StoredCluster {
+                    id,
+                    seq: row.try_get("seq")?,
+                    kind: row.try_get("kind")?,
+                    representative,
+                    date: row.try_get("event_date")?,
+                    date_precision: precision.and_then(|p| p.parse().ok()),
+                    location: location.transpose()?,
+                    modality: modality.and_then(|m| m.parse().ok()),
+                    confidence: row.try_get("confidence")?,
+                    mention_count: row.try_get("mention_count")?,
+                    source_count: row.try_get("source_count")?,
+                    sources: row.try_get("sources")?,
+                    actor_ids: row.try_get("actor_ids")?,
+                    countries: row.try_get("countries")?,
+                    mentions: if include_mentions {
+                        members
+                    } else {
+                        Vec::new()
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Counts of matching events per day or week and per kind or country.
+    pub async fn timeline(
+        &self,
+        filter: &EventFilter,
+        bucket: TimelineBucket,
+        group: TimelineGroup,
+    ) -> Result<Timeline, StoreError> {
+        let resolved = filter::resolve(&self.pool, filter).await?;
+        if resolved.matches_nothing() {
+            return Ok(Timeline::default());
+        }
+        let unit = match bucket {
+            TimelineBucket::Day => "day",
+            TimelineBucket::Week => "week",
+        };
+        let (key, from) = match group {
+            TimelineGroup::Kind => ("e.kind", "events e"),
+            TimelineGroup::Country => (
+                "k.country",
+                "events e cross join lateral unnest(e.countries) as k(country)",
+            ),
+        };
+        let mut query = QueryBuilder::<Postgres>::new("select date_trunc(");
+        query
+            .push_bind(unit)
+            .push(format!(
+                ", e.event_date::timestamp)::date as period, {key} as key, count(*) as n from {from} where e.event_date is not null"
+            ));
+        filter::push_predicates(&mut query, &resolved);
+        query.push(" group by 1, 2 order by 1, 2");
+        let rows = query.build().fetch_all(&self.pool).await?;
+        let counts = rows
+            .iter()
+            .map(|r| Ok((r.try_get("period")?, r.try_get("key")?, r.try_get("n")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut query = QueryBuilder::<Postgres>::new(
+            "select count(*) from events e where e.event_date is null",
+        );
+        filter::push_predicates(&mut query, &resolved);
+        let undated: i64 = query.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok(Timeline { counts, undated })
+    }
+
+    /// Puts matching stored articles back on the extraction queue (those already there stay as
+    /// they are); returns how many were added.
+    pub async fn requeue_articles(&self, filter: &RequeueFilter) -> Result<u64, StoreError> {
+        let mut query = QueryBuilder::<Postgres>::new(
+            "insert into extraction_queue (article_id) select a.id from articles a where true",
+        );
+        if let Some(since) = filter.ingested_since {
+            query
+                .push(" and a.ingested_at >= ")
+                .push_bind(since)
+                .push("::date");
+        }
+        if let Some(until) = filter.ingested_until {
+            query
+                .push(" and a.ingested_at < ")
+                .push_bind(until)
+                .push("::date + 1");
+        }
+        if !filter.article_ids.is_empty() {
+            query
+                .push(" and a.id = any(")
+                .push_bind(filter.article_ids.clone())
+                .push(")");
+        }
+        if !filter.kinds.is_empty() {
+            query
+                .push(" and exists (select 1 from events e where e.article_id = a.id and e.kind = any(")
+                .push_bind(filter.kinds.clone())
+                .push("))");
+        }
+        query.push(" order by a.ingested_at on conflict (article_id) do nothing");
+        Ok(query.build().execute(&self.pool).await?.rows_affected())
     }
 
     pub async fn stats(&self) -> Result<Stats, StoreError> {
         let row = sqlx::query(
             "select (select count(*) from articles) as articles,
+                    (select count(*) from event_clusters) as clusters,
                     (select count(*) from events) as events,
                     (select count(*) from extraction_queue) as pending,
                     (select min(enqueued_at) from extraction_queue) as oldest_pending",
@@ -505,6 +761,7 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(Stats {
+            clusters: row.get("clusters"),
             articles: row.get("articles"),
             events: row.get("events"),
             pending: row.get("pending"),
@@ -539,22 +796,37 @@ async fn replace_extraction(
     events: &[Event],
     engine_version: &str,
 ) -> Result<usize, StoreError> {
-    let updated =
-        sqlx::query("update articles set extracted_at = now(), engine_version = $2 where id = $1")
-            .bind(article_id)
-            .bind(engine_version)
-            .execute(&mut **tx)
-            .await?;
-    if updated.rows_affected() == 0 {
+    let updated: Option<(Option<NaiveDate>, DateTime<Utc>)> = sqlx::query_as(
+        "update articles set extracted_at = now(), engine_version = $2 where id = $1
+         returning published_on, ingested_at",
+    )
+    .bind(article_id)
+    .bind(engine_version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((published, ingested_at)) = updated else {
         return Err(StoreError::NotFound {
             what: "article",
             id: article_id.to_owned(),
         });
-    }
+    };
+    // The clusters of the events being replaced: an event that comes back with the same stable id
+    // stays in its cluster.
+    let previous: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
+        "delete from events where article_id = $1 and cluster_id is not null returning id, cluster_id",
+    )
+    .bind(article_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
     sqlx::query("delete from events where article_id = $1")
         .bind(article_id)
         .execute(&mut **tx)
         .await?;
+    let mut touched: std::collections::HashSet<String> = previous.values().cloned().collect();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut names: Vec<(String, String)> = Vec::new();
     sqlx::query("delete from entities where article_id = $1")
         .bind(article_id)
         .execute(&mut **tx)
@@ -601,15 +873,48 @@ async fn replace_extraction(
         let mut countries: Vec<&str> = event.countries().collect();
         countries.sort_unstable();
         countries.dedup();
+        let mut actor_ids: Vec<String> = event.actors.iter().map(actor_key).collect();
+        actor_ids.sort_unstable();
+        actor_ids.dedup();
+        let mut actor_roles: Vec<String> = event
+            .actors
+            .iter()
+            .map(|a| format!("{}:{}", a.role.as_str(), actor_key(a)))
+            .collect();
+        actor_roles.sort_unstable();
+        actor_roles.dedup();
+        let mut sectors: Vec<&str> = event
+            .actors
+            .iter()
+            .filter_map(|a| a.sector.as_deref())
+            .collect();
+        sectors.sort_unstable();
+        sectors.dedup();
+        for a in &event.actors {
+            names.push((actor_key(a), a.name.clone()));
+            if !a.text.is_empty() && a.text != a.name {
+                names.push((actor_key(a), a.text.clone()));
+            }
+        }
+        let profile = Profile::of(event, published, &actor_ids);
+        let cluster_id = match previous.get(&event.id) {
+            Some(c) if !taken.contains(c) => c.clone(),
+            _ => cluster::find_cluster(tx, event.kind.as_str(), article_id, &profile, &taken)
+                .await?
+                .unwrap_or_else(|| cluster::new_cluster_id(article_id, &event.id)),
+        };
+        taken.insert(cluster_id.clone());
+        touched.insert(cluster_id.clone());
         let place = event.location.as_ref();
         let sequence: i64 = sqlx::query_scalar(
             "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
                 acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
                 place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
                 date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
-                engine_version, countries)
+                engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
+                cluster_day)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
+                $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
              returning sequence",
         )
         .bind(&event.id)
@@ -641,6 +946,12 @@ async fn replace_extraction(
         .bind(offset(event.evidence.end))
         .bind(&event.engine_version)
         .bind(&countries)
+        .bind(&actor_ids)
+        .bind(&actor_roles)
+        .bind(&sectors)
+        .bind(ingested_at)
+        .bind(&cluster_id)
+        .bind(profile.day)
         .fetch_one(&mut **tx)
         .await?;
         if !event.actors.is_empty() {
@@ -663,11 +974,34 @@ async fn replace_extraction(
         }
         stored += 1;
     }
+    if !names.is_empty() {
+        names.sort_unstable();
+        names.dedup();
+        let (ids, names): (Vec<String>, Vec<String>) = names.into_iter().unzip();
+        sqlx::query(
+            "insert into actor_names (actor_id, name) select * from unnest($1::text[], $2::text[])
+             on conflict do nothing",
+        )
+        .bind(ids)
+        .bind(names)
+        .execute(&mut **tx)
+        .await?;
+    }
+    cluster::refresh(tx, &touched).await?;
     sqlx::query("delete from extraction_queue where article_id = $1")
         .bind(article_id)
         .execute(&mut **tx)
         .await?;
     Ok(stored)
+}
+
+/// The key an actor is filtered and clustered by: its id, else its name.
+fn actor_key(a: &Actor) -> String {
+    if a.id.is_empty() {
+        format!("name:{}", a.name.to_lowercase())
+    } else {
+        a.id.clone()
+    }
 }
 
 fn offset(n: usize) -> i32 {
@@ -780,6 +1114,11 @@ fn event_from_row(row: &PgRow, actors: Vec<Actor>) -> Result<StoredEvent, StoreE
         article_id: row.try_get("article_id")?,
         sequence: row.try_get("sequence")?,
         stored_at: row.try_get("stored_at")?,
+        cluster_id: row.try_get("cluster_id")?,
+        cluster_mentions: 0,
+        cluster_sources: 0,
+        source: None,
+        url: None,
     })
 }
 

@@ -2,8 +2,11 @@
 //! queue of articles waiting for extraction) and serves it over gRPC. [`serve`] runs it on a
 //! listener until shutdown; health turns SERVING only while Postgres answers.
 
+mod cluster;
 mod db;
 mod error;
+pub mod export;
+mod filter;
 mod service;
 
 use std::future::Future;
@@ -18,9 +21,11 @@ use tokio::net::TcpListener;
 use tonic::service::Routes;
 
 pub use db::{
-    EventFilter, ExtractionRecord, NewArticle, PutOutcome, Store, StoredArticle, StoredEvent,
+    ExtractionRecord, NewArticle, PutOutcome, RequeueFilter, Stats, Store, StoredArticle,
+    StoredCluster, StoredEvent, Timeline, TimelineBucket, TimelineGroup,
 };
 pub use error::StoreError;
+pub use filter::{distance_km, EventFilter, PlaceFilter};
 
 /// The schema migrations (the workspace's `migrations/`).
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
@@ -86,6 +91,7 @@ pub async fn serve(
         config.health_interval,
     ));
     let listen_task = tokio::spawn(db::listen_for_events(pool.clone(), notifier.clone()));
+    let depth_task = tokio::spawn(report_queue_depth(pool.clone()));
 
     let service = service::StorageApi::new(store, notifier, closing_rx);
     let server = marsad_proto::v1::storage_service_server::StorageServiceServer::new(service)
@@ -105,6 +111,7 @@ pub async fn serve(
     .await;
     health_task.abort();
     listen_task.abort();
+    depth_task.abort();
     pool.close().await;
     result
 }
@@ -152,5 +159,20 @@ async fn watch_database(
             last = Some(status);
         }
         tokio::time::sleep(interval).await;
+    }
+}
+
+/// Refreshes the `marsad_extraction_queue_depth` gauge every few seconds.
+async fn report_queue_depth(pool: PgPool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Ok(depth) = sqlx::query_scalar::<_, i64>("select count(*) from extraction_queue")
+            .fetch_one(&pool)
+            .await
+        {
+            marsad_runtime::metrics::set_queue_depth(u64::try_from(depth).unwrap_or(0));
+        }
     }
 }

@@ -14,14 +14,20 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::db::{
-    EventFilter, ExtractionRecord, NewArticle, PutOutcome, StoredArticle, StoredEvent,
+    ExtractionRecord, NewArticle, PutOutcome, RequeueFilter, StoredArticle, StoredCluster,
+    StoredEvent, TimelineBucket, TimelineGroup,
 };
-use crate::Store;
+use crate::filter::{EventFilter, PlaceFilter};
+use crate::{Store, StoreError};
 
 const DEFAULT_PAGE_SIZE: u32 = 100;
 const MAX_PAGE_SIZE: u32 = 1000;
 const MAX_CLAIM: u32 = 256;
 const WATCH_BATCH: u32 = 500;
+const DEFAULT_CLUSTER_PAGE: u32 = 50;
+const MAX_CLUSTER_PAGE: u32 = 500;
+const DEFAULT_EXPORT_BATCH: u32 = 500;
+const MAX_EXPORT_BATCH: u32 = 1000;
 /// Watchers re-check at least this often even without a notification.
 const WATCH_POLL: Duration = Duration::from_millis(500);
 
@@ -78,7 +84,67 @@ fn stored_event_to_wire(e: StoredEvent) -> v1::Event {
     wire.article_id = e.article_id;
     wire.sequence = u64::try_from(e.sequence).unwrap_or(0);
     wire.stored_at = Some(timestamp(e.stored_at));
+    wire.cluster_id = e.cluster_id.unwrap_or_default();
+    wire.cluster_mentions = u32::try_from(e.cluster_mentions).unwrap_or(0);
+    wire.cluster_sources = u32::try_from(e.cluster_sources).unwrap_or(0);
+    wire.source = e.source.unwrap_or_default();
+    wire.url = e.url.unwrap_or_default();
     wire
+}
+
+fn cluster_to_wire(c: StoredCluster) -> v1::EventCluster {
+    let location = c.location.map(|l| v1::Location {
+        text: l.text,
+        name: l.name,
+        country: l.country.unwrap_or_default(),
+        admin1: l.admin1.unwrap_or_default(),
+        lat: l.lat.unwrap_or(f64::NAN),
+        lon: l.lon.unwrap_or(f64::NAN),
+        gazetteer_id: l.gazetteer_id.unwrap_or_default(),
+        start: 0,
+        end: 0,
+    });
+    let date_precision = match c.date_precision {
+        None => v1::DatePrecision::Unspecified,
+        Some(marsad_core::DatePrecision::Day) => v1::DatePrecision::Day,
+        Some(marsad_core::DatePrecision::Week) => v1::DatePrecision::Week,
+        Some(marsad_core::DatePrecision::Month) => v1::DatePrecision::Month,
+        Some(marsad_core::DatePrecision::Year) => v1::DatePrecision::Year,
+    };
+    v1::EventCluster {
+        id: c.id,
+        kind: c.kind,
+        representative: c.representative.map(stored_event_to_wire),
+        date: Some(v1::EventDate {
+            value: c.date.map(|d| d.to_string()).unwrap_or_default(),
+            precision: date_precision as i32,
+            text: String::new(),
+            resolved: c.date.is_some(),
+        }),
+        location,
+        modality: c
+            .modality
+            .map_or(v1::Modality::Unspecified, convert::modality_to_wire) as i32,
+        confidence: c.confidence,
+        mention_count: u32::try_from(c.mention_count).unwrap_or(0),
+        source_count: u32::try_from(c.source_count).unwrap_or(0),
+        sources: c.sources,
+        actor_ids: c.actor_ids,
+        countries: c.countries,
+        mentions: c.mentions.into_iter().map(stored_event_to_wire).collect(),
+        sequence: u64::try_from(c.seq).unwrap_or(0),
+    }
+}
+
+fn time_from_wire(
+    field: &'static str,
+    t: Option<prost_types::Timestamp>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, InvalidField> {
+    t.map(|t| {
+        chrono::DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0))
+            .ok_or_else(|| InvalidField::new(field, "out of range"))
+    })
+    .transpose()
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -117,6 +183,48 @@ fn filter_from_wire(filter: Option<v1::EventFilter>) -> Result<EventFilter, Inva
             "must be within 0..1",
         ));
     }
+    for sector in &f.sectors {
+        if sector.is_empty() || sector.len() > 8 || !sector.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return Err(InvalidField::new(
+                "filter.sectors",
+                format!("{sector:?} is not a sector code such as GOV or MIL"),
+            ));
+        }
+    }
+    let actor_role = match f.actor_role.as_str() {
+        "" => None,
+        role => Some(
+            role.parse::<marsad_core::Role>()
+                .map_err(|e| InvalidField::new("filter.actor_role", e.to_string()))?,
+        ),
+    };
+    let place = match (f.bbox, f.near) {
+        (Some(_), Some(_)) => {
+            return Err(InvalidField::new(
+                "filter.near",
+                "give a bounding box or a radius, not both",
+            ))
+        }
+        (Some(b), None) => Some(PlaceFilter::BoundingBox {
+            min_lat: b.min_lat,
+            min_lon: b.min_lon,
+            max_lat: b.max_lat,
+            max_lon: b.max_lon,
+        }),
+        (None, Some(r)) => Some(PlaceFilter::Radius {
+            lat: r.lat,
+            lon: r.lon,
+            km: r.radius_km,
+        }),
+        (None, None) => None,
+    };
+    if let Some(place) = &place {
+        place
+            .validate()
+            .map_err(|msg| InvalidField::new("filter.place", msg))?;
+    }
+    let text = f.text.trim().to_owned();
     Ok(EventFilter {
         kinds: f.kinds,
         countries: f.countries,
@@ -126,10 +234,23 @@ fn filter_from_wire(filter: Option<v1::EventFilter>) -> Result<EventFilter, Inva
         plover_types: f.plover_types,
         modalities,
         min_confidence: (f.min_confidence > 0.0).then_some(f.min_confidence),
+        acled_event_types: f.acled_event_types,
+        acled_sub_event_types: f.acled_sub_event_types,
+        actors: f.actors,
+        actor_role,
+        sectors: f.sectors,
+        ingested_after: time_from_wire("filter.ingested_after", f.ingested_after)?,
+        ingested_before: time_from_wire("filter.ingested_before", f.ingested_before)?,
+        place,
+        text: non_empty(text),
+        cluster_id: non_empty(f.cluster_id),
     })
 }
 
 fn put_response(outcome: PutOutcome) -> v1::PutArticleResponse {
+    if outcome.created {
+        marsad_runtime::metrics::articles_stored(1);
+    }
     v1::PutArticleResponse {
         article_id: outcome.article_id,
         created: outcome.created,
@@ -288,6 +409,7 @@ impl StorageService for StorageApi {
             .store
             .put_extraction(&article_id, &entities, &events, &engine_version)
             .await?;
+        marsad_runtime::metrics::events_stored(u64::try_from(count).unwrap_or(0));
         Ok(Response::new(v1::PutExtractionResponse {
             event_count: u32::try_from(count).unwrap_or(u32::MAX),
         }))
@@ -315,6 +437,9 @@ impl StorageService for StorageApi {
             )
             .collect();
         let counts = self.store.put_extractions(&records).await?;
+        marsad_runtime::metrics::events_stored(
+            counts.iter().map(|c| u64::try_from(*c).unwrap_or(0)).sum(),
+        );
         Ok(Response::new(v1::PutExtractionsResponse {
             event_counts: counts
                 .into_iter()
@@ -443,6 +568,155 @@ impl StorageService for StorageApi {
             events: count(stats.events),
             pending: count(stats.pending),
             oldest_pending: stats.oldest_pending.map(timestamp),
+            clusters: count(stats.clusters),
         }))
+    }
+
+    async fn list_event_clusters(
+        &self,
+        request: Request<v1::ListEventClustersRequest>,
+    ) -> Result<Response<v1::ListEventClustersResponse>, Status> {
+        let req = request.into_inner();
+        let filter = filter_from_wire(req.filter)?;
+        let after = parse_page_token(&req.page_token)?;
+        let page_size = match req.page_size {
+            0 => DEFAULT_CLUSTER_PAGE,
+            n => n.min(MAX_CLUSTER_PAGE),
+        };
+        let clusters = self
+            .store
+            .list_clusters(&filter, after, page_size, req.include_mentions)
+            .await?;
+        let next_page_token = if clusters.len() == page_size as usize {
+            clusters
+                .last()
+                .map(|c| page_token(c.seq))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Response::new(v1::ListEventClustersResponse {
+            clusters: clusters.into_iter().map(cluster_to_wire).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn event_timeline(
+        &self,
+        request: Request<v1::EventTimelineRequest>,
+    ) -> Result<Response<v1::EventTimelineResponse>, Status> {
+        let req = request.into_inner();
+        let filter = filter_from_wire(req.filter)?;
+        let bucket = match v1::TimelineBucket::try_from(req.bucket) {
+            Ok(v1::TimelineBucket::Unspecified | v1::TimelineBucket::Day) => TimelineBucket::Day,
+            Ok(v1::TimelineBucket::Week) => TimelineBucket::Week,
+            Err(_) => return Err(InvalidField::new("bucket", "not a timeline bucket").into()),
+        };
+        let group = match v1::TimelineGroup::try_from(req.group) {
+            Ok(v1::TimelineGroup::Unspecified | v1::TimelineGroup::Kind) => TimelineGroup::Kind,
+            Ok(v1::TimelineGroup::Country) => TimelineGroup::Country,
+            Err(_) => return Err(InvalidField::new("group", "not a timeline group").into()),
+        };
+        let timeline = self.store.timeline(&filter, bucket, group).await?;
+        Ok(Response::new(v1::EventTimelineResponse {
+            counts: timeline
+                .counts
+                .into_iter()
+                .map(|(period, key, count)| v1::TimelineCount {
+                    period_start: period.to_string(),
+                    key,
+                    count: u64::try_from(count).unwrap_or(0),
+                })
+                .collect(),
+            undated: u64::try_from(timeline.undated).unwrap_or(0),
+        }))
+    }
+
+    type ExportEventsStream =
+        Pin<Box<dyn Stream<Item = Result<v1::ExportEventsResponse, Status>> + Send>>;
+
+    async fn export_events(
+        &self,
+        request: Request<v1::ExportEventsRequest>,
+    ) -> Result<Response<Self::ExportEventsStream>, Status> {
+        let req = request.into_inner();
+        let filter = filter_from_wire(req.filter)?;
+        let batch = match req.batch_size {
+            0 => DEFAULT_EXPORT_BATCH,
+            n => n.min(MAX_EXPORT_BATCH),
+        };
+        let mut cursor = i64::try_from(req.after_sequence)
+            .map_err(|_| InvalidField::new("after_sequence", "too large"))?;
+        let resolved = self.store.resolve(&filter).await?;
+        // A snapshot of the log as the call starts: the export ends.
+        let upto = self.store.last_sequence().await?;
+        // Two batches in flight at most: memory stays constant.
+        let (tx, rx) = mpsc::channel(2);
+        let store = self.store.clone();
+        let mut closing = self.closing.clone();
+        tokio::spawn(async move {
+            loop {
+                let page = tokio::select! {
+                    page = store.list_resolved(&resolved, cursor, Some(upto), batch) => page,
+                    () = async { let _ = closing.wait_for(|c| *c).await; } => {
+                        let _ = tx.send(Err(Status::unavailable("the server is shutting down; resume from the last sequence"))).await;
+                        return;
+                    }
+                };
+                let events = match page {
+                    Ok(events) => events,
+                    Err(err) => {
+                        let _ = tx.send(Err(Status::from(err))).await;
+                        return;
+                    }
+                };
+                let done = events.len() < batch as usize;
+                if let Some(last) = events.last() {
+                    cursor = last.sequence;
+                }
+                if !events.is_empty() {
+                    let message = v1::ExportEventsResponse {
+                        events: events.into_iter().map(stored_event_to_wire).collect(),
+                    };
+                    if tx.send(Ok(message)).await.is_err() {
+                        return;
+                    }
+                }
+                if done {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn requeue_articles(
+        &self,
+        request: Request<v1::RequeueArticlesRequest>,
+    ) -> Result<Response<v1::RequeueArticlesResponse>, Status> {
+        let req = request.into_inner();
+        for kind in &req.kinds {
+            kind.parse::<marsad_core::Kind>()
+                .map_err(|e| InvalidField::new("kinds", e.to_string()))?;
+        }
+        let filter = RequeueFilter {
+            ingested_since: convert::parse_date("ingested_since", &req.ingested_since)?,
+            ingested_until: convert::parse_date("ingested_until", &req.ingested_until)?,
+            kinds: req.kinds,
+            article_ids: req.article_ids,
+        };
+        let narrowed = filter.ingested_since.is_some()
+            || filter.ingested_until.is_some()
+            || !filter.kinds.is_empty()
+            || !filter.article_ids.is_empty();
+        if !narrowed && !req.all {
+            return Err(StoreError::InvalidArgument(
+                "nothing narrows the request: give criteria, or set `all` to requeue every article"
+                    .into(),
+            )
+            .into());
+        }
+        let queued = self.store.requeue_articles(&filter).await?;
+        Ok(Response::new(v1::RequeueArticlesResponse { queued }))
     }
 }

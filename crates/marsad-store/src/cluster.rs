@@ -1,0 +1,485 @@
+//! One real-world event, many mentions: at write time (inside PutExtraction(s)' transaction, under
+//! the event-write lock) each new event joins the cluster of a compatible event from another
+//! article, or starts its own. Compatible: same kind; dates within a day of each other (or
+//! overlapping at their precision; an undated event uses its article's publication day); places
+//! the same gazetteer entry or within 25 km; and overlapping actors (or, when either side names no
+//! actor, the same place). Re-extracting an article keeps the cluster of every event whose stable
+//! id it had before.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use marsad_core::{stable_id, DatePrecision, Event};
+use sqlx::{Postgres, Row, Transaction};
+
+use crate::filter::distance_km;
+use crate::StoreError;
+
+/// Places closer than this are the same place.
+pub const SAME_PLACE_KM: f64 = 25.0;
+/// Candidates looked at per new event.
+const MAX_CANDIDATES: i64 = 500;
+/// Separates list items packed into one text for a bulk statement.
+const SEP: char = '\u{1f}';
+
+/// What clustering compares of an event.
+#[derive(Debug, Clone)]
+pub(crate) struct Profile {
+    pub day: Option<NaiveDate>,
+    pub precision: Option<DatePrecision>,
+    pub gazetteer_id: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub actor_ids: Vec<String>,
+}
+
+impl Profile {
+    pub fn of(event: &Event, published: Option<NaiveDate>, actor_ids: &[String]) -> Self {
+        let place = event.location.as_ref();
+        Self {
+            day: event.date.value.or(published),
+            precision: event.date.value.and(event.date.precision),
+            gazetteer_id: place.and_then(|p| p.gazetteer_id.clone()),
+            lat: place.and_then(|p| p.lat),
+            lon: place.and_then(|p| p.lon),
+            actor_ids: actor_ids.to_vec(),
+        }
+    }
+
+    /// The days the date covers, inclusive.
+    fn range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let start = self.day?;
+        Some((start, period_end(start, self.precision)))
+    }
+
+    fn placed(&self) -> bool {
+        self.gazetteer_id.is_some() || (self.lat.is_some() && self.lon.is_some())
+    }
+}
+
+/// Last day of the period starting at `start`.
+pub(crate) fn period_end(start: NaiveDate, precision: Option<DatePrecision>) -> NaiveDate {
+    match precision {
+        None | Some(DatePrecision::Day) => start,
+        Some(DatePrecision::Week) => start + Duration::days(6),
+        Some(DatePrecision::Month) => {
+            let (y, m) = if start.month() == 12 {
+                (start.year() + 1, 1)
+            } else {
+                (start.year(), start.month() + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1).map_or(start, |d| d - Duration::days(1))
+        }
+        Some(DatePrecision::Year) => NaiveDate::from_ymd_opt(start.year(), 12, 31).unwrap_or(start),
+    }
+}
+
+/// How well `other` matches `me` (higher is better), or `None` when they cannot be one event.
+pub(crate) fn score(me: &Profile, other: &Profile) -> Option<u32> {
+    let (my_start, my_end) = me.range()?;
+    let (o_start, o_end) = other.range()?;
+    let slack = Duration::days(1);
+    if o_start > my_end + slack || my_start > o_end + slack {
+        return None;
+    }
+    let mut score = u32::from(my_start == o_start && my_end == o_end);
+    let same_place = if me.placed() && other.placed() {
+        let by_id = matches!((&me.gazetteer_id, &other.gazetteer_id), (Some(a), Some(b)) if a == b);
+        let by_distance = match (me.lat, me.lon, other.lat, other.lon) {
+            (Some(a), Some(b), Some(c), Some(d)) => distance_km(a, b, c, d) <= SAME_PLACE_KM,
+            _ => false,
+        };
+        if !(by_id || by_distance) {
+            return None;
+        }
+        true
+    } else {
+        false
+    };
+    if same_place {
+        score += 3;
+    }
+    if !me.actor_ids.is_empty() && !other.actor_ids.is_empty() {
+        let overlap = me
+            .actor_ids
+            .iter()
+            .filter(|a| other.actor_ids.contains(a))
+            .count();
+        if overlap == 0 {
+            return None;
+        }
+        score += 2 * u32::try_from(overlap).unwrap_or(u32::MAX / 4);
+    } else if !same_place {
+        return None;
+    }
+    Some(score)
+}
+
+/// The id of a cluster an event starts.
+pub(crate) fn new_cluster_id(article_id: &str, event_id: &str) -> String {
+    stable_id("c_", &[article_id, event_id])
+}
+
+/// The best cluster among other articles' events for a new event, if any. `taken` are the
+/// clusters already given to this article's events in this write.
+pub(crate) async fn find_cluster(
+    tx: &mut Transaction<'_, Postgres>,
+    kind: &str,
+    article_id: &str,
+    me: &Profile,
+    taken: &HashSet<String>,
+) -> Result<Option<String>, StoreError> {
+    let Some((start, end)) = me.range() else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "select e.cluster_id, e.cluster_day, e.event_date is not null as dated, e.date_precision,
+                e.place_gazetteer_id, e.place_lat, e.place_lon, e.actor_ids
+         from events e
+         where e.kind = $1 and e.article_id <> $2 and e.cluster_id is not null
+           and (e.cluster_day between $3 and $4
+                or (e.date_precision in ('week', 'month', 'year') and e.cluster_day between $5 and $4))
+         order by e.sequence desc
+         limit $6",
+    )
+    .bind(kind)
+    .bind(article_id)
+    .bind(start - Duration::days(1))
+    .bind(end + Duration::days(1))
+    .bind(start - Duration::days(366))
+    .bind(MAX_CANDIDATES)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut best: Option<(u32, String)> = None;
+    for row in &rows {
+        let cluster: String = row.try_get("cluster_id")?;
+        if taken.contains(&cluster) {
+            continue;
+        }
+        let dated: bool = row.try_get("dated")?;
+        let precision: Option<String> = row.try_get("date_precision")?;
+        let other = Profile {
+            day: row.try_get("cluster_day")?,
+            precision: if dated {
+                precision.and_then(|p| p.parse().ok())
+            } else {
+                None
+            },
+            gazetteer_id: row.try_get("place_gazetteer_id")?,
+            lat: row.try_get("place_lat")?,
+            lon: row.try_get("place_lon")?,
+            actor_ids: row.try_get("actor_ids")?,
+        };
+        if let Some(s) = score(me, &other) {
+            let better = match &best {
+                None => true,
+                Some((bs, bc)) => s > *bs || (s == *bs && cluster < *bc),
+            };
+            if better {
+                best = Some((s, cluster));
+            }
+        }
+    }
+    Ok(best.map(|(_, c)| c))
+}
+
+#[derive(Debug, Default)]
+struct Aggregate {
+    kind: String,
+    members: Vec<Member>,
+}
+
+#[derive(Debug)]
+struct Member {
+    sequence: i64,
+    date: Option<NaiveDate>,
+    precision: Option<String>,
+    gazetteer_id: Option<String>,
+    place_name: Option<String>,
+    place_country: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    modality: String,
+    confidence: f32,
+    actor_ids: Vec<String>,
+    countries: Vec<String>,
+    source: Option<String>,
+    source_key: String,
+}
+
+/// The value most members agree on; ties go to the larger summed confidence, then the smaller value.
+fn majority<K: Ord + Clone>(items: impl Iterator<Item = (K, f32)>) -> Option<K> {
+    let mut tally: std::collections::BTreeMap<K, (usize, f64)> = Default::default();
+    for (k, c) in items {
+        let t = tally.entry(k).or_default();
+        t.0 += 1;
+        t.1 += f64::from(c);
+    }
+    let mut best: Option<(K, (usize, f64))> = None;
+    for (k, t) in tally {
+        let better = match &best {
+            None => true,
+            Some((_, b)) => t.0 > b.0 || (t.0 == b.0 && t.1 > b.1),
+        };
+        if better {
+            best = Some((k, t));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// Recomputes the stored values of `clusters` from their mentions; removes those left empty.
+pub(crate) async fn refresh(
+    tx: &mut Transaction<'_, Postgres>,
+    clusters: &HashSet<String>,
+) -> Result<(), StoreError> {
+    if clusters.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = clusters.iter().cloned().collect();
+    let rows = sqlx::query(
+        "select e.cluster_id, e.sequence, e.kind, e.event_date, e.date_precision, e.place_gazetteer_id,
+                e.place_name, e.place_country, e.place_lat, e.place_lon, e.modality, e.confidence,
+                e.actor_ids, e.countries, a.source,
+                coalesce(nullif(a.source, ''), 'article:' || coalesce(a.duplicate_of, a.id)) as source_key
+         from events e join articles a on a.id = e.article_id
+         where e.cluster_id = any($1)
+         order by e.cluster_id, e.sequence",
+    )
+    .bind(&ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut aggregates: HashMap<String, Aggregate> = HashMap::new();
+    for row in &rows {
+        let agg = aggregates.entry(row.try_get("cluster_id")?).or_default();
+        agg.kind = row.try_get("kind")?;
+        agg.members.push(Member {
+            sequence: row.try_get("sequence")?,
+            date: row.try_get("event_date")?,
+            precision: row.try_get("date_precision")?,
+            gazetteer_id: row.try_get("place_gazetteer_id")?,
+            place_name: row.try_get("place_name")?,
+            place_country: row.try_get("place_country")?,
+            lat: row.try_get("place_lat")?,
+            lon: row.try_get("place_lon")?,
+            modality: row.try_get("modality")?,
+            confidence: row.try_get("confidence")?,
+            actor_ids: row.try_get("actor_ids")?,
+            countries: row.try_get("countries")?,
+            source: row.try_get("source")?,
+            source_key: row.try_get("source_key")?,
+        });
+    }
+    let empty: Vec<String> = ids
+        .iter()
+        .filter(|id| !aggregates.contains_key(*id))
+        .cloned()
+        .collect();
+    if !empty.is_empty() {
+        sqlx::query("delete from event_clusters where id = any($1)")
+            .bind(&empty)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if aggregates.is_empty() {
+        return Ok(());
+    }
+    let mut cols = Columns::default();
+    let mut ordered: Vec<(&String, &Aggregate)> = aggregates.iter().collect();
+    ordered.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, agg) in ordered {
+        let m = &agg.members;
+        let representative = m
+            .iter()
+            .max_by(|a, b| {
+                a.confidence
+                    .total_cmp(&b.confidence)
+                    .then(b.sequence.cmp(&a.sequence))
+            })
+            .map(|r| r.sequence);
+        let date = majority(
+            m.iter()
+                .filter_map(|x| x.date.map(|d| ((d, x.precision.clone()), x.confidence))),
+        );
+        let place_key = majority(m.iter().filter_map(|x| {
+            x.gazetteer_id
+                .clone()
+                .or_else(|| x.place_name.clone())
+                .map(|k| (k, x.confidence))
+        }));
+        let place = place_key.and_then(|k| {
+            m.iter()
+                .filter(|x| x.gazetteer_id.as_ref().or(x.place_name.as_ref()) == Some(&k))
+                .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        });
+        let modality = majority(m.iter().map(|x| (x.modality.clone(), x.confidence)));
+        let sources: BTreeSet<&str> = m
+            .iter()
+            .filter_map(|x| x.source.as_deref().filter(|s| !s.is_empty()))
+            .collect();
+        let source_keys: BTreeSet<&str> = m.iter().map(|x| x.source_key.as_str()).collect();
+        let actors: BTreeSet<&str> = m
+            .iter()
+            .flat_map(|x| x.actor_ids.iter().map(String::as_str))
+            .collect();
+        let countries: BTreeSet<&str> = m
+            .iter()
+            .flat_map(|x| x.countries.iter().map(String::as_str))
+            .collect();
+        cols.id.push(id.clone());
+        cols.kind.push(agg.kind.clone());
+        cols.representative.push(representative);
+        cols.date.push(date.as_ref().map(|d| d.0));
+        cols.precision.push(date.and_then(|d| d.1));
+        cols.gid.push(place.and_then(|p| p.gazetteer_id.clone()));
+        cols.place_name
+            .push(place.and_then(|p| p.place_name.clone()));
+        cols.place_country
+            .push(place.and_then(|p| p.place_country.clone()));
+        cols.lat.push(place.and_then(|p| p.lat));
+        cols.lon.push(place.and_then(|p| p.lon));
+        cols.modality.push(modality);
+        cols.confidence
+            .push(m.iter().map(|x| x.confidence).fold(0.0, f32::max));
+        cols.mentions
+            .push(i32::try_from(m.len()).unwrap_or(i32::MAX));
+        cols.source_count
+            .push(i32::try_from(source_keys.len()).unwrap_or(i32::MAX));
+        cols.sources.push(join(sources));
+        cols.actors.push(join(actors));
+        cols.countries.push(join(countries));
+    }
+    sqlx::query(
+        "insert into event_clusters (id, kind, representative_sequence, event_date, date_precision,
+            place_gazetteer_id, place_name, place_country, place_lat, place_lon, modality, confidence,
+            mention_count, source_count, sources, actor_ids, countries)
+         select id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
+            source_count, string_to_array(nullif(sources, ''), chr(31)),
+            coalesce(string_to_array(nullif(actors, ''), chr(31)), '{}'),
+            coalesce(string_to_array(nullif(countries, ''), chr(31)), '{}')
+         from unnest($1::text[], $2::text[], $3::int8[], $4::date[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::float8[], $10::float8[], $11::text[], $12::float4[], $13::int4[],
+                     $14::int4[], $15::text[], $16::text[], $17::text[])
+              as t(id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
+                   source_count, sources, actors, countries)
+         on conflict (id) do update set
+            kind = excluded.kind, representative_sequence = excluded.representative_sequence,
+            event_date = excluded.event_date, date_precision = excluded.date_precision,
+            place_gazetteer_id = excluded.place_gazetteer_id, place_name = excluded.place_name,
+            place_country = excluded.place_country, place_lat = excluded.place_lat,
+            place_lon = excluded.place_lon, modality = excluded.modality,
+            confidence = excluded.confidence, mention_count = excluded.mention_count,
+            source_count = excluded.source_count, sources = coalesce(excluded.sources, '{}'),
+            actor_ids = excluded.actor_ids, countries = excluded.countries, updated_at = now()",
+    )
+    .bind(cols.id)
+    .bind(cols.kind)
+    .bind(cols.representative)
+    .bind(cols.date)
+    .bind(cols.precision)
+    .bind(cols.gid)
+    .bind(cols.place_name)
+    .bind(cols.place_country)
+    .bind(cols.lat)
+    .bind(cols.lon)
+    .bind(cols.modality)
+    .bind(cols.confidence)
+    .bind(cols.mentions)
+    .bind(cols.source_count)
+    .bind(cols.sources)
+    .bind(cols.actors)
+    .bind(cols.countries)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn join<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    items
+        .into_iter()
+        .map(|s| s.replace(SEP, " "))
+        .collect::<Vec<_>>()
+        .join(&SEP.to_string())
+}
+
+#[derive(Default)]
+struct Columns {
+    id: Vec<String>,
+    kind: Vec<String>,
+    representative: Vec<Option<i64>>,
+    date: Vec<Option<NaiveDate>>,
+    precision: Vec<Option<String>>,
+    gid: Vec<Option<String>>,
+    place_name: Vec<Option<String>>,
+    place_country: Vec<Option<String>>,
+    lat: Vec<Option<f64>>,
+    lon: Vec<Option<f64>>,
+    modality: Vec<Option<String>>,
+    confidence: Vec<f32>,
+    mentions: Vec<i32>,
+    source_count: Vec<i32>,
+    sources: Vec<String>,
+    actors: Vec<String>,
+    countries: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(day: &str, gid: Option<&str>, actors: &[&str]) -> Profile {
+        Profile {
+            day: Some(day.parse().unwrap()),
+            precision: Some(DatePrecision::Day),
+            gazetteer_id: gid.map(String::from),
+            lat: None,
+            lon: None,
+            actor_ids: actors.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn compatible_dates_places_and_actors() {
+        let a = profile("2026-02-09", Some("g1"), &["Q1", "Q2"]);
+        assert!(score(&a, &profile("2026-02-10", Some("g1"), &["Q2"])).is_some());
+        assert!(
+            score(&a, &profile("2026-02-11", Some("g1"), &["Q2"])).is_none(),
+            "two days apart"
+        );
+        assert!(
+            score(&a, &profile("2026-02-09", Some("g2"), &["Q2"])).is_none(),
+            "another place"
+        );
+        assert!(
+            score(&a, &profile("2026-02-09", Some("g1"), &["Q3"])).is_none(),
+            "other actors"
+        );
+        assert!(
+            score(&a, &profile("2026-02-09", None, &["Q1"])).is_some(),
+            "unplaced, same actors"
+        );
+        assert!(
+            score(&a, &profile("2026-02-09", None, &[])).is_none(),
+            "nothing in common"
+        );
+        let mut month = profile("2026-02-01", Some("g1"), &["Q1"]);
+        month.precision = Some(DatePrecision::Month);
+        assert!(score(&a, &month).is_some(), "within the month");
+        let mut near = profile("2026-02-09", None, &["Q1"]);
+        (near.lat, near.lon) = (Some(24.70), Some(46.70));
+        let mut other = profile("2026-02-09", None, &["Q1"]);
+        (other.lat, other.lon) = (Some(24.80), Some(46.75));
+        assert!(score(&near, &other).is_some(), "12 km apart");
+        other.lat = Some(25.5);
+        assert!(score(&near, &other).is_none(), "90 km apart");
+    }
+
+    #[test]
+    fn majority_breaks_ties_by_confidence() {
+        assert_eq!(
+            majority([("a", 0.9), ("b", 0.5), ("b", 0.5)].into_iter()),
+            Some("b")
+        );
+        assert_eq!(majority([("a", 0.9), ("b", 0.5)].into_iter()), Some("a"));
+    }
+}

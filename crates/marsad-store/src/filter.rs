@@ -1,0 +1,402 @@
+//! Which events a query, a watch, a timeline or an export wants, and its translation into SQL
+//! predicates over `events e` (bound parameters only). Every predicate is one indexable condition
+//! on the events table: what the filter needs from other tables is denormalised onto it at write
+//! time (actor ids and roles, sectors, countries, the article's ingest time, the search vector).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use marsad_core::{Modality, Role};
+use sqlx::{Postgres, QueryBuilder};
+
+use crate::StoreError;
+
+/// Which events a query or a watch wants. Empty lists and `None` match everything.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub kinds: Vec<String>,
+    /// ISO3 codes; matches the event's place or any actor's country.
+    pub countries: Vec<String>,
+    /// Event date range, inclusive.
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub article_id: Option<String>,
+    pub plover_types: Vec<String>,
+    pub modalities: Vec<Modality>,
+    pub min_confidence: Option<f32>,
+    pub acled_event_types: Vec<String>,
+    pub acled_sub_event_types: Vec<String>,
+    /// Actors by id, or by name (canonical or as written, trigram match); any of them.
+    pub actors: Vec<String>,
+    /// With `actors`: only where one of them has this role; alone: any actor in this role.
+    pub actor_role: Option<Role>,
+    /// Sector codes of any actor.
+    pub sectors: Vec<String>,
+    /// Ingest-time range of the article, `[after, before)`.
+    pub ingested_after: Option<DateTime<Utc>>,
+    pub ingested_before: Option<DateTime<Utc>>,
+    pub place: Option<PlaceFilter>,
+    /// Full-text query (web-search syntax) over the evidence and the article.
+    pub text: Option<String>,
+    pub cluster_id: Option<String>,
+}
+
+/// Where events must be placed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlaceFilter {
+    /// A box; `max_lon < min_lon` crosses the antimeridian.
+    BoundingBox {
+        min_lat: f64,
+        min_lon: f64,
+        max_lat: f64,
+        max_lon: f64,
+    },
+    /// Within `km` of a point (great-circle distance).
+    Radius { lat: f64, lon: f64, km: f64 },
+}
+
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+const KM_PER_DEGREE_LAT: f64 = 111.32;
+
+impl PlaceFilter {
+    /// Checks the coordinates; the message names the problem for the caller.
+    pub fn validate(&self) -> Result<(), String> {
+        let lat_ok = |v: f64| (-90.0..=90.0).contains(&v);
+        let lon_ok = |v: f64| (-180.0..=180.0).contains(&v);
+        match *self {
+            PlaceFilter::BoundingBox {
+                min_lat,
+                min_lon,
+                max_lat,
+                max_lon,
+            } => {
+                if !(lat_ok(min_lat) && lat_ok(max_lat) && lon_ok(min_lon) && lon_ok(max_lon)) {
+                    return Err(
+                        "bbox: latitudes must be within -90..90 and longitudes within -180..180"
+                            .into(),
+                    );
+                }
+                if min_lat > max_lat {
+                    return Err("bbox: min_lat is above max_lat".into());
+                }
+            }
+            PlaceFilter::Radius { lat, lon, km } => {
+                if !(lat_ok(lat) && lon_ok(lon)) {
+                    return Err(
+                        "near: latitude must be within -90..90 and longitude within -180..180"
+                            .into(),
+                    );
+                }
+                if !(km > 0.0 && km <= 20_000.0) {
+                    return Err("near: radius_km must be within (0, 20000]".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Boxes (lon/lat) covering the place; one, or two across the antimeridian.
+    fn boxes(&self) -> Vec<[f64; 4]> {
+        match *self {
+            PlaceFilter::BoundingBox {
+                min_lat,
+                min_lon,
+                max_lat,
+                max_lon,
+            } => {
+                if max_lon < min_lon {
+                    vec![
+                        [min_lon, min_lat, 180.0, max_lat],
+                        [-180.0, min_lat, max_lon, max_lat],
+                    ]
+                } else {
+                    vec![[min_lon, min_lat, max_lon, max_lat]]
+                }
+            }
+            PlaceFilter::Radius { lat, lon, km } => {
+                let dlat = km / KM_PER_DEGREE_LAT;
+                let min_lat = (lat - dlat).max(-90.0);
+                let max_lat = (lat + dlat).min(90.0);
+                let cos = lat
+                    .abs()
+                    .max(min_lat.abs())
+                    .max(max_lat.abs())
+                    .to_radians()
+                    .cos();
+                let dlon = if cos < 1e-6 {
+                    360.0
+                } else {
+                    km / (KM_PER_DEGREE_LAT * cos)
+                };
+                if dlon >= 180.0 || max_lat >= 90.0 || min_lat <= -90.0 {
+                    return vec![[-180.0, min_lat, 180.0, max_lat]];
+                }
+                let (west, east) = (lon - dlon, lon + dlon);
+                if west < -180.0 {
+                    vec![
+                        [west + 360.0, min_lat, 180.0, max_lat],
+                        [-180.0, min_lat, east, max_lat],
+                    ]
+                } else if east > 180.0 {
+                    vec![
+                        [west, min_lat, 180.0, max_lat],
+                        [-180.0, min_lat, east - 360.0, max_lat],
+                    ]
+                } else {
+                    vec![[west, min_lat, east, max_lat]]
+                }
+            }
+        }
+    }
+}
+
+/// Great-circle distance in km.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+}
+
+impl EventFilter {
+    /// Checks what the wire types cannot.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        let bad = |msg: String| Err(StoreError::InvalidArgument(msg));
+        if let Some(place) = &self.place {
+            if let Err(msg) = place.validate() {
+                return bad(format!("filter.{msg}"));
+            }
+        }
+        if let Some(text) = &self.text {
+            if text.chars().count() > 500 {
+                return bad("filter.text: at most 500 characters".into());
+            }
+        }
+        if self.actors.len() > 50 || self.actors.iter().any(|a| a.trim().is_empty()) {
+            return bad("filter.actors: at most 50 non-empty ids or names".into());
+        }
+        if let (Some(a), Some(b)) = (self.ingested_after, self.ingested_before) {
+            if a > b {
+                return bad("filter.ingested_before is before ingested_after".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A filter ready for SQL: names of actors already resolved to ids.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Resolved {
+    pub filter: EventFilter,
+    /// `Some` when the filter names actors: every id they resolve to (may be empty: no match).
+    pub actor_ids: Option<Vec<String>>,
+}
+
+impl Resolved {
+    /// True when no event can match.
+    pub fn matches_nothing(&self) -> bool {
+        self.actor_ids.as_ref().is_some_and(Vec::is_empty)
+    }
+}
+
+/// Resolves the actors a filter names (ids, or names through the trigram index) to ids.
+pub(crate) async fn resolve(
+    pool: &sqlx::PgPool,
+    filter: &EventFilter,
+) -> Result<Resolved, StoreError> {
+    filter.validate()?;
+    let actor_ids = if filter.actors.is_empty() {
+        None
+    } else {
+        let values: Vec<String> = filter.actors.iter().map(|a| a.trim().to_owned()).collect();
+        let mut query =
+            QueryBuilder::<Postgres>::new("select distinct actor_id from (select unnest(");
+        query.push_bind(values.clone()).push(") as actor_id");
+        for value in &values {
+            query
+                .push(" union all select actor_id from actor_names where lower(name) = lower(")
+                .push_bind(value.clone())
+                .push(") or ")
+                .push_bind(value.clone())
+                .push(" <% name");
+        }
+        query.push(") ids order by actor_id limit 1000");
+        let ids: Vec<String> = query.build_query_scalar().fetch_all(pool).await?;
+        Some(ids)
+    };
+    Ok(Resolved {
+        filter: filter.clone(),
+        actor_ids,
+    })
+}
+
+/// Appends ` and ...` predicates on `events e` for the filter.
+pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) {
+    let f = &resolved.filter;
+    if !f.kinds.is_empty() {
+        query
+            .push(" and e.kind = any(")
+            .push_bind(f.kinds.clone())
+            .push(")");
+    }
+    if !f.countries.is_empty() {
+        query
+            .push(" and e.countries && ")
+            .push_bind(f.countries.clone());
+    }
+    if let Some(since) = f.since {
+        query.push(" and e.event_date >= ").push_bind(since);
+    }
+    if let Some(until) = f.until {
+        query.push(" and e.event_date <= ").push_bind(until);
+    }
+    if let Some(article) = &f.article_id {
+        query
+            .push(" and e.article_id = ")
+            .push_bind(article.clone());
+    }
+    if !f.plover_types.is_empty() {
+        query
+            .push(" and e.plover_type = any(")
+            .push_bind(f.plover_types.clone())
+            .push(")");
+    }
+    if !f.modalities.is_empty() {
+        let modalities: Vec<String> = f.modalities.iter().map(|m| m.as_str().to_owned()).collect();
+        query
+            .push(" and e.modality = any(")
+            .push_bind(modalities)
+            .push(")");
+    }
+    if let Some(min) = f.min_confidence {
+        query.push(" and e.confidence >= ").push_bind(min);
+    }
+    if !f.acled_event_types.is_empty() {
+        query
+            .push(" and e.acled_event_type = any(")
+            .push_bind(f.acled_event_types.clone())
+            .push(")");
+    }
+    if !f.acled_sub_event_types.is_empty() {
+        query
+            .push(" and e.acled_sub_event_type = any(")
+            .push_bind(f.acled_sub_event_types.clone())
+            .push(")");
+    }
+    match (&resolved.actor_ids, f.actor_role) {
+        (Some(ids), Some(role)) => {
+            let keys: Vec<String> = ids
+                .iter()
+                .map(|id| format!("{}:{id}", role.as_str()))
+                .collect();
+            query.push(" and e.actor_roles && ").push_bind(keys);
+        }
+        (Some(ids), None) => {
+            query.push(" and e.actor_ids && ").push_bind(ids.clone());
+        }
+        (None, Some(role)) => {
+            query
+                .push(" and exists (select 1 from event_actors ea where ea.event_sequence = e.sequence and ea.role = ")
+                .push_bind(role.as_str())
+                .push(")");
+        }
+        (None, None) => {}
+    }
+    if !f.sectors.is_empty() {
+        query
+            .push(" and e.sectors && ")
+            .push_bind(f.sectors.clone());
+    }
+    if let Some(after) = f.ingested_after {
+        query.push(" and e.ingested_at >= ").push_bind(after);
+    }
+    if let Some(before) = f.ingested_before {
+        query.push(" and e.ingested_at < ").push_bind(before);
+    }
+    if let Some(place) = &f.place {
+        query.push(" and e.place_lat is not null and e.place_lon is not null and (");
+        for (i, [w, s, east, n]) in place.boxes().into_iter().enumerate() {
+            if i > 0 {
+                query.push(" or ");
+            }
+            query
+                .push("point(e.place_lon, e.place_lat) <@ box(point(")
+                .push_bind(w)
+                .push("::float8, ")
+                .push_bind(s)
+                .push("::float8), point(")
+                .push_bind(east)
+                .push("::float8, ")
+                .push_bind(n)
+                .push("::float8))");
+        }
+        query.push(")");
+        if let PlaceFilter::Radius { lat, lon, km } = *place {
+            query
+                .push(" and 2 * 6371.0088 * asin(least(1.0, sqrt(power(sin(radians(e.place_lat - ")
+                .push_bind(lat)
+                .push("::float8) / 2), 2) + cos(radians(")
+                .push_bind(lat)
+                .push("::float8)) * cos(radians(e.place_lat)) * power(sin(radians(e.place_lon - ")
+                .push_bind(lon)
+                .push("::float8) / 2), 2)))) <= ")
+                .push_bind(km);
+        }
+    }
+    if let Some(text) = &f.text {
+        query
+            .push(" and (e.search @@ marsad_search_query(")
+            .push_bind(text.clone())
+            .push(") or e.article_id in (select a.id from articles a where a.search @@ marsad_search_query(")
+            .push_bind(text.clone())
+            .push(")))");
+    }
+    if let Some(cluster) = &f.cluster_id {
+        query
+            .push(" and e.cluster_id = ")
+            .push_bind(cluster.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radius_boxes_cover_the_circle_and_wrap() {
+        let riyadh = PlaceFilter::Radius {
+            lat: 24.7,
+            lon: 46.7,
+            km: 50.0,
+        };
+        let boxes = riyadh.boxes();
+        assert_eq!(boxes.len(), 1);
+        let [w, s, e, n] = boxes[0];
+        assert!(w < 46.3 && e > 47.1 && s < 24.3 && n > 25.1);
+        let fiji = PlaceFilter::Radius {
+            lat: -17.7,
+            lon: 179.9,
+            km: 100.0,
+        };
+        assert_eq!(fiji.boxes().len(), 2);
+        assert!((distance_km(24.7136, 46.6753, 21.4858, 39.1925) - 845.0).abs() < 15.0);
+    }
+
+    #[test]
+    fn bad_places_are_refused() {
+        assert!(PlaceFilter::Radius {
+            lat: 91.0,
+            lon: 0.0,
+            km: 1.0
+        }
+        .validate()
+        .is_err());
+        assert!(PlaceFilter::BoundingBox {
+            min_lat: 10.0,
+            min_lon: 0.0,
+            max_lat: 5.0,
+            max_lon: 1.0
+        }
+        .validate()
+        .is_err());
+    }
+}

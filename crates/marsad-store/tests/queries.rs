@@ -1,0 +1,825 @@
+//! The event store's queries against real Postgres (a fresh database per test): every filter,
+//! pagination while events arrive, clusters of mentions, timelines and re-extraction.
+
+use chrono::NaiveDate;
+use marsad_core::{
+    Acled, Actor, DatePrecision, Event, EventDate, Evidence, Kind, Location, Modality, Plover, Role,
+};
+use marsad_store::{
+    EventFilter, NewArticle, PlaceFilter, RequeueFilter, Store, TimelineBucket, TimelineGroup,
+};
+use sqlx::PgPool;
+
+fn article(body: &str, n: u8, source: &str, published: &str) -> NewArticle {
+    NewArticle {
+        content_hash: vec![n; 32],
+        lang: "en".into(),
+        body: body.into(),
+        source: Some(source.into()),
+        published: Some(published.parse().unwrap()),
+        ..Default::default()
+    }
+}
+
+fn actor(id: &str, name: &str, country: &str, sector: &str, role: Role) -> Actor {
+    Actor {
+        text: name.into(),
+        name: name.into(),
+        id: id.into(),
+        country: Some(country.into()),
+        sector: Some(sector.into()),
+        role,
+        start: 0,
+        end: 1,
+    }
+}
+
+fn place(gid: &str, name: &str, country: &str, lat: f64, lon: f64) -> Location {
+    Location {
+        text: name.into(),
+        name: name.into(),
+        country: Some(country.into()),
+        admin1: None,
+        lat: Some(lat),
+        lon: Some(lon),
+        gazetteer_id: Some(gid.into()),
+        start: 0,
+        end: 1,
+    }
+}
+
+fn event(id: &str, kind: Kind, date: Option<&str>, evidence: &str) -> Event {
+    Event {
+        id: id.into(),
+        kind,
+        plover: Plover::default(),
+        cameo: None,
+        acled: None,
+        actors: Vec::new(),
+        location: None,
+        date: match date {
+            Some(d) => EventDate {
+                value: Some(d.parse().unwrap()),
+                precision: Some(DatePrecision::Day),
+                text: Some(d.into()),
+                resolved: true,
+            },
+            None => EventDate::unresolved(),
+        },
+        modality: Modality::Asserted,
+        confidence: 0.8,
+        evidence: Evidence {
+            text: evidence.into(),
+            start: 0,
+            end: evidence.chars().count(),
+        },
+        engine_version: "test".into(),
+    }
+}
+
+fn riyadh() -> Location {
+    place("geonames:108410", "Riyadh", "SAU", 24.6877, 46.7219)
+}
+
+fn damascus() -> Location {
+    place("geonames:170654", "Damascus", "SYR", 33.5102, 36.2913)
+}
+
+/// Four events in two articles covering every filter.
+async fn seeded(pool: PgPool) -> (Store, String, String) {
+    let store = Store::new(pool);
+    let a = store
+        .put_article(&article(
+            "Envoys met in Riyadh to discuss the coalition against ISIS.",
+            1,
+            "wire",
+            "2026-02-10",
+        ))
+        .await
+        .unwrap();
+    let b = store
+        .put_article(&NewArticle {
+            lang: "ar".into(),
+            title: Some("غارة جوية قرب دمشق".into()),
+            ..article(
+                "شنت طائرات حربية غارات على مواقع قرب دمشق اليوم.",
+                2,
+                "outlet",
+                "2026-03-05",
+            )
+        })
+        .await
+        .unwrap();
+
+    let mut meeting = event(
+        "e_meeting",
+        Kind::Meeting,
+        Some("2026-02-09"),
+        "Envoys met in Riyadh",
+    );
+    meeting.plover = Plover {
+        plover_type: Some("CONSULT".into()),
+        mode: Some("visit".into()),
+        context: vec![],
+    };
+    meeting.actors = vec![
+        actor("Q851", "Saudi Arabia", "SAU", "GOV", Role::Host),
+        actor("Q7788380", "Tom Barrack", "USA", "GOV", Role::Participant),
+    ];
+    meeting.location = Some(riyadh());
+    meeting.confidence = 0.9;
+    let mut statement = event("e_statement", Kind::Statement, None, "the coalition said");
+    statement.actors = vec![actor(
+        "Q18786209",
+        "Global Coalition",
+        "",
+        "IGO",
+        Role::Actor,
+    )];
+    statement.actors[0].country = None;
+    statement.modality = Modality::Reported;
+    statement.confidence = 0.4;
+
+    let mut strike = event(
+        "e_strike",
+        Kind::AirStrike,
+        Some("2026-03-05"),
+        "شنت طائرات حربية غارات على مواقع قرب دمشق",
+    );
+    strike.plover = Plover {
+        plover_type: Some("ASSAULT".into()),
+        mode: Some("aerial".into()),
+        context: vec![],
+    };
+    strike.acled = Some(Acled {
+        event_type: "Explosions/Remote violence".into(),
+        sub_event_type: "Air/drone strike".into(),
+    });
+    strike.actors = vec![
+        Actor {
+            text: "القوات الجوية".into(),
+            ..actor(
+                "israel-air-force",
+                "Israeli Air Force",
+                "ISR",
+                "MIL",
+                Role::Actor,
+            )
+        },
+        actor("Q858", "Syria", "SYR", "GOV", Role::Target),
+    ];
+    strike.location = Some(damascus());
+    let mut clash = event(
+        "e_clash",
+        Kind::ArmedClash,
+        Some("2026-03-20"),
+        "اشتباكات عنيفة",
+    );
+    clash.acled = Some(Acled {
+        event_type: "Battles".into(),
+        sub_event_type: "Armed clash".into(),
+    });
+    clash.location = Some(place("geonames:170063", "Aleppo", "SYR", 36.2021, 37.1343));
+    clash.modality = Modality::Negated;
+    clash.confidence = 0.3;
+
+    store
+        .put_extraction(&a.article_id, &[], &[meeting, statement], "v1")
+        .await
+        .unwrap();
+    store
+        .put_extraction(&b.article_id, &[], &[strike, clash], "v1")
+        .await
+        .unwrap();
+    (store, a.article_id, b.article_id)
+}
+
+async fn ids(store: &Store, filter: EventFilter) -> Vec<String> {
+    store
+        .list_events(&filter, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event.id)
+        .collect()
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn each_filter_selects_what_it_names(pool: PgPool) {
+    let (store, a, b) = seeded(pool).await;
+    let all = ids(&store, EventFilter::default()).await;
+    assert_eq!(all, ["e_meeting", "e_statement", "e_strike", "e_clash"]);
+    let f = EventFilter::default;
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+
+    let cases: Vec<(&str, EventFilter, Vec<&str>)> = vec![
+        (
+            "kind",
+            EventFilter {
+                kinds: vec!["AIR_STRIKE".into()],
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "plover",
+            EventFilter {
+                plover_types: vec!["CONSULT".into()],
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+        (
+            "acled type",
+            EventFilter {
+                acled_event_types: vec!["Battles".into()],
+                ..f()
+            },
+            vec!["e_clash"],
+        ),
+        (
+            "acled sub-type",
+            EventFilter {
+                acled_sub_event_types: vec!["Air/drone strike".into()],
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "actor id",
+            EventFilter {
+                actors: vec!["Q858".into()],
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "actor name",
+            EventFilter {
+                actors: vec!["tom barrack".into()],
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+        (
+            "actor fuzzy name",
+            EventFilter {
+                actors: vec!["Barrak".into()],
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+        (
+            "actor as written",
+            EventFilter {
+                actors: vec!["القوات الجوية".into()],
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "unknown actor",
+            EventFilter {
+                actors: vec!["Nobody Atall".into()],
+                ..f()
+            },
+            vec![],
+        ),
+        (
+            "actor in a role",
+            EventFilter {
+                actors: vec!["Q858".into()],
+                actor_role: Some(Role::Target),
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "actor not in that role",
+            EventFilter {
+                actors: vec!["Q858".into()],
+                actor_role: Some(Role::Actor),
+                ..f()
+            },
+            vec![],
+        ),
+        (
+            "any actor in a role",
+            EventFilter {
+                actor_role: Some(Role::Host),
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+        (
+            "country of place or actor",
+            EventFilter {
+                countries: vec!["SYR".into()],
+                ..f()
+            },
+            vec!["e_strike", "e_clash"],
+        ),
+        (
+            "country of an actor only",
+            EventFilter {
+                countries: vec!["USA".into()],
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+        (
+            "sector",
+            EventFilter {
+                sectors: vec!["IGO".into()],
+                ..f()
+            },
+            vec!["e_statement"],
+        ),
+        (
+            "event dates",
+            EventFilter {
+                since: Some(day("2026-03-01")),
+                until: Some(day("2026-03-10")),
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "article",
+            EventFilter {
+                article_id: Some(a.clone()),
+                ..f()
+            },
+            vec!["e_meeting", "e_statement"],
+        ),
+        (
+            "modality",
+            EventFilter {
+                modalities: vec![Modality::Negated, Modality::Reported],
+                ..f()
+            },
+            vec!["e_statement", "e_clash"],
+        ),
+        (
+            "min confidence",
+            EventFilter {
+                min_confidence: Some(0.85),
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+        (
+            "bbox",
+            EventFilter {
+                place: Some(PlaceFilter::BoundingBox {
+                    min_lat: 32.0,
+                    min_lon: 35.0,
+                    max_lat: 37.0,
+                    max_lon: 38.0,
+                }),
+                ..f()
+            },
+            vec!["e_strike", "e_clash"],
+        ),
+        (
+            "bbox across the antimeridian misses",
+            EventFilter {
+                place: Some(PlaceFilter::BoundingBox {
+                    min_lat: 32.0,
+                    min_lon: 170.0,
+                    max_lat: 37.0,
+                    max_lon: -170.0,
+                }),
+                ..f()
+            },
+            vec![],
+        ),
+        (
+            "radius",
+            EventFilter {
+                place: Some(PlaceFilter::Radius {
+                    lat: 33.5,
+                    lon: 36.3,
+                    km: 30.0,
+                }),
+                ..f()
+            },
+            vec!["e_strike"],
+        ),
+        (
+            "radius too small",
+            EventFilter {
+                place: Some(PlaceFilter::Radius {
+                    lat: 33.9,
+                    lon: 36.3,
+                    km: 30.0,
+                }),
+                ..f()
+            },
+            vec![],
+        ),
+        (
+            "English text, stemmed, in the article",
+            EventFilter {
+                text: Some("envoy discussed".into()),
+                ..f()
+            },
+            vec!["e_meeting", "e_statement"],
+        ),
+        (
+            "English text in the evidence only",
+            EventFilter {
+                text: Some("said".into()),
+                ..f()
+            },
+            vec!["e_statement"],
+        ),
+        (
+            "English text in the article only",
+            EventFilter {
+                text: Some("ISIS".into()),
+                ..f()
+            },
+            vec!["e_meeting", "e_statement"],
+        ),
+        (
+            "Arabic text, stemmed, stopword ignored",
+            EventFilter {
+                text: Some("في الحربية".into()),
+                ..f()
+            },
+            vec!["e_strike", "e_clash"],
+        ),
+        (
+            "Arabic text in the title",
+            EventFilter {
+                text: Some("جوية".into()),
+                ..f()
+            },
+            vec!["e_strike", "e_clash"],
+        ),
+        (
+            "Arabic phrase",
+            EventFilter {
+                text: Some("\"اشتباكات عنيفة\"".into()),
+                ..f()
+            },
+            vec!["e_clash"],
+        ),
+        (
+            "text excluded",
+            EventFilter {
+                text: Some("غارات -اشتباكات".into()),
+                article_id: Some(b.clone()),
+                ..f()
+            },
+            vec!["e_strike", "e_clash"],
+        ),
+        (
+            "everything at once",
+            EventFilter {
+                kinds: vec!["MEETING".into()],
+                countries: vec!["SAU".into()],
+                actors: vec!["Q851".into()],
+                text: Some("Riyadh".into()),
+                place: Some(PlaceFilter::Radius {
+                    lat: 24.7,
+                    lon: 46.7,
+                    km: 10.0,
+                }),
+                ..f()
+            },
+            vec!["e_meeting"],
+        ),
+    ];
+    for (what, filter, expected) in cases {
+        assert_eq!(ids(&store, filter).await, expected, "{what}");
+    }
+
+    // Ingest time: every article is from just now.
+    let now = chrono::Utc::now();
+    let later = EventFilter {
+        ingested_after: Some(now + chrono::Duration::hours(1)),
+        ..f()
+    };
+    assert!(ids(&store, later).await.is_empty());
+    let recent = EventFilter {
+        ingested_after: Some(now - chrono::Duration::hours(1)),
+        ingested_before: Some(now + chrono::Duration::hours(1)),
+        ..f()
+    };
+    assert_eq!(ids(&store, recent).await.len(), 4);
+
+    // Bad filters are the caller's error, not the database's.
+    let bad = EventFilter {
+        place: Some(PlaceFilter::Radius {
+            lat: 95.0,
+            lon: 0.0,
+            km: 1.0,
+        }),
+        ..f()
+    };
+    assert!(matches!(
+        store.list_events(&bad, 0, 10).await,
+        Err(marsad_store::StoreError::InvalidArgument(_))
+    ));
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn pages_stay_exact_while_events_arrive(pool: PgPool) {
+    let store = Store::new(pool);
+    let mut articles = Vec::new();
+    for n in 0..40u8 {
+        articles.push(
+            store
+                .put_article(&article(&format!("story {n}"), n + 1, "wire", "2026-02-10"))
+                .await
+                .unwrap()
+                .article_id,
+        );
+    }
+    for (n, id) in articles.iter().take(20).enumerate() {
+        let events = [event(
+            &format!("e{n}"),
+            Kind::Statement,
+            Some("2026-02-10"),
+            "said",
+        )];
+        store.put_extraction(id, &[], &events, "v1").await.unwrap();
+    }
+    // A writer keeps adding events while a reader pages through.
+    let writer_store = store.clone();
+    let later: Vec<String> = articles[20..].to_vec();
+    let writer = tokio::spawn(async move {
+        for (n, id) in later.iter().enumerate() {
+            let events = [event(
+                &format!("late{n}"),
+                Kind::Statement,
+                Some("2026-02-10"),
+                "said",
+            )];
+            writer_store
+                .put_extraction(id, &[], &events, "v1")
+                .await
+                .unwrap();
+            tokio::task::yield_now().await;
+        }
+    });
+    let filter = EventFilter {
+        kinds: vec!["STATEMENT".into()],
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.list_events(&filter, after, 3).await.unwrap();
+        if page.is_empty() {
+            if writer.is_finished() {
+                // One last read after the writer is done.
+                let rest = store.list_events(&filter, after, 1000).await.unwrap();
+                seen.extend(rest.iter().map(|e| (e.sequence, e.event.id.clone())));
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            continue;
+        }
+        after = page.last().unwrap().sequence;
+        seen.extend(page.iter().map(|e| (e.sequence, e.event.id.clone())));
+    }
+    writer.await.unwrap();
+    assert_eq!(seen.len(), 40, "every event once");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "in log order");
+    let mut names: Vec<&str> = seen.iter().map(|(_, id)| id.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 40, "nothing repeated");
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn mentions_from_two_sources_form_one_cluster(pool: PgPool) {
+    let store = Store::new(pool);
+    let ar = store
+        .put_article(&article("ar", 1, "alsharq", "2026-02-10"))
+        .await
+        .unwrap()
+        .article_id;
+    let en = store
+        .put_article(&article("en", 2, "reuters", "2026-02-10"))
+        .await
+        .unwrap()
+        .article_id;
+    let dup = store
+        .put_article(&article("en copy", 3, "reuters", "2026-02-11"))
+        .await
+        .unwrap()
+        .article_id;
+
+    let meeting = |id: &str, date: &str, confidence: f32| {
+        let mut e = event(id, Kind::Meeting, Some(date), "met");
+        e.actors = vec![
+            actor("Q851", "Saudi Arabia", "SAU", "GOV", Role::Host),
+            actor("Q858", "Syria", "SYR", "GOV", Role::Participant),
+        ];
+        e.location = Some(riyadh());
+        e.confidence = confidence;
+        e
+    };
+    let join = |id: &str| {
+        let mut e = event(id, Kind::CoalitionJoin, None, "joined");
+        e.actors = vec![
+            actor("Q858", "Syria", "SYR", "GOV", Role::Actor),
+            actor("Q18786209", "Global Coalition", "", "IGO", Role::Recipient),
+        ];
+        e
+    };
+    let other_meeting = {
+        let mut e = meeting("ar_m2", "2026-02-09", 0.7);
+        e.location = Some(damascus());
+        e
+    };
+    store
+        .put_extraction(
+            &ar,
+            &[],
+            &[
+                meeting("ar_m", "2026-02-09", 0.9),
+                join("ar_j"),
+                other_meeting,
+            ],
+            "v1",
+        )
+        .await
+        .unwrap();
+    store
+        .put_extraction(
+            &en,
+            &[],
+            &[meeting("en_m", "2026-02-10", 0.8), join("en_j")],
+            "v1",
+        )
+        .await
+        .unwrap();
+    store
+        .put_extraction(&dup, &[], &[meeting("dup_m", "2026-02-09", 0.6)], "v1")
+        .await
+        .unwrap();
+
+    let events = store
+        .list_events(&EventFilter::default(), 0, 100)
+        .await
+        .unwrap();
+    let cluster_of = |id: &str| {
+        events
+            .iter()
+            .find(|e| e.event.id == id)
+            .and_then(|e| e.cluster_id.clone())
+            .unwrap()
+    };
+    assert_eq!(cluster_of("ar_m"), cluster_of("en_m"));
+    assert_eq!(cluster_of("ar_m"), cluster_of("dup_m"));
+    assert_eq!(cluster_of("ar_j"), cluster_of("en_j"));
+    assert_ne!(cluster_of("ar_m2"), cluster_of("ar_m"), "another place");
+    let m = events.iter().find(|e| e.event.id == "en_m").unwrap();
+    assert_eq!((m.cluster_mentions, m.cluster_sources), (3, 2));
+
+    let clusters = store
+        .list_clusters(
+            &EventFilter {
+                kinds: vec!["MEETING".into()],
+                ..Default::default()
+            },
+            0,
+            10,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(clusters.len(), 2);
+    let riyadh_cluster = clusters.iter().find(|c| c.mention_count == 3).unwrap();
+    assert_eq!(riyadh_cluster.source_count, 2);
+    assert_eq!(riyadh_cluster.sources, ["alsharq", "reuters"]);
+    assert_eq!(
+        riyadh_cluster.date,
+        "2026-02-09".parse().ok(),
+        "majority date"
+    );
+    assert_eq!(
+        riyadh_cluster
+            .representative
+            .as_ref()
+            .map(|r| r.event.id.as_str()),
+        Some("ar_m"),
+        "the most confident mention"
+    );
+    assert_eq!(riyadh_cluster.mentions.len(), 3);
+    assert_eq!(store.stats().await.unwrap().clusters, 3);
+
+    // Re-extracting keeps cluster ids; an event that disappears leaves its cluster to the others.
+    let before = cluster_of("ar_m");
+    store
+        .put_extraction(&ar, &[], &[meeting("ar_m", "2026-02-09", 0.9)], "v2")
+        .await
+        .unwrap();
+    store
+        .put_extraction(
+            &en,
+            &[],
+            &[meeting("en_m", "2026-02-10", 0.8), join("en_j")],
+            "v2",
+        )
+        .await
+        .unwrap();
+    let after = store
+        .list_events(&EventFilter::default(), 0, 100)
+        .await
+        .unwrap();
+    for e in &after {
+        if e.event.kind == Kind::Meeting {
+            assert_eq!(e.cluster_id.as_deref(), Some(before.as_str()));
+        }
+    }
+    assert_eq!(
+        store.stats().await.unwrap().clusters,
+        2,
+        "the Damascus meeting's cluster is gone"
+    );
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn timeline_counts_by_day_week_kind_and_country(pool: PgPool) {
+    let (store, _, _) = seeded(pool).await;
+    let by_kind = store
+        .timeline(
+            &EventFilter::default(),
+            TimelineBucket::Day,
+            TimelineGroup::Kind,
+        )
+        .await
+        .unwrap();
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    assert_eq!(
+        by_kind.counts,
+        vec![
+            (day("2026-02-09"), "MEETING".to_owned(), 1),
+            (day("2026-03-05"), "AIR_STRIKE".to_owned(), 1),
+            (day("2026-03-20"), "ARMED_CLASH".to_owned(), 1),
+        ]
+    );
+    assert_eq!(by_kind.undated, 1);
+    let by_country = store
+        .timeline(
+            &EventFilter {
+                since: Some(day("2026-03-01")),
+                ..Default::default()
+            },
+            TimelineBucket::Week,
+            TimelineGroup::Country,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        by_country.counts,
+        vec![
+            (day("2026-03-02"), "ISR".to_owned(), 1),
+            (day("2026-03-02"), "SYR".to_owned(), 1),
+            (day("2026-03-16"), "SYR".to_owned(), 1),
+        ]
+    );
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn requeue_puts_matching_articles_back_on_the_queue(pool: PgPool) {
+    let (store, _, b) = seeded(pool).await;
+    assert_eq!(store.stats().await.unwrap().pending, 0);
+    let queued = store
+        .requeue_articles(&RequeueFilter {
+            kinds: vec!["AIR_STRIKE".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
+    let claimed = store
+        .claim_pending(10, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].id, b);
+    // Requeueing what is already queued adds nothing.
+    let again = store
+        .requeue_articles(&RequeueFilter {
+            article_ids: vec![b.clone()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    let all = store
+        .requeue_articles(&RequeueFilter {
+            ingested_since: Some(chrono::Utc::now().date_naive()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all, 1);
+}
