@@ -64,7 +64,10 @@ const KINDS: &[(&str, u32, &str, &str)] = &[
     ("COALITION_JOIN", 1, "SUPPORT", "057"),
 ];
 
-const COUNTRIES: &[(&str, u32, &[(&str, f64, f64)])] = &[
+/// A city: name, latitude, longitude.
+type City = (&'static str, f64, f64);
+
+const COUNTRIES: &[(&str, u32, &[City])] = &[
     (
         "SYR",
         24,

@@ -147,6 +147,9 @@ fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usiz
     kept
 }
 
+/// The longest sentence read as one; longer ones are cut at spaces.
+const MAX_SENTENCE_CHARS: usize = 1500;
+
 const FAMILY_VIOLENT: &[Kind] = &[
     Kind::Abduction,
     Kind::ArmedClash,
@@ -239,8 +242,29 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             let e_byte = s_byte + sentence.len();
             let s_char = doc.char_bytes.partition_point(|&b| (b as usize) < s_byte);
             let e_char = doc.char_bytes.partition_point(|&b| (b as usize) < e_byte);
-            if e_char > s_char {
-                sentences.push((s_char, e_char));
+            // An overlong "sentence" (a page without stops) is cut at spaces into pieces of at
+            // most MAX_SENTENCE_CHARS, which bounds the work per sentence.
+            let mut start = s_char;
+            while e_char > start {
+                let mut end = e_char;
+                if end - start > MAX_SENTENCE_CHARS {
+                    let limit = start + MAX_SENTENCE_CHARS;
+                    let (lb, hb) = (
+                        doc.char_bytes[start] as usize,
+                        doc.char_bytes[limit] as usize,
+                    );
+                    end = doc.text[lb..hb]
+                        .rfind(char::is_whitespace)
+                        .filter(|&i| i > 0)
+                        .map_or(limit, |i| {
+                            doc.char_bytes.partition_point(|&b| (b as usize) < lb + i)
+                        });
+                }
+                sentences.push((start, end));
+                start = end;
+                while start < e_char && doc.orig(start, start + 1).trim().is_empty() {
+                    start += 1;
+                }
             }
         }
     }

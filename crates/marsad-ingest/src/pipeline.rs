@@ -263,89 +263,130 @@ impl Pipeline {
                 Err(status) => outcomes.push(Some(ItemOutcome::Rejected(status))),
             }
         }
-        if !articles.is_empty() {
-            let request = v1::PutArticlesRequest {
-                articles: articles
-                    .iter()
-                    .map(|a| v1::PutArticleRequest {
-                        article: Some(a.clone()),
-                        lease_seconds: INLINE_LEASE_SECONDS,
-                    })
-                    .collect(),
+        // The store links a new article to a near duplicate already stored; one that nearly
+        // duplicates an earlier item of this same chunk goes in a second transaction, after the
+        // first copy is committed, so it is linked too.
+        let mut later = vec![false; articles.len()];
+        for j in 0..articles.len() {
+            let (hash_j, sim_j) = (&articles[j].content_hash, articles[j].simhash);
+            later[j] = sim_j != 0
+                && (0..j).any(|i| {
+                    !later[i]
+                        && articles[i].simhash != 0
+                        && articles[i].content_hash != *hash_j
+                        && marsad_sources::is_near_duplicate(articles[i].simhash, sim_j)
+                });
+        }
+        let mut first_wave = (Vec::new(), Vec::new());
+        let mut second_wave = (Vec::new(), Vec::new());
+        for ((slot, article), later) in slots.into_iter().zip(articles).zip(later) {
+            let wave = if later {
+                &mut second_wave
+            } else {
+                &mut first_wave
             };
-            match self.storage.put_articles(request).await {
-                Err(status) => {
-                    let status = storage_unavailable(status);
-                    for &slot in &slots {
-                        outcomes[slot] = Some(ItemOutcome::Rejected(status.clone()));
-                    }
-                }
-                Ok(response) if response.results.len() != articles.len() => {
-                    let status = Status::internal(format!(
-                        "storage answered {} results for {} articles",
-                        response.results.len(),
-                        articles.len()
-                    ));
-                    for &slot in &slots {
-                        outcomes[slot] = Some(ItemOutcome::Rejected(status.clone()));
-                    }
-                }
-                Ok(response) => {
-                    let mut to_extract: Vec<(usize, v1::Article)> = Vec::new();
-                    for ((slot, article), result) in
-                        slots.iter().zip(articles).zip(response.results)
-                    {
-                        let stored = match result.stored {
-                            Some(stored) if result.error.is_empty() => stored,
-                            _ => {
-                                outcomes[*slot] = Some(ItemOutcome::Rejected(invalid(
-                                    if result.error.is_empty() {
-                                        "storage refused the article".to_owned()
-                                    } else {
-                                        result.error
-                                    },
-                                )));
-                                continue;
-                            }
-                        };
-                        let done = Stored {
-                            article_id: stored.article_id.clone(),
-                            created: stored.created,
-                            extracted: stored.extraction == v1::ExtractionState::Done as i32,
-                            event_count: 0,
-                            lang: article.lang.clone(),
-                            near_duplicate_of: (!stored.duplicate_of.is_empty())
-                                .then(|| stored.duplicate_of.clone()),
-                        };
-                        if stored.created {
-                            to_extract.push((
-                                *slot,
-                                v1::Article {
-                                    id: stored.article_id,
-                                    ..article
-                                },
-                            ));
-                        }
-                        outcomes[*slot] = Some(ItemOutcome::Stored(done));
-                    }
-                    let (extract_slots, to_extract): (Vec<usize>, Vec<v1::Article>) =
-                        to_extract.into_iter().unzip();
-                    let counts = self.extract_and_store_many(&to_extract).await;
-                    for (slot, count) in extract_slots.into_iter().zip(counts) {
-                        if let (Some(ItemOutcome::Stored(stored)), Ok(count)) =
-                            (outcomes[slot].as_mut(), count)
-                        {
-                            stored.extracted = true;
-                            stored.event_count = count;
-                        }
-                    }
-                }
+            wave.0.push(slot);
+            wave.1.push(article);
+        }
+        let mut to_extract: Vec<(usize, v1::Article)> = Vec::new();
+        for (slots, articles) in [first_wave, second_wave] {
+            if !articles.is_empty() {
+                self.put_wave(&slots, articles, &mut outcomes, &mut to_extract)
+                    .await;
+            }
+        }
+        to_extract.sort_by_key(|(slot, _)| *slot);
+        let (extract_slots, to_extract): (Vec<usize>, Vec<v1::Article>) =
+            to_extract.into_iter().unzip();
+        let counts = self.extract_and_store_many(&to_extract).await;
+        for (slot, count) in extract_slots.into_iter().zip(counts) {
+            if let (Some(ItemOutcome::Stored(stored)), Ok(count)) =
+                (outcomes[slot].as_mut(), count)
+            {
+                stored.extracted = true;
+                stored.event_count = count;
             }
         }
         outcomes
             .into_iter()
             .map(|o| o.unwrap_or_else(|| ItemOutcome::Rejected(Status::internal("not processed"))))
             .collect()
+    }
+
+    /// Stores one wave of valid articles with one `PutArticles`, fills in their outcomes, and
+    /// collects the new ones to extract.
+    async fn put_wave(
+        &self,
+        slots: &[usize],
+        articles: Vec<v1::Article>,
+        outcomes: &mut [Option<ItemOutcome>],
+        to_extract: &mut Vec<(usize, v1::Article)>,
+    ) {
+        let request = v1::PutArticlesRequest {
+            articles: articles
+                .iter()
+                .map(|a| v1::PutArticleRequest {
+                    article: Some(a.clone()),
+                    lease_seconds: INLINE_LEASE_SECONDS,
+                })
+                .collect(),
+        };
+        match self.storage.put_articles(request).await {
+            Err(status) => {
+                let status = storage_unavailable(status);
+                for &slot in slots {
+                    outcomes[slot] = Some(ItemOutcome::Rejected(status.clone()));
+                }
+            }
+            Ok(response) if response.results.len() != articles.len() => {
+                let status = Status::internal(format!(
+                    "storage answered {} results for {} articles",
+                    response.results.len(),
+                    articles.len()
+                ));
+                for &slot in slots {
+                    outcomes[slot] = Some(ItemOutcome::Rejected(status.clone()));
+                }
+            }
+            Ok(response) => {
+                for ((slot, article), result) in
+                    slots.iter().zip(articles).zip(response.results)
+                {
+                    let stored = match result.stored {
+                        Some(stored) if result.error.is_empty() => stored,
+                        _ => {
+                            outcomes[*slot] = Some(ItemOutcome::Rejected(invalid(
+                                if result.error.is_empty() {
+                                    "storage refused the article".to_owned()
+                                } else {
+                                    result.error
+                                },
+                            )));
+                            continue;
+                        }
+                    };
+                    let done = Stored {
+                        article_id: stored.article_id.clone(),
+                        created: stored.created,
+                        extracted: stored.extraction == v1::ExtractionState::Done as i32,
+                        event_count: 0,
+                        lang: article.lang.clone(),
+                        near_duplicate_of: (!stored.duplicate_of.is_empty())
+                            .then(|| stored.duplicate_of.clone()),
+                    };
+                    if stored.created {
+                        to_extract.push((
+                            *slot,
+                            v1::Article {
+                                id: stored.article_id,
+                                ..article
+                            },
+                        ));
+                    }
+                    outcomes[*slot] = Some(ItemOutcome::Stored(done));
+                }
+            }
+        }
     }
 
     /// Extracts stored articles in bulk and replaces their events; one result per article, in
@@ -515,5 +556,26 @@ impl Pipeline {
             })
             .await?
             .articles)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_stay_under_the_byte_limit_in_order() {
+        fn size(n: &usize) -> usize {
+            *n
+        }
+        let g = groups(vec![3, 3, 3, 10, 1, 1], 6, size);
+        assert_eq!(g, vec![vec![3, 3], vec![3], vec![10], vec![1, 1]]);
+        assert!(groups(Vec::new(), 6, size).is_empty());
+    }
+
+    #[test]
+    fn control_characters_mark_binary() {
+        assert!(control_share("plain text\nwith lines\t") < 0.01);
+        assert!(control_share("\u{0}\u{1}\u{2}ab") > 0.5);
     }
 }

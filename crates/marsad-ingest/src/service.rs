@@ -196,3 +196,74 @@ impl IngestService for IngestApi {
         Ok(Response::new(batch))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(i: usize, bytes: usize) -> Result<v1::IngestArticleRequest, Status> {
+        Ok(v1::IngestArticleRequest {
+            text: "x".repeat(bytes),
+            client_ref: i.to_string(),
+            ..Default::default()
+        })
+    }
+
+    fn refs(chunk: &Chunk) -> Vec<String> {
+        chunk.0.iter().map(|r| r.client_ref.clone()).collect()
+    }
+
+    #[tokio::test]
+    async fn chunks_close_on_count_and_bytes() {
+        let config = BatchConfig {
+            chunk_items: 4,
+            chunk_bytes: 50,
+            chunk_wait: Duration::from_secs(5),
+            in_flight: 1,
+        };
+        let items = (0..10).map(|i| item(i, if i == 5 { 100 } else { 1 }));
+        let chunks: Vec<Chunk> = chunked(futures::stream::iter(items), &config)
+            .collect()
+            .await;
+        let sizes: Vec<Vec<String>> = chunks.iter().map(refs).collect();
+        assert_eq!(
+            sizes,
+            vec![
+                vec!["0", "1", "2", "3"],
+                vec!["4", "5"],
+                vec!["6", "7", "8", "9"]
+            ]
+        );
+        assert!(chunks.iter().all(|c| c.1.is_none()));
+    }
+
+    #[tokio::test]
+    async fn a_slow_stream_closes_chunks_on_time_and_an_error_ends_it() {
+        let config = BatchConfig {
+            chunk_items: 100,
+            chunk_bytes: 1 << 20,
+            chunk_wait: Duration::from_millis(30),
+            in_flight: 1,
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(8);
+        let feeder = tokio::spawn(async move {
+            tx.send(item(0, 1)).await.unwrap();
+            tx.send(item(1, 1)).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            tx.send(item(2, 1)).await.unwrap();
+            tx.send(Err(Status::cancelled("client gone"))).await.unwrap();
+            tx.send(item(3, 1)).await.unwrap();
+        });
+        let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
+        let chunks: Vec<Chunk> = chunked(stream, &config).collect().await;
+        feeder.await.unwrap();
+        assert_eq!(chunks.len(), 2, "{:?}", chunks.iter().map(refs).collect::<Vec<_>>());
+        assert_eq!(refs(&chunks[0]), ["0", "1"]);
+        assert!(chunks[0].1.is_none());
+        assert_eq!(refs(&chunks[1]), ["2"]);
+        assert_eq!(
+            chunks[1].1.as_ref().map(Status::code),
+            Some(tonic::Code::Cancelled)
+        );
+    }
+}

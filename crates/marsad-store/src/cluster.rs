@@ -354,7 +354,7 @@ pub(crate) async fn refresh(
             place_gazetteer_id, place_name, place_country, place_lat, place_lon, modality, confidence,
             mention_count, source_count, sources, actor_ids, countries)
          select id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
-            source_count, string_to_array(nullif(sources, ''), chr(31)),
+            source_count, coalesce(string_to_array(nullif(sources, ''), chr(31)), '{}'),
             coalesce(string_to_array(nullif(actors, ''), chr(31)), '{}'),
             coalesce(string_to_array(nullif(countries, ''), chr(31)), '{}')
          from unnest($1::text[], $2::text[], $3::int8[], $4::date[], $5::text[], $6::text[], $7::text[],
@@ -369,7 +369,7 @@ pub(crate) async fn refresh(
             place_country = excluded.place_country, place_lat = excluded.place_lat,
             place_lon = excluded.place_lon, modality = excluded.modality,
             confidence = excluded.confidence, mention_count = excluded.mention_count,
-            source_count = excluded.source_count, sources = coalesce(excluded.sources, '{}'),
+            source_count = excluded.source_count, sources = excluded.sources,
             actor_ids = excluded.actor_ids, countries = excluded.countries, updated_at = now()",
     )
     .bind(cols.id)
