@@ -31,6 +31,13 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
+    /// Kills the service as SIGKILL would: its task is dropped mid-flight, connections cut, no
+    /// drain (what is in flight on other tasks, e.g. blocking extraction work, is abandoned).
+    pub async fn kill(mut self) {
+        self.handle.abort();
+        let _ = (&mut self.handle).await;
+    }
+
     /// Stops the service as SIGTERM would, and waits for it to drain.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -367,4 +374,65 @@ pub fn vm_rss_kib() -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// A service on a runtime of its own, so that [`Isolated::kill`] ends every task of it (listener,
+/// connections, in-flight RPCs) at once, as SIGKILL ends a process.
+pub struct Isolated {
+    pub addr: SocketAddr,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Isolated {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Ends the service abruptly: no drain, connections cut.
+    pub fn kill(mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Isolated {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Starts the extraction service on its own runtime, on `addr` if given (retrying the bind for a
+/// few seconds while a killed predecessor lets go of the port).
+pub fn start_extraction_isolated(addr: Option<SocketAddr>) -> Isolated {
+    let want = addr.unwrap_or_else(|| "127.0.0.1:0".parse().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let listener = loop {
+        match std::net::TcpListener::bind(want) {
+            Ok(l) => break l,
+            Err(err) if Instant::now() < deadline => {
+                let _ = err;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(err) => panic!("cannot bind {want}: {err}"),
+        }
+    };
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.spawn(async move {
+        let listener = TcpListener::from_std(listener).unwrap();
+        let config = marsad_extraction::ExtractionConfig::default();
+        let _ = marsad_extraction::serve(listener, config, std::future::pending::<()>()).await;
+    });
+    Isolated {
+        addr,
+        runtime: Some(runtime),
+    }
 }

@@ -131,20 +131,19 @@ pub fn detect_lang(text: &str) -> String {
 /// only has to be checked against the kept span that starts last before its end.
 fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
-    let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(items.len());
-    for item in items {
-        let i = kept.partition_point(|k| k.0 < item.1);
-        let clash = i > 0 && {
-            let k = &kept[i - 1];
-            k.1 > item.0 && !(k.0 == item.0 && k.1 == item.1)
-        };
+    // Keyed by (start, insertion order): iteration order is a stable sort by start.
+    let mut kept: std::collections::BTreeMap<(usize, usize), (usize, usize, T)> =
+        std::collections::BTreeMap::new();
+    for (seq, item) in items.into_iter().enumerate() {
+        let clash = kept
+            .range(..(item.1, 0))
+            .next_back()
+            .is_some_and(|(_, k)| k.1 > item.0 && !(k.0 == item.0 && k.1 == item.1));
         if !clash {
-            // After the kept spans with the same start: the order of a stable sort by start.
-            let at = kept.partition_point(|k| k.0 <= item.0);
-            kept.insert(at, item);
+            kept.insert((item.0, seq), item);
         }
     }
-    kept
+    kept.into_values().collect()
 }
 
 /// The longest sentence read as one; longer ones are cut at spaces.

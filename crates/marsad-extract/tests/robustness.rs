@@ -168,8 +168,8 @@ fn random_and_garbage_inputs_never_panic() {
         check(text, None);
         check(text, Some("ar"));
     }
-    // Huge lines: one line of 200k chars, mixed scripts, no break.
-    let huge: String = "قتل مسلحون 12 جنديا في هجوم attacked in Djibo ".repeat(4000);
+    // Huge lines: one line of 25k chars, mixed scripts, no break (cut into bounded pieces).
+    let huge: String = "قتل مسلحون 12 جنديا في هجوم attacked in Djibo ".repeat(500);
     check(&huge, Some("ar"));
     let marks: String = "\u{064B}".repeat(100_000);
     check(&marks, None);

@@ -300,8 +300,7 @@ impl Pipeline {
             to_extract.into_iter().unzip();
         let counts = self.extract_and_store_many(&to_extract).await;
         for (slot, count) in extract_slots.into_iter().zip(counts) {
-            if let (Some(ItemOutcome::Stored(stored)), Ok(count)) =
-                (outcomes[slot].as_mut(), count)
+            if let (Some(ItemOutcome::Stored(stored)), Ok(count)) = (outcomes[slot].as_mut(), count)
             {
                 stored.extracted = true;
                 stored.event_count = count;
@@ -349,19 +348,16 @@ impl Pipeline {
                 }
             }
             Ok(response) => {
-                for ((slot, article), result) in
-                    slots.iter().zip(articles).zip(response.results)
-                {
+                for ((slot, article), result) in slots.iter().zip(articles).zip(response.results) {
                     let stored = match result.stored {
                         Some(stored) if result.error.is_empty() => stored,
                         _ => {
-                            outcomes[*slot] = Some(ItemOutcome::Rejected(invalid(
-                                if result.error.is_empty() {
+                            outcomes[*slot] =
+                                Some(ItemOutcome::Rejected(invalid(if result.error.is_empty() {
                                     "storage refused the article".to_owned()
                                 } else {
                                     result.error
-                                },
-                            )));
+                                })));
                             continue;
                         }
                     };

@@ -251,13 +251,20 @@ mod tests {
             tx.send(item(1, 1)).await.unwrap();
             tokio::time::sleep(Duration::from_millis(200)).await;
             tx.send(item(2, 1)).await.unwrap();
-            tx.send(Err(Status::cancelled("client gone"))).await.unwrap();
+            tx.send(Err(Status::cancelled("client gone")))
+                .await
+                .unwrap();
             tx.send(item(3, 1)).await.unwrap();
         });
         let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
         let chunks: Vec<Chunk> = chunked(stream, &config).collect().await;
         feeder.await.unwrap();
-        assert_eq!(chunks.len(), 2, "{:?}", chunks.iter().map(refs).collect::<Vec<_>>());
+        assert_eq!(
+            chunks.len(),
+            2,
+            "{:?}",
+            chunks.iter().map(refs).collect::<Vec<_>>()
+        );
         assert_eq!(refs(&chunks[0]), ["0", "1"]);
         assert!(chunks[0].1.is_none());
         assert_eq!(refs(&chunks[1]), ["2"]);
