@@ -222,7 +222,10 @@ async fn mutual_tls_between_services_and_plaintext_health_for_probes(
         no_cert.as_ref().map_err(|s| s.code()),
         with_cert.as_ref().map_err(|s| s.code())
     );
-    assert!(!matches!(plaintext, Ok(true)), "the TLS port does not speak plaintext");
+    assert!(
+        !matches!(plaintext, Ok(true)),
+        "the TLS port does not speak plaintext"
+    );
     assert!(no_cert.is_err(), "mutual TLS requires a client certificate");
     assert_eq!(with_cert.unwrap(), true);
 

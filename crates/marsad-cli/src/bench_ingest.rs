@@ -237,7 +237,7 @@ fn renumber(text: &str, rng: &mut Rng) -> String {
 fn article(seed: u64, i: usize) -> v1::IngestArticleRequest {
     let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
     rng.next();
-    let arabic = i % 2 == 0;
+    let arabic = i.is_multiple_of(2);
     let (seed_text, people, cities, days, groups, topics) = if arabic {
         (SEED_AR, AR_PEOPLE, AR_CITIES, AR_DAYS, AR_GROUPS, AR_TOPICS)
     } else {

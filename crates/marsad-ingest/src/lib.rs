@@ -49,8 +49,11 @@ impl IngestConfig {
         // Inline extraction is best effort: the queue catches what fails, so don't wait long.
         extraction.retry = marsad_client::RetryPolicy::none();
         extraction.request_timeout = Duration::from_secs(20);
+        let mut storage = ClientConfig::new(storage_url);
+        // Bulk writes (a chunk of a batch in one transaction) take longer than single ones.
+        storage.request_timeout = Duration::from_secs(120);
         Self {
-            storage: ClientConfig::new(storage_url),
+            storage,
             extraction,
             limits: ServerLimits::default(),
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,

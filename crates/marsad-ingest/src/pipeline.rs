@@ -235,6 +235,7 @@ impl Pipeline {
         &self,
         requests: Vec<v1::IngestArticleRequest>,
     ) -> Vec<ItemOutcome> {
+        let started = std::time::Instant::now();
         let this = self.clone();
         let validated = match tokio::task::spawn_blocking(move || {
             requests
@@ -266,6 +267,7 @@ impl Pipeline {
         // The store links a new article to a near duplicate already stored; one that nearly
         // duplicates an earlier item of this same chunk goes in a second transaction, after the
         // first copy is committed, so it is linked too.
+        let validated_at = started.elapsed();
         let mut later = vec![false; articles.len()];
         for j in 0..articles.len() {
             let (hash_j, sim_j) = (&articles[j].content_hash, articles[j].simhash);
@@ -298,7 +300,16 @@ impl Pipeline {
         to_extract.sort_by_key(|(slot, _)| *slot);
         let (extract_slots, to_extract): (Vec<usize>, Vec<v1::Article>) =
             to_extract.into_iter().unzip();
+        let stored_at = started.elapsed();
         let counts = self.extract_and_store_many(&to_extract).await;
+        tracing::debug!(
+            items = outcomes.len(),
+            new = to_extract.len(),
+            validate_ms = validated_at.as_millis() as u64,
+            store_ms = (stored_at - validated_at).as_millis() as u64,
+            extract_and_store_events_ms = (started.elapsed() - stored_at).as_millis() as u64,
+            "chunk ingested"
+        );
         for (slot, count) in extract_slots.into_iter().zip(counts) {
             if let (Some(ItemOutcome::Stored(stored)), Ok(count)) = (outcomes[slot].as_mut(), count)
             {
@@ -394,6 +405,7 @@ impl Pipeline {
         if articles.is_empty() {
             return Vec::new();
         }
+        let extract_started = std::time::Instant::now();
         // Extract, in calls of bounded size, two at a time.
         let documents: Vec<(usize, v1::ExtractRequest)> = articles
             .iter()
@@ -452,6 +464,11 @@ impl Pipeline {
             }
         }
 
+        tracing::debug!(
+            articles = articles.len(),
+            extract_ms = extract_started.elapsed().as_millis() as u64,
+            "chunk extracted"
+        );
         // Store the events of what was extracted, in transactions of bounded size.
         let mut out: Vec<Result<u32, Status>> = Vec::with_capacity(articles.len());
         let mut records: Vec<(usize, v1::PutExtractionRequest)> = Vec::new();
@@ -487,10 +504,18 @@ impl Pipeline {
                         out[slot] = Ok(count);
                     }
                 }
+                Err(status) if !matches!(status.code(), Code::InvalidArgument | Code::NotFound) => {
+                    // Storage is down or overloaded: one-by-one retries would only add load.
+                    // The articles stay queued; the worker extracts them later.
+                    tracing::warn!(code = ?status.code(), message = status.message(), articles = slots.len(), "bulk PutExtractions failed; left to the queue");
+                    for slot in slots {
+                        out[slot] = Err(status.clone());
+                    }
+                }
                 answer => {
                     // One bad record fails the whole transaction: store them one by one.
                     if let Err(status) = &answer {
-                        tracing::warn!(code = ?status.code(), message = status.message(), "bulk PutExtractions failed; storing one by one");
+                        tracing::warn!(code = ?status.code(), message = status.message(), "bulk PutExtractions refused a record; storing one by one");
                     }
                     let mut singles = Vec::with_capacity(extractions.len());
                     for record in extractions {

@@ -35,7 +35,7 @@ impl Default for BatchConfig {
             chunk_items: 256,
             chunk_bytes: 4 << 20,
             chunk_wait: Duration::from_millis(50),
-            in_flight: 3,
+            in_flight: 2,
         }
     }
 }
