@@ -84,7 +84,10 @@ pub fn init_logging(format: LogFormat) {
             }
         });
     let registry = tracing_subscriber::registry().with(filter).with(otel);
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // Colour only on a terminal: logs sent to files and collectors stay plain text.
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = match format {
         LogFormat::Json => registry.with(fmt.json()).try_init(),
         LogFormat::Text => registry.with(fmt).try_init(),
