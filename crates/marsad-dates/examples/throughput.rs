@@ -37,8 +37,8 @@ fn run(name: &str, docs: &[String], p: Option<NaiveDate>) {
 }
 
 fn main() {
-    let ar = include_str!("../../../../shared/corpus/barrack-coalition-ar.txt");
-    let en = include_str!("../../../../shared/corpus/barrack-coalition-en.txt");
+    let ar = include_str!("../../../tests/fixtures/barrack-coalition-ar.txt");
+    let en = include_str!("../../../tests/fixtures/barrack-coalition-en.txt");
     let p = NaiveDate::from_ymd_opt(2026, 2, 10);
     let ar_docs = build(
         ar,

@@ -15,7 +15,7 @@ fn seed_article_lines() {
 
 #[test]
 fn seed_article_whole() {
-    let text = include_str!("../../../../shared/corpus/barrack-coalition-ar.txt");
+    let text = include_str!("../../../tests/fixtures/barrack-coalition-ar.txt");
     let ms = find_dates(text, pubd());
     check_offsets(text, &ms);
     let got: Vec<(&str, Option<chrono::NaiveDate>)> =

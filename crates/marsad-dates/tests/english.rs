@@ -276,7 +276,7 @@ fn mixed_language() {
 
 #[test]
 fn seed_article_english() {
-    let text = include_str!("../../../../shared/corpus/barrack-coalition-en.txt");
+    let text = include_str!("../../../tests/fixtures/barrack-coalition-en.txt");
     let ms = find_dates(text, pubd());
     check_offsets(text, &ms);
     let got: Vec<(&str, Option<chrono::NaiveDate>)> =
