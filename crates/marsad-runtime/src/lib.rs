@@ -65,7 +65,9 @@ impl SharedListener {
 pub struct ServerLimits {
     /// Largest request or response message, in bytes.
     pub max_message_bytes: usize,
-    /// Deadline for unary RPCs when the client sets none (streams are exempt: see `serve`).
+    /// Longest time a request handler may take (a shorter client `grpc-timeout` wins). It bounds
+    /// client-streamed calls too (an `IngestBatch` must finish within it), but not the response
+    /// stream of `WatchEvents`/`ExportEvents`, which outlives its handler.
     pub request_timeout: Duration,
     /// Requests in flight across the server before new ones are shed with ResourceExhausted.
     pub max_in_flight: usize,
