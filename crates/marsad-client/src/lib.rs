@@ -469,7 +469,7 @@ pub async fn health_check(config: &ClientConfig, service: &str) -> Result<bool, 
 
 /// Health of `service` on an open channel.
 pub async fn health_of(channel: Channel, service: &str) -> Result<bool, Status> {
-    use tonic_health_proto::{health_client::HealthClient, HealthCheckRequest};
+    use tonic_health::pb::{health_client::HealthClient, HealthCheckRequest};
     let mut client = HealthClient::new(channel);
     let mut request = tonic::Request::new(HealthCheckRequest {
         service: service.to_owned(),
@@ -477,10 +477,6 @@ pub async fn health_of(channel: Channel, service: &str) -> Result<bool, Status> 
     request.set_timeout(Duration::from_secs(2));
     let response = client.check(request).await?.into_inner();
     Ok(response.status == 1)
-}
-
-mod tonic_health_proto {
-    pub use tonic_health::pb::*;
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use tonic::service::Routes;
 use tonic::{Request, Response, Status};
 
 /// The gRPC service name, as health and reflection report it.
-pub const SERVICE_NAME: &str = "marsad.v1.ExtractionService";
+pub const SERVICE_NAME: &str = marsad_proto::v1::extraction_service_server::SERVICE_NAME;
 
 /// Largest article text the service extracts from, in bytes.
 pub const DEFAULT_MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;

@@ -23,7 +23,7 @@ pub use service::BatchConfig;
 pub use worker::WorkerConfig;
 
 /// The gRPC service name, as health and reflection report it.
-pub const SERVICE_NAME: &str = "marsad.v1.IngestService";
+pub const SERVICE_NAME: &str = marsad_proto::v1::ingest_service_server::SERVICE_NAME;
 
 /// How the ingest service runs.
 #[derive(Debug, Clone)]
@@ -127,7 +127,11 @@ async fn watch_storage(
 ) {
     let mut last = None;
     loop {
-        let status = match marsad_client::health_check(&storage, marsad_proto_storage_name()).await
+        let status = match marsad_client::health_check(
+            &storage,
+            marsad_proto::v1::storage_service_server::SERVICE_NAME,
+        )
+        .await
         {
             Ok(true) => ServingStatus::Serving,
             _ => ServingStatus::NotServing,
@@ -139,8 +143,4 @@ async fn watch_storage(
         }
         tokio::time::sleep(interval).await;
     }
-}
-
-const fn marsad_proto_storage_name() -> &'static str {
-    "marsad.v1.StorageService"
 }

@@ -31,7 +31,7 @@ pub use filter::{distance_km, EventFilter, PlaceFilter};
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
 /// The gRPC service name, as health and reflection report it.
-pub const SERVICE_NAME: &str = "marsad.v1.StorageService";
+pub const SERVICE_NAME: &str = marsad_proto::v1::storage_service_server::SERVICE_NAME;
 
 /// How the storage service runs.
 #[derive(Debug, Clone)]
