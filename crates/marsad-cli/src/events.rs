@@ -328,8 +328,17 @@ fn row(event: &v1::Event) -> [String; 7] {
 
 fn print_table(out: &mut impl Write, events: &[v1::Event]) -> Result<()> {
     let rows: Vec<[String; 7]> = events.iter().map(row).collect();
-    let mut widths = HEADER.map(|h| h.chars().count());
-    for r in &rows {
+    write_table(out, HEADER, &rows)
+}
+
+/// Writes `rows` under `header` in columns padded to their widest cell.
+fn write_table<const N: usize>(
+    out: &mut impl Write,
+    header: [&str; N],
+    rows: &[[String; N]],
+) -> Result<()> {
+    let mut widths = header.map(|h| h.chars().count());
+    for r in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
         }
@@ -344,8 +353,8 @@ fn print_table(out: &mut impl Write, events: &[v1::Event]) -> Result<()> {
             .trim_end()
             .to_owned()
     };
-    writeln!(out, "{}", line(&HEADER.map(String::from)))?;
-    for r in &rows {
+    writeln!(out, "{}", line(&header.map(String::from)))?;
+    for r in rows {
         writeln!(out, "{}", line(r))?;
     }
     Ok(())
@@ -474,26 +483,7 @@ async fn list_clusters(args: EventsArgs) -> Result<()> {
             "EVIDENCE",
             "CLUSTER",
         ];
-        let mut widths = header.map(|h| h.chars().count());
-        for r in &rows {
-            for (w, cell) in widths.iter_mut().zip(r) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        let fmt = |cells: &[String]| {
-            cells
-                .iter()
-                .zip(widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
-                .collect::<Vec<_>>()
-                .join("  ")
-                .trim_end()
-                .to_owned()
-        };
-        writeln!(out, "{}", fmt(&header.map(String::from)))?;
-        for r in &rows {
-            writeln!(out, "{}", fmt(r))?;
-        }
+        write_table(&mut out, header, &rows)?;
         writeln!(out, "{} clusters", rows.len())?;
     }
     Ok(())
