@@ -13,14 +13,13 @@ use marsad_core::{stable_id, DatePrecision, Event};
 use sqlx::{Postgres, Row, Transaction};
 
 use crate::filter::distance_km;
+use crate::write::pack;
 use crate::StoreError;
 
 /// Places closer than this are the same place.
 pub const SAME_PLACE_KM: f64 = 25.0;
 /// Candidates looked at per new event.
 const MAX_CANDIDATES: i64 = 500;
-/// Separates list items packed into one text for a bulk statement.
-const SEP: char = '\u{1f}';
 
 /// What clustering compares of an event.
 #[derive(Debug, Clone)]
@@ -120,67 +119,211 @@ pub(crate) fn new_cluster_id(article_id: &str, event_id: &str) -> String {
     stable_id("c_", &[article_id, event_id])
 }
 
-/// The best cluster among other articles' events for a new event, if any. `taken` are the
-/// clusters already given to this article's events in this write.
-pub(crate) async fn find_cluster(
+/// A new event to place in a cluster.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention<'a> {
+    pub article_id: &'a str,
+    pub event_id: &'a str,
+    pub kind: &'a str,
+    pub profile: Profile,
+    /// The cluster of the event with the same stable id before this write, if any.
+    pub previous: Option<&'a str>,
+}
+
+/// A stored or just-assigned mention a new event may join.
+#[derive(Debug)]
+struct Candidate {
+    cluster: String,
+    profile: Profile,
+}
+
+/// Clusters for `mentions`, in order. Each keeps its previous cluster when no earlier event of its
+/// article took it; otherwise it joins the best-matching cluster of another article's event (stored
+/// before this write, or earlier in it), or starts its own. The stored candidates for the whole
+/// batch come from one statement; the articles' own old events are already deleted.
+pub(crate) async fn assign(
     tx: &mut Transaction<'_, Postgres>,
-    kind: &str,
-    article_id: &str,
+    mentions: &[Mention<'_>],
+) -> Result<Vec<String>, StoreError> {
+    let mut stored = stored_candidates(tx, mentions).await?;
+    let mut in_batch: HashMap<&str, Vec<(&str, Candidate)>> = HashMap::new();
+    let mut taken: HashMap<&str, HashSet<String>> = HashMap::new();
+    let mut clusters = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.iter().enumerate() {
+        let taken_here = taken.entry(m.article_id).or_default();
+        let cluster = match m.previous {
+            Some(c) if !taken_here.contains(c) => c.to_owned(),
+            _ => {
+                let earlier = in_batch
+                    .get(m.kind)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(article, _)| *article != m.article_id)
+                    .map(|(_, c)| c);
+                let from_store = stored.remove(&i).unwrap_or_default();
+                best(&m.profile, earlier.chain(from_store.iter()), taken_here)
+                    .unwrap_or_else(|| new_cluster_id(m.article_id, m.event_id))
+            }
+        };
+        taken_here.insert(cluster.clone());
+        in_batch.entry(m.kind).or_default().push((
+            m.article_id,
+            Candidate {
+                cluster: cluster.clone(),
+                profile: m.profile.clone(),
+            },
+        ));
+        clusters.push(cluster);
+    }
+    Ok(clusters)
+}
+
+/// The best-scoring candidate's cluster (ties: the smaller cluster id), skipping `taken`.
+fn best<'c>(
     me: &Profile,
+    candidates: impl Iterator<Item = &'c Candidate>,
     taken: &HashSet<String>,
-) -> Result<Option<String>, StoreError> {
-    let Some((start, end)) = me.range() else {
-        return Ok(None);
-    };
-    let rows = sqlx::query(
-        "select e.cluster_id, e.cluster_day, e.event_date is not null as dated, e.date_precision,
-                e.place_gazetteer_id, e.place_lat, e.place_lon, e.actor_ids
-         from events e
-         where e.kind = $1 and e.article_id <> $2 and e.cluster_id is not null
-           and (e.cluster_day between $3 and $4
-                or (e.date_precision in ('week', 'month', 'year') and e.cluster_day between $5 and $4))
-         order by e.sequence desc
-         limit $6",
-    )
-    .bind(kind)
-    .bind(article_id)
-    .bind(start - Duration::days(1))
-    .bind(end + Duration::days(1))
-    .bind(start - Duration::days(366))
-    .bind(MAX_CANDIDATES)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut best: Option<(u32, String)> = None;
-    for row in &rows {
-        let cluster: String = row.try_get("cluster_id")?;
-        if taken.contains(&cluster) {
+) -> Option<String> {
+    let mut best: Option<(u32, &str)> = None;
+    for c in candidates {
+        if taken.contains(&c.cluster) {
             continue;
         }
-        let dated: bool = row.try_get("dated")?;
-        let precision: Option<String> = row.try_get("date_precision")?;
-        let other = Profile {
-            day: row.try_get("cluster_day")?,
-            precision: if dated {
-                precision.and_then(|p| p.parse().ok())
-            } else {
-                None
-            },
-            gazetteer_id: row.try_get("place_gazetteer_id")?,
-            lat: row.try_get("place_lat")?,
-            lon: row.try_get("place_lon")?,
-            actor_ids: row.try_get("actor_ids")?,
-        };
-        if let Some(s) = score(me, &other) {
-            let better = match &best {
+        if let Some(s) = score(me, &c.profile) {
+            let better = match best {
                 None => true,
-                Some((bs, bc)) => s > *bs || (s == *bs && cluster < *bc),
+                Some((bs, bc)) => s > bs || (s == bs && c.cluster.as_str() < bc),
             };
             if better {
-                best = Some((s, cluster));
+                best = Some((s, &c.cluster));
             }
         }
     }
-    Ok(best.map(|(_, c)| c))
+    best.map(|(_, c)| c.to_owned())
+}
+
+/// Stored events that could share a cluster with each mention, by mention index: the same kind, a
+/// compatible day, and a shared actor or the same place (what [`score`] requires at least), the
+/// most recent first, at most [`MAX_CANDIDATES`] each. Index-driven: (kind, cluster_day), then the
+/// actor and place tests on those rows.
+async fn stored_candidates(
+    tx: &mut Transaction<'_, Postgres>,
+    mentions: &[Mention<'_>],
+) -> Result<HashMap<usize, Vec<Candidate>>, StoreError> {
+    let mut q = CandidateQuery::default();
+    for (i, m) in mentions.iter().enumerate() {
+        let Some((start, end)) = m.profile.range() else {
+            continue;
+        };
+        q.ordinal.push(i32::try_from(i).unwrap_or(i32::MAX));
+        q.kind.push(m.kind);
+        q.low.push(start - Duration::days(1));
+        q.high.push(end + Duration::days(1));
+        q.coarse_low.push(start - Duration::days(366));
+        q.actors.push(pack(&m.profile.actor_ids));
+        q.gazetteer_id.push(m.profile.gazetteer_id.as_deref());
+        let bbox = match (m.profile.lat, m.profile.lon) {
+            (Some(lat), Some(lon)) => Some(near_box(lat, lon)),
+            _ => None,
+        };
+        q.min_lat.push(bbox.map(|b| b.0));
+        q.max_lat.push(bbox.map(|b| b.1));
+        q.min_lon.push(bbox.map(|b| b.2));
+        q.max_lon.push(bbox.map(|b| b.3));
+    }
+    if q.ordinal.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sqlx::query(
+        "select q.ordinal, c.*
+         from unnest($1::int4[], $2::text[], $3::date[], $4::date[], $5::date[], $6::text[], $7::text[],
+                     $8::float8[], $9::float8[], $10::float8[], $11::float8[])
+              as q(ordinal, kind, low, high, coarse_low, actors, gazetteer_id, min_lat, max_lat,
+                   min_lon, max_lon)
+         cross join lateral (
+            select e.cluster_id, e.cluster_day, e.event_date is not null as dated, e.date_precision,
+                   e.place_gazetteer_id, e.place_lat, e.place_lon, e.actor_ids
+            from events e
+            where e.kind = q.kind and e.cluster_id is not null
+              and (e.cluster_day between q.low and q.high
+                   or (e.date_precision in ('week', 'month', 'year')
+                       and e.cluster_day between q.coarse_low and q.high))
+              and (e.actor_ids && marsad_unpack(q.actors)
+                   or e.place_gazetteer_id = q.gazetteer_id
+                   or (e.place_lat between q.min_lat and q.max_lat
+                       and e.place_lon between q.min_lon and q.max_lon))
+            order by e.sequence desc
+            limit $12) c",
+    )
+    .bind(q.ordinal)
+    .bind(q.kind)
+    .bind(q.low)
+    .bind(q.high)
+    .bind(q.coarse_low)
+    .bind(q.actors)
+    .bind(q.gazetteer_id)
+    .bind(q.min_lat)
+    .bind(q.max_lat)
+    .bind(q.min_lon)
+    .bind(q.max_lon)
+    .bind(MAX_CANDIDATES)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut found: HashMap<usize, Vec<Candidate>> = HashMap::new();
+    for row in &rows {
+        let ordinal: i32 = row.try_get("ordinal")?;
+        let dated: bool = row.try_get("dated")?;
+        let precision: Option<String> = row.try_get("date_precision")?;
+        found
+            .entry(usize::try_from(ordinal).unwrap_or(0))
+            .or_default()
+            .push(Candidate {
+                cluster: row.try_get("cluster_id")?,
+                profile: Profile {
+                    day: row.try_get("cluster_day")?,
+                    precision: if dated {
+                        precision.and_then(|p| p.parse().ok())
+                    } else {
+                        None
+                    },
+                    gazetteer_id: row.try_get("place_gazetteer_id")?,
+                    lat: row.try_get("place_lat")?,
+                    lon: row.try_get("place_lon")?,
+                    actor_ids: row.try_get("actor_ids")?,
+                },
+            });
+    }
+    Ok(found)
+}
+
+#[derive(Default)]
+struct CandidateQuery<'a> {
+    ordinal: Vec<i32>,
+    kind: Vec<&'a str>,
+    low: Vec<NaiveDate>,
+    high: Vec<NaiveDate>,
+    coarse_low: Vec<NaiveDate>,
+    actors: Vec<String>,
+    gazetteer_id: Vec<Option<&'a str>>,
+    min_lat: Vec<Option<f64>>,
+    max_lat: Vec<Option<f64>>,
+    min_lon: Vec<Option<f64>>,
+    max_lon: Vec<Option<f64>>,
+}
+
+/// (min lat, max lat, min lon, max lon) of a box holding every point within [`SAME_PLACE_KM`];
+/// near the poles or across the antimeridian, every longitude.
+fn near_box(lat: f64, lon: f64) -> (f64, f64, f64, f64) {
+    // A degree of latitude is at least 110.5 km; a little slack for rounding.
+    let dlat = SAME_PLACE_KM / 110.5 + 0.01;
+    let cos = (lat.abs() + dlat).min(90.0).to_radians().cos();
+    let dlon = if cos > 0.01 { dlat / cos } else { 360.0 };
+    let (min_lon, max_lon) = if lon - dlon < -180.0 || lon + dlon > 180.0 {
+        (-180.0, 180.0)
+    } else {
+        (lon - dlon, lon + dlon)
+    };
+    (lat - dlat, lat + dlat, min_lon, max_lon)
 }
 
 #[derive(Debug, Default)]
@@ -345,18 +488,18 @@ pub(crate) async fn refresh(
             .push(i32::try_from(m.len()).unwrap_or(i32::MAX));
         cols.source_count
             .push(i32::try_from(source_keys.len()).unwrap_or(i32::MAX));
-        cols.sources.push(join(sources));
-        cols.actors.push(join(actors));
-        cols.countries.push(join(countries));
+        cols.sources.push(pack(sources));
+        cols.actors.push(pack(actors));
+        cols.countries.push(pack(countries));
     }
     sqlx::query(
         "insert into event_clusters (id, kind, representative_sequence, event_date, date_precision,
             place_gazetteer_id, place_name, place_country, place_lat, place_lon, modality, confidence,
             mention_count, source_count, sources, actor_ids, countries)
          select id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
-            source_count, coalesce(string_to_array(nullif(sources, ''), chr(31)), '{}'),
-            coalesce(string_to_array(nullif(actors, ''), chr(31)), '{}'),
-            coalesce(string_to_array(nullif(countries, ''), chr(31)), '{}')
+            source_count, marsad_unpack(sources),
+            marsad_unpack(actors),
+            marsad_unpack(countries)
          from unnest($1::text[], $2::text[], $3::int8[], $4::date[], $5::text[], $6::text[], $7::text[],
                      $8::text[], $9::float8[], $10::float8[], $11::text[], $12::float4[], $13::int4[],
                      $14::int4[], $15::text[], $16::text[], $17::text[])
@@ -392,14 +535,6 @@ pub(crate) async fn refresh(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-fn join<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    items
-        .into_iter()
-        .map(|s| s.replace(SEP, " "))
-        .collect::<Vec<_>>()
-        .join(&SEP.to_string())
 }
 
 #[derive(Default)]

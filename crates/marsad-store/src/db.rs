@@ -14,14 +14,13 @@ use marsad_core::{
 use sqlx::postgres::{PgListener, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
-use crate::cluster::{self, Profile};
 use crate::filter::{self, EventFilter, Resolved};
 use crate::StoreError;
 
 /// The channel the events trigger notifies (see the migrations).
 const EVENTS_CHANNEL: &str = "marsad_events";
 /// Advisory lock key serialising event writes ("marsad" in ASCII).
-const EVENT_WRITE_LOCK: i64 = 0x6d61_7273_6164;
+pub(crate) const EVENT_WRITE_LOCK: i64 = 0x6d61_7273_6164;
 
 /// Access to the Marsad database.
 #[derive(Debug, Clone)]
@@ -413,27 +412,9 @@ impl Store {
         &self,
         records: &[ExtractionRecord<'_>],
     ) -> Result<Vec<usize>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("select pg_advisory_xact_lock($1)")
-            .bind(EVENT_WRITE_LOCK)
-            .execute(&mut *tx)
-            .await?;
-        let mut counts = Vec::with_capacity(records.len());
-        for record in records {
-            counts.push(
-                replace_extraction(
-                    &mut tx,
-                    record.article_id,
-                    record.entities,
-                    record.events,
-                    record.engine_version,
-                )
-                .await?,
-            );
-        }
-        tx.commit().await?;
-        Ok(counts)
+        crate::write::put_extractions(&self.pool, records).await
     }
+
     /// Leases up to `limit` queued articles for `lease`; an expired lease makes them claimable again.
     pub async fn claim_pending(
         &self,
@@ -788,215 +769,8 @@ pub struct ExtractionRecord<'a> {
     pub engine_version: &'a str,
 }
 
-/// Replaces one article's entities and events inside `tx` and takes it off the queue.
-async fn replace_extraction(
-    tx: &mut sqlx::Transaction<'_, Postgres>,
-    article_id: &str,
-    entities: &[Entity],
-    events: &[Event],
-    engine_version: &str,
-) -> Result<usize, StoreError> {
-    let updated: Option<(Option<NaiveDate>, DateTime<Utc>)> = sqlx::query_as(
-        "update articles set extracted_at = now(), engine_version = $2 where id = $1
-         returning published_on, ingested_at",
-    )
-    .bind(article_id)
-    .bind(engine_version)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((published, ingested_at)) = updated else {
-        return Err(StoreError::NotFound {
-            what: "article",
-            id: article_id.to_owned(),
-        });
-    };
-    // The clusters of the events being replaced: an event that comes back with the same stable id
-    // stays in its cluster.
-    let previous: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
-        "delete from events where article_id = $1 and cluster_id is not null returning id, cluster_id",
-    )
-    .bind(article_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .collect();
-    sqlx::query("delete from events where article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    let mut touched: std::collections::HashSet<String> = previous.values().cloned().collect();
-    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut names: Vec<(String, String)> = Vec::new();
-    sqlx::query("delete from entities where article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-
-    if !entities.is_empty() {
-        let mut insert = QueryBuilder::<Postgres>::new(
-            "insert into entities (article_id, ordinal, entity_type, text, name, entity_id, country, sector, start_char, end_char) ",
-        );
-        insert.push_values(entities.iter().enumerate(), |mut row, (ordinal, e)| {
-            row.push_bind(article_id)
-                .push_bind(ordinal as i32)
-                .push_bind(e.entity_type.as_str())
-                .push_bind(&e.text)
-                .push_bind(&e.name)
-                .push_bind(&e.id)
-                .push_bind(&e.country)
-                .push_bind(&e.sector)
-                .push_bind(offset(e.start))
-                .push_bind(offset(e.end));
-        });
-        insert.build().execute(&mut **tx).await?;
-    }
-
-    let mut seen = std::collections::HashSet::new();
-    let mut stored = 0;
-    for event in events.iter().filter(|e| seen.insert(e.id.clone())) {
-        if let Some(place) = event.location.as_ref() {
-            if let Some(gid) = place.gazetteer_id.as_deref() {
-                sqlx::query(
-                    "insert into places (gazetteer_id, name, country, admin1, lat, lon)
-                     values ($1, $2, $3, $4, $5, $6) on conflict (gazetteer_id) do nothing",
-                )
-                .bind(gid)
-                .bind(&place.name)
-                .bind(&place.country)
-                .bind(&place.admin1)
-                .bind(place.lat)
-                .bind(place.lon)
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        let mut countries: Vec<&str> = event.countries().collect();
-        countries.sort_unstable();
-        countries.dedup();
-        let mut actor_ids: Vec<String> = event.actors.iter().map(actor_key).collect();
-        actor_ids.sort_unstable();
-        actor_ids.dedup();
-        let mut actor_roles: Vec<String> = event
-            .actors
-            .iter()
-            .map(|a| format!("{}:{}", a.role.as_str(), actor_key(a)))
-            .collect();
-        actor_roles.sort_unstable();
-        actor_roles.dedup();
-        let mut sectors: Vec<&str> = event
-            .actors
-            .iter()
-            .filter_map(|a| a.sector.as_deref())
-            .collect();
-        sectors.sort_unstable();
-        sectors.dedup();
-        for a in &event.actors {
-            names.push((actor_key(a), a.name.clone()));
-            if !a.text.is_empty() && a.text != a.name {
-                names.push((actor_key(a), a.text.clone()));
-            }
-        }
-        let profile = Profile::of(event, published, &actor_ids);
-        let cluster_id = match previous.get(&event.id) {
-            Some(c) if !taken.contains(c) => c.clone(),
-            _ => cluster::find_cluster(tx, event.kind.as_str(), article_id, &profile, &taken)
-                .await?
-                .unwrap_or_else(|| cluster::new_cluster_id(article_id, &event.id)),
-        };
-        taken.insert(cluster_id.clone());
-        touched.insert(cluster_id.clone());
-        let place = event.location.as_ref();
-        let sequence: i64 = sqlx::query_scalar(
-            "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
-                acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
-                place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
-                date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
-                engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-                cluster_day)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
-             returning sequence",
-        )
-        .bind(&event.id)
-        .bind(article_id)
-        .bind(event.kind.as_str())
-        .bind(&event.plover.plover_type)
-        .bind(&event.plover.mode)
-        .bind(&event.plover.context)
-        .bind(&event.cameo)
-        .bind(event.acled.as_ref().map(|a| a.event_type.as_str()))
-        .bind(event.acled.as_ref().map(|a| a.sub_event_type.as_str()))
-        .bind(place.map(|p| p.text.as_str()))
-        .bind(place.map(|p| p.name.as_str()))
-        .bind(place.and_then(|p| p.country.as_deref()))
-        .bind(place.and_then(|p| p.admin1.as_deref()))
-        .bind(place.and_then(|p| p.lat))
-        .bind(place.and_then(|p| p.lon))
-        .bind(place.and_then(|p| p.gazetteer_id.as_deref()))
-        .bind(place.map(|p| offset(p.start)))
-        .bind(place.map(|p| offset(p.end)))
-        .bind(event.date.value)
-        .bind(event.date.precision.map(DatePrecision::as_str))
-        .bind(&event.date.text)
-        .bind(event.date.resolved)
-        .bind(event.modality.as_str())
-        .bind(event.confidence)
-        .bind(&event.evidence.text)
-        .bind(offset(event.evidence.start))
-        .bind(offset(event.evidence.end))
-        .bind(&event.engine_version)
-        .bind(&countries)
-        .bind(&actor_ids)
-        .bind(&actor_roles)
-        .bind(&sectors)
-        .bind(ingested_at)
-        .bind(&cluster_id)
-        .bind(profile.day)
-        .fetch_one(&mut **tx)
-        .await?;
-        if !event.actors.is_empty() {
-            let mut insert = QueryBuilder::<Postgres>::new(
-                "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char) ",
-            );
-            insert.push_values(event.actors.iter().enumerate(), |mut row, (ordinal, a)| {
-                row.push_bind(sequence)
-                    .push_bind(ordinal as i32)
-                    .push_bind(&a.text)
-                    .push_bind(&a.name)
-                    .push_bind(&a.id)
-                    .push_bind(&a.country)
-                    .push_bind(&a.sector)
-                    .push_bind(a.role.as_str())
-                    .push_bind(offset(a.start))
-                    .push_bind(offset(a.end));
-            });
-            insert.build().execute(&mut **tx).await?;
-        }
-        stored += 1;
-    }
-    if !names.is_empty() {
-        names.sort_unstable();
-        names.dedup();
-        let (ids, names): (Vec<String>, Vec<String>) = names.into_iter().unzip();
-        sqlx::query(
-            "insert into actor_names (actor_id, name) select * from unnest($1::text[], $2::text[])
-             on conflict do nothing",
-        )
-        .bind(ids)
-        .bind(names)
-        .execute(&mut **tx)
-        .await?;
-    }
-    cluster::refresh(tx, &touched).await?;
-    sqlx::query("delete from extraction_queue where article_id = $1")
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(stored)
-}
-
 /// The key an actor is filtered and clustered by: its id, else its name.
-fn actor_key(a: &Actor) -> String {
+pub(crate) fn actor_key(a: &Actor) -> String {
     if a.id.is_empty() {
         format!("name:{}", a.name.to_lowercase())
     } else {
@@ -1004,7 +778,7 @@ fn actor_key(a: &Actor) -> String {
     }
 }
 
-fn offset(n: usize) -> i32 {
+pub(crate) fn offset(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 

@@ -8,6 +8,7 @@ mod error;
 pub mod export;
 mod filter;
 mod service;
+mod write;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,0 +1,582 @@
+//! The extraction write path: replacing the entities and events of many articles in one
+//! transaction, one statement per table (`UNNEST` of column arrays), with cluster assignment for
+//! the whole batch from one candidate query.
+//!
+//! Everything that takes row locks other writers may also want (the articles, their old events and
+//! entities, places, actor names, the queue) happens first; the event-write advisory lock is taken
+//! only then, around cluster assignment, the event insert (which assigns sequence numbers) and the
+//! commit. A writer never waits for a row lock while holding the advisory lock, so two batches
+//! cannot deadlock on it, and sequence numbers still commit in order.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use marsad_core::{Actor, DatePrecision, Event};
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::cluster::{self, Mention, Profile};
+use crate::db::{actor_key, offset, ExtractionRecord, EVENT_WRITE_LOCK};
+use crate::StoreError;
+
+/// Separates list items packed into one text for an `UNNEST` statement (arrays of arrays cannot
+/// be bound).
+const SEP: char = '\u{1f}';
+
+/// Replaces the extractions of `records` in one transaction; event counts in record order. When an
+/// article appears more than once, its last record is the one stored.
+pub(crate) async fn put_extractions(
+    pool: &PgPool,
+    records: &[ExtractionRecord<'_>],
+) -> Result<Vec<usize>, StoreError> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        last.insert(r.article_id, i);
+    }
+    let kept: Vec<usize> = (0..records.len())
+        .filter(|&i| last[records[i].article_id] == i)
+        .collect();
+    let kept_records: Vec<&ExtractionRecord<'_>> = kept.iter().map(|&i| &records[i]).collect();
+    // Each article's events, each stable id once.
+    let events: Vec<Vec<&Event>> = kept_records
+        .iter()
+        .map(|r| {
+            let mut seen = HashSet::new();
+            r.events.iter().filter(|e| seen.insert(&e.id)).collect()
+        })
+        .collect();
+
+    let mut tx = pool.begin().await?;
+    let articles = mark_extracted(&mut tx, &kept_records).await?;
+    let previous = delete_previous(&mut tx, &kept_records).await?;
+    insert_entities(&mut tx, &kept_records).await?;
+    insert_places(&mut tx, events.iter().flatten().copied()).await?;
+    insert_actor_names(&mut tx, events.iter().flatten().copied()).await?;
+    sqlx::query("delete from extraction_queue where article_id = any($1)")
+        .bind(
+            kept_records
+                .iter()
+                .map(|r| r.article_id)
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut *tx)
+        .await?;
+
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(EVENT_WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    let mut rows = Vec::new();
+    let mut mentions = Vec::new();
+    for (record, events) in kept_records.iter().zip(&events) {
+        let article = &articles[record.article_id];
+        for &event in events {
+            let row = EventRow::of(event);
+            mentions.push(Mention {
+                article_id: record.article_id,
+                event_id: &event.id,
+                kind: event.kind.as_str(),
+                profile: Profile::of(event, article.published, &row.actor_ids),
+                previous: previous
+                    .get(&(record.article_id.to_owned(), event.id.clone()))
+                    .map(String::as_str),
+            });
+            rows.push((record.article_id, article, event, row));
+        }
+    }
+    let clusters = cluster::assign(&mut tx, &mentions).await?;
+    let sequences = insert_events(&mut tx, &rows, &mentions, &clusters).await?;
+    insert_event_actors(&mut tx, &rows, &sequences).await?;
+    let mut touched: HashSet<String> = previous.into_values().collect();
+    touched.extend(clusters);
+    cluster::refresh(&mut tx, &touched).await?;
+    tx.commit().await?;
+
+    let stored: HashMap<&str, usize> = kept_records
+        .iter()
+        .zip(&events)
+        .map(|(r, e)| (r.article_id, e.len()))
+        .collect();
+    Ok(records.iter().map(|r| stored[r.article_id]).collect())
+}
+
+/// Stamps the articles as extracted; their publication day and ingest time by id. An unknown
+/// article fails the whole batch.
+async fn mark_extracted<'r>(
+    tx: &mut Transaction<'_, Postgres>,
+    records: &[&ExtractionRecord<'r>],
+) -> Result<HashMap<&'r str, ArticleFacts>, StoreError> {
+    // In id order, so that concurrent writers lock the rows in the same order.
+    let mut sorted: Vec<&ExtractionRecord<'r>> = records.to_vec();
+    sorted.sort_by_key(|r| r.article_id);
+    let ids: Vec<&str> = sorted.iter().map(|r| r.article_id).collect();
+    let versions: Vec<&str> = sorted.iter().map(|r| r.engine_version).collect();
+    let found: Vec<(String, String, Option<NaiveDate>, DateTime<Utc>)> = sqlx::query_as(
+        "update articles a set extracted_at = now(), engine_version = t.version
+         from unnest($1::text[], $2::text[]) as t(id, version)
+         where a.id = t.id
+         returning a.id, a.lang, a.published_on, a.ingested_at",
+    )
+    .bind(&ids)
+    .bind(&versions)
+    .fetch_all(&mut **tx)
+    .await?;
+    let found: HashMap<String, ArticleFacts> = found
+        .into_iter()
+        .map(|(id, lang, published, ingested_at)| {
+            (
+                id,
+                ArticleFacts {
+                    lang,
+                    published,
+                    ingested_at,
+                },
+            )
+        })
+        .collect();
+    if let Some(missing) = ids.iter().find(|id| !found.contains_key(**id)) {
+        return Err(StoreError::NotFound {
+            what: "article",
+            id: (*missing).to_owned(),
+        });
+    }
+    Ok(records
+        .iter()
+        .map(|r| (r.article_id, found[r.article_id].clone()))
+        .collect())
+}
+
+/// What the events of an article take from it.
+#[derive(Debug, Clone)]
+struct ArticleFacts {
+    lang: String,
+    published: Option<NaiveDate>,
+    ingested_at: DateTime<Utc>,
+}
+
+/// Deletes the articles' events and entities; the clusters of the deleted events by (article id,
+/// stable event id), so that an event that comes back keeps its cluster.
+async fn delete_previous(
+    tx: &mut Transaction<'_, Postgres>,
+    records: &[&ExtractionRecord<'_>],
+) -> Result<HashMap<(String, String), String>, StoreError> {
+    let ids: Vec<&str> = records.iter().map(|r| r.article_id).collect();
+    let previous: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "delete from events where article_id = any($1) returning article_id, id, cluster_id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    sqlx::query("delete from entities where article_id = any($1)")
+        .bind(&ids)
+        .execute(&mut **tx)
+        .await?;
+    Ok(previous
+        .into_iter()
+        .filter_map(|(article, id, cluster)| cluster.map(|c| ((article, id), c)))
+        .collect())
+}
+
+async fn insert_entities(
+    tx: &mut Transaction<'_, Postgres>,
+    records: &[&ExtractionRecord<'_>],
+) -> Result<(), StoreError> {
+    let mut cols = EntityColumns::default();
+    for r in records {
+        for (ordinal, e) in r.entities.iter().enumerate() {
+            cols.article_id.push(r.article_id);
+            cols.ordinal.push(offset(ordinal));
+            cols.entity_type.push(e.entity_type.as_str());
+            cols.text.push(&e.text);
+            cols.name.push(&e.name);
+            cols.entity_id.push(&e.id);
+            cols.country.push(e.country.as_deref());
+            cols.sector.push(e.sector.as_deref());
+            cols.start.push(offset(e.start));
+            cols.end.push(offset(e.end));
+        }
+    }
+    if cols.article_id.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into entities (article_id, ordinal, entity_type, text, name, entity_id, country, sector, start_char, end_char)
+         select * from unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::text[], $8::text[], $9::int4[], $10::int4[])",
+    )
+    .bind(cols.article_id)
+    .bind(cols.ordinal)
+    .bind(cols.entity_type)
+    .bind(cols.text)
+    .bind(cols.name)
+    .bind(cols.entity_id)
+    .bind(cols.country)
+    .bind(cols.sector)
+    .bind(cols.start)
+    .bind(cols.end)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct EntityColumns<'a> {
+    article_id: Vec<&'a str>,
+    ordinal: Vec<i32>,
+    entity_type: Vec<&'a str>,
+    text: Vec<&'a str>,
+    name: Vec<&'a str>,
+    entity_id: Vec<&'a str>,
+    country: Vec<Option<&'a str>>,
+    sector: Vec<Option<&'a str>>,
+    start: Vec<i32>,
+    end: Vec<i32>,
+}
+
+/// The gazetteer places the events name, once each, in id order (so concurrent writers lock them in
+/// the same order).
+async fn insert_places<'e>(
+    tx: &mut Transaction<'_, Postgres>,
+    events: impl Iterator<Item = &'e Event>,
+) -> Result<(), StoreError> {
+    let mut places: Vec<_> = events
+        .filter_map(|e| e.location.as_ref())
+        .filter_map(|p| p.gazetteer_id.as_deref().map(|gid| (gid, p)))
+        .collect();
+    places.sort_by(|a, b| a.0.cmp(b.0));
+    places.dedup_by(|a, b| a.0 == b.0);
+    if places.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into places (gazetteer_id, name, country, admin1, lat, lon)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[])
+         on conflict (gazetteer_id) do nothing",
+    )
+    .bind(places.iter().map(|(gid, _)| *gid).collect::<Vec<_>>())
+    .bind(places.iter().map(|(_, p)| p.name.as_str()).collect::<Vec<_>>())
+    .bind(places.iter().map(|(_, p)| p.country.as_deref()).collect::<Vec<_>>())
+    .bind(places.iter().map(|(_, p)| p.admin1.as_deref()).collect::<Vec<_>>())
+    .bind(places.iter().map(|(_, p)| p.lat).collect::<Vec<_>>())
+    .bind(places.iter().map(|(_, p)| p.lon).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The canonical names and surface forms of the events' actors, for filters by name.
+async fn insert_actor_names<'e>(
+    tx: &mut Transaction<'_, Postgres>,
+    events: impl Iterator<Item = &'e Event>,
+) -> Result<(), StoreError> {
+    let mut names: Vec<(String, &str)> = Vec::new();
+    for a in events.flat_map(|e| &e.actors) {
+        names.push((actor_key(a), &a.name));
+        if !a.text.is_empty() && a.text != a.name {
+            names.push((actor_key(a), &a.text));
+        }
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    names.sort_unstable();
+    names.dedup();
+    let (ids, names): (Vec<String>, Vec<&str>) = names.into_iter().unzip();
+    sqlx::query(
+        "insert into actor_names (actor_id, name) select * from unnest($1::text[], $2::text[])
+         on conflict do nothing",
+    )
+    .bind(ids)
+    .bind(names)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What an event stores besides its own fields: the sorted, distinct keys filters match on.
+pub(crate) struct EventRow {
+    pub countries: Vec<String>,
+    pub actor_ids: Vec<String>,
+    pub actor_roles: Vec<String>,
+    pub sectors: Vec<String>,
+}
+
+impl EventRow {
+    pub(crate) fn of(event: &Event) -> Self {
+        let sorted = |mut v: Vec<String>| {
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        Self {
+            countries: sorted(event.countries().map(str::to_owned).collect()),
+            actor_ids: sorted(event.actors.iter().map(actor_key).collect()),
+            actor_roles: sorted(
+                event
+                    .actors
+                    .iter()
+                    .map(|a| format!("{}:{}", a.role.as_str(), actor_key(a)))
+                    .collect(),
+            ),
+            sectors: sorted(
+                event
+                    .actors
+                    .iter()
+                    .filter_map(|a| a.sector.clone())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+type Row<'a> = (&'a str, &'a ArticleFacts, &'a Event, EventRow);
+
+/// Inserts the events in order (so sequence numbers follow the batch); their sequence numbers by
+/// (article id, stable event id).
+async fn insert_events(
+    tx: &mut Transaction<'_, Postgres>,
+    rows: &[Row<'_>],
+    mentions: &[Mention<'_>],
+    clusters: &[String],
+) -> Result<HashMap<(String, String), i64>, StoreError> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut c = EventColumns::default();
+    for ((&(article_id, article, event, ref row), mention), cluster) in
+        rows.iter().zip(mentions).zip(clusters)
+    {
+        let place = event.location.as_ref();
+        c.id.push(&event.id);
+        c.article_id.push(article_id);
+        c.kind.push(event.kind.as_str());
+        c.plover_type.push(event.plover.plover_type.as_deref());
+        c.plover_mode.push(event.plover.mode.as_deref());
+        c.plover_context.push(pack(&event.plover.context));
+        c.cameo.push(event.cameo.as_deref());
+        c.acled_type
+            .push(event.acled.as_ref().map(|a| a.event_type.as_str()));
+        c.acled_sub
+            .push(event.acled.as_ref().map(|a| a.sub_event_type.as_str()));
+        c.place_text.push(place.map(|p| p.text.as_str()));
+        c.place_name.push(place.map(|p| p.name.as_str()));
+        c.place_country.push(place.and_then(|p| p.country.as_deref()));
+        c.place_admin1.push(place.and_then(|p| p.admin1.as_deref()));
+        c.place_lat.push(place.and_then(|p| p.lat));
+        c.place_lon.push(place.and_then(|p| p.lon));
+        c.place_gid.push(place.and_then(|p| p.gazetteer_id.as_deref()));
+        c.place_start.push(place.map(|p| offset(p.start)));
+        c.place_end.push(place.map(|p| offset(p.end)));
+        c.date.push(event.date.value);
+        c.precision
+            .push(event.date.precision.map(DatePrecision::as_str));
+        c.date_text.push(event.date.text.as_deref());
+        c.date_resolved.push(event.date.resolved);
+        c.modality.push(event.modality.as_str());
+        c.confidence.push(event.confidence);
+        c.evidence_text.push(&event.evidence.text);
+        c.evidence_start.push(offset(event.evidence.start));
+        c.evidence_end.push(offset(event.evidence.end));
+        c.engine_version.push(&event.engine_version);
+        c.countries.push(pack(&row.countries));
+        c.actor_ids.push(pack(&row.actor_ids));
+        c.actor_roles.push(pack(&row.actor_roles));
+        c.sectors.push(pack(&row.sectors));
+        c.ingested_at.push(article.ingested_at);
+        c.lang.push(&article.lang);
+        c.cluster_id.push(cluster);
+        c.cluster_day.push(mention.profile.day);
+    }
+    let inserted: Vec<(String, String, i64)> = sqlx::query_as(
+        "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
+            acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
+            place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
+            date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
+            engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
+            cluster_day, lang)
+         select id, article_id, kind, plover_type, plover_mode, marsad_unpack(plover_context), cameo,
+            acled_type, acled_sub, place_text, place_name, place_country, place_admin1, place_lat,
+            place_lon, place_gid, place_start, place_end, event_date, date_precision, date_text,
+            date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
+            engine_version, marsad_unpack(countries), marsad_unpack(actor_ids), marsad_unpack(actor_roles),
+            marsad_unpack(sectors),
+            ingested_at, cluster_id, cluster_day, lang
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+                     $14::float8[], $15::float8[], $16::text[], $17::int4[], $18::int4[], $19::date[],
+                     $20::text[], $21::text[], $22::bool[], $23::text[], $24::float4[], $25::text[],
+                     $26::int4[], $27::int4[], $28::text[], $29::text[], $30::text[], $31::text[],
+                     $32::text[], $33::timestamptz[], $34::text[], $35::date[], $36::text[])
+              with ordinality
+              as t(id, article_id, kind, plover_type, plover_mode, plover_context, cameo, acled_type,
+                   acled_sub, place_text, place_name, place_country, place_admin1, place_lat, place_lon,
+                   place_gid, place_start, place_end, event_date, date_precision, date_text,
+                   date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
+                   engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
+                   cluster_day, lang, ord)
+         order by ord
+         returning article_id, id, sequence",
+    )
+    .bind(c.id)
+    .bind(c.article_id)
+    .bind(c.kind)
+    .bind(c.plover_type)
+    .bind(c.plover_mode)
+    .bind(c.plover_context)
+    .bind(c.cameo)
+    .bind(c.acled_type)
+    .bind(c.acled_sub)
+    .bind(c.place_text)
+    .bind(c.place_name)
+    .bind(c.place_country)
+    .bind(c.place_admin1)
+    .bind(c.place_lat)
+    .bind(c.place_lon)
+    .bind(c.place_gid)
+    .bind(c.place_start)
+    .bind(c.place_end)
+    .bind(c.date)
+    .bind(c.precision)
+    .bind(c.date_text)
+    .bind(c.date_resolved)
+    .bind(c.modality)
+    .bind(c.confidence)
+    .bind(c.evidence_text)
+    .bind(c.evidence_start)
+    .bind(c.evidence_end)
+    .bind(c.engine_version)
+    .bind(c.countries)
+    .bind(c.actor_ids)
+    .bind(c.actor_roles)
+    .bind(c.sectors)
+    .bind(c.ingested_at)
+    .bind(c.cluster_id)
+    .bind(c.cluster_day)
+    .bind(c.lang)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(inserted
+        .into_iter()
+        .map(|(article, id, sequence)| ((article, id), sequence))
+        .collect())
+}
+
+#[derive(Default)]
+struct EventColumns<'a> {
+    id: Vec<&'a str>,
+    article_id: Vec<&'a str>,
+    kind: Vec<&'a str>,
+    plover_type: Vec<Option<&'a str>>,
+    plover_mode: Vec<Option<&'a str>>,
+    plover_context: Vec<String>,
+    cameo: Vec<Option<&'a str>>,
+    acled_type: Vec<Option<&'a str>>,
+    acled_sub: Vec<Option<&'a str>>,
+    place_text: Vec<Option<&'a str>>,
+    place_name: Vec<Option<&'a str>>,
+    place_country: Vec<Option<&'a str>>,
+    place_admin1: Vec<Option<&'a str>>,
+    place_lat: Vec<Option<f64>>,
+    place_lon: Vec<Option<f64>>,
+    place_gid: Vec<Option<&'a str>>,
+    place_start: Vec<Option<i32>>,
+    place_end: Vec<Option<i32>>,
+    date: Vec<Option<NaiveDate>>,
+    precision: Vec<Option<&'a str>>,
+    date_text: Vec<Option<&'a str>>,
+    date_resolved: Vec<bool>,
+    modality: Vec<&'a str>,
+    confidence: Vec<f32>,
+    evidence_text: Vec<&'a str>,
+    evidence_start: Vec<i32>,
+    evidence_end: Vec<i32>,
+    engine_version: Vec<&'a str>,
+    countries: Vec<String>,
+    actor_ids: Vec<String>,
+    actor_roles: Vec<String>,
+    sectors: Vec<String>,
+    ingested_at: Vec<DateTime<Utc>>,
+    cluster_id: Vec<&'a str>,
+    cluster_day: Vec<Option<NaiveDate>>,
+    lang: Vec<&'a str>,
+}
+
+async fn insert_event_actors(
+    tx: &mut Transaction<'_, Postgres>,
+    rows: &[Row<'_>],
+    sequences: &HashMap<(String, String), i64>,
+) -> Result<(), StoreError> {
+    let mut cols = ActorColumns::default();
+    for &(article_id, _, event, _) in rows {
+        let Some(&sequence) = sequences.get(&(article_id.to_owned(), event.id.clone())) else {
+            continue;
+        };
+        for (ordinal, a) in event.actors.iter().enumerate() {
+            cols.push(sequence, ordinal, a);
+        }
+    }
+    if cols.sequence.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char)
+         select * from unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::text[], $8::text[], $9::int4[], $10::int4[])",
+    )
+    .bind(cols.sequence)
+    .bind(cols.ordinal)
+    .bind(cols.text)
+    .bind(cols.name)
+    .bind(cols.actor_id)
+    .bind(cols.country)
+    .bind(cols.sector)
+    .bind(cols.role)
+    .bind(cols.start)
+    .bind(cols.end)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct ActorColumns<'a> {
+    sequence: Vec<i64>,
+    ordinal: Vec<i32>,
+    text: Vec<&'a str>,
+    name: Vec<&'a str>,
+    actor_id: Vec<&'a str>,
+    country: Vec<Option<&'a str>>,
+    sector: Vec<Option<&'a str>>,
+    role: Vec<&'a str>,
+    start: Vec<i32>,
+    end: Vec<i32>,
+}
+
+impl<'a> ActorColumns<'a> {
+    fn push(&mut self, sequence: i64, ordinal: usize, a: &'a Actor) {
+        self.sequence.push(sequence);
+        self.ordinal.push(offset(ordinal));
+        self.text.push(&a.text);
+        self.name.push(&a.name);
+        self.actor_id.push(&a.id);
+        self.country.push(a.country.as_deref());
+        self.sector.push(a.sector.as_deref());
+        self.role.push(a.role.as_str());
+        self.start.push(offset(a.start));
+        self.end.push(offset(a.end));
+    }
+}
+
+/// A list as one text for `marsad_unpack` (see the migrations).
+pub(crate) fn pack<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        out.extend(item.as_ref().chars().map(|c| if c == SEP { ' ' } else { c }));
+    }
+    out
+}
