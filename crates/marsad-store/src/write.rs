@@ -362,11 +362,13 @@ async fn insert_events(
             .push(event.acled.as_ref().map(|a| a.sub_event_type.as_str()));
         c.place_text.push(place.map(|p| p.text.as_str()));
         c.place_name.push(place.map(|p| p.name.as_str()));
-        c.place_country.push(place.and_then(|p| p.country.as_deref()));
+        c.place_country
+            .push(place.and_then(|p| p.country.as_deref()));
         c.place_admin1.push(place.and_then(|p| p.admin1.as_deref()));
         c.place_lat.push(place.and_then(|p| p.lat));
         c.place_lon.push(place.and_then(|p| p.lon));
-        c.place_gid.push(place.and_then(|p| p.gazetteer_id.as_deref()));
+        c.place_gid
+            .push(place.and_then(|p| p.gazetteer_id.as_deref()));
         c.place_start.push(place.map(|p| offset(p.start)));
         c.place_end.push(place.map(|p| offset(p.end)));
         c.date.push(event.date.value);
@@ -576,7 +578,11 @@ pub(crate) fn pack<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String 
         if i > 0 {
             out.push(SEP);
         }
-        out.extend(item.as_ref().chars().map(|c| if c == SEP { ' ' } else { c }));
+        out.extend(
+            item.as_ref()
+                .chars()
+                .map(|c| if c == SEP { ' ' } else { c }),
+        );
     }
     out
 }

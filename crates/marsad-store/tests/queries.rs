@@ -6,7 +6,8 @@ use marsad_core::{
     Acled, Actor, DatePrecision, Event, EventDate, Evidence, Kind, Location, Modality, Plover, Role,
 };
 use marsad_store::{
-    EventFilter, NewArticle, PlaceFilter, RequeueFilter, Store, TimelineBucket, TimelineGroup,
+    EventFilter, ExtractionRecord, NewArticle, PlaceFilter, RequeueFilter, Store, TimelineBucket,
+    TimelineGroup,
 };
 use sqlx::PgPool;
 
@@ -742,6 +743,100 @@ async fn mentions_from_two_sources_form_one_cluster(pool: PgPool) {
         store.stats().await.unwrap().clusters,
         2,
         "the Damascus meeting's cluster is gone"
+    );
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn one_batch_clusters_its_articles_with_each_other_and_the_store(pool: PgPool) {
+    let store = Store::new(pool);
+    let mut ids = Vec::new();
+    for (n, source) in [(1, "alsharq"), (2, "reuters"), (3, "afp"), (4, "sana")] {
+        ids.push(
+            store
+                .put_article(&article(source, n, source, "2026-03-02"))
+                .await
+                .unwrap()
+                .article_id,
+        );
+    }
+    let strike = |id: &str, place: Location| {
+        let mut e = event(id, Kind::AirStrike, Some("2026-03-01"), "an air strike");
+        e.actors = vec![actor("Q1", "Air force", "SYR", "MIL", Role::Actor)];
+        e.location = Some(place);
+        e
+    };
+    // A place 6 km from Damascus under another gazetteer id is the same place.
+    let suburb = place("geonames:1", "Jobar", "SYR", 33.53, 36.35);
+    // Stored before the batch.
+    store
+        .put_extraction(&ids[0], &[], &[strike("s0", damascus())], "v1")
+        .await
+        .unwrap();
+    let e1 = [strike("s1", suburb.clone())];
+    let e2 = [strike("s2", damascus()), strike("s2b", riyadh())];
+    let e3 = [strike("s3", riyadh())];
+    let counts = store
+        .put_extractions(&[
+            ExtractionRecord {
+                article_id: &ids[1],
+                entities: &[],
+                events: &e1,
+                engine_version: "v1",
+            },
+            ExtractionRecord {
+                article_id: &ids[2],
+                entities: &[],
+                events: &e2,
+                engine_version: "v1",
+            },
+            ExtractionRecord {
+                article_id: &ids[3],
+                entities: &[],
+                events: &e3,
+                engine_version: "v1",
+            },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(counts, [1, 2, 1]);
+    let events = store
+        .list_events(&EventFilter::default(), 0, 100)
+        .await
+        .unwrap();
+    let order: Vec<&str> = events.iter().map(|e| e.event.id.as_str()).collect();
+    assert_eq!(
+        order,
+        ["s0", "s1", "s2", "s2b", "s3"],
+        "log order is batch order"
+    );
+    let cluster_of = |id: &str| {
+        events
+            .iter()
+            .find(|e| e.event.id == id)
+            .and_then(|e| e.cluster_id.clone())
+            .unwrap()
+    };
+    assert_eq!(cluster_of("s1"), cluster_of("s0"), "joins the stored event");
+    assert_eq!(cluster_of("s2"), cluster_of("s0"));
+    assert_eq!(
+        cluster_of("s3"),
+        cluster_of("s2b"),
+        "joins an event earlier in the batch"
+    );
+    assert_ne!(cluster_of("s3"), cluster_of("s0"));
+    let damascus_strike = events.iter().find(|e| e.event.id == "s2").unwrap();
+    assert_eq!(
+        (
+            damascus_strike.cluster_mentions,
+            damascus_strike.cluster_sources
+        ),
+        (3, 3)
+    );
+    assert_eq!(store.stats().await.unwrap().clusters, 2);
+    assert_eq!(
+        store.stats().await.unwrap().pending,
+        0,
+        "all taken off the queue"
     );
 }
 
