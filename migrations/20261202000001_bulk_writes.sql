@@ -44,3 +44,17 @@ ALTER TABLE events DROP COLUMN search;
 ALTER TABLE events
     ADD COLUMN search tsvector GENERATED ALWAYS AS (marsad_search_vector(lang, evidence_text)) STORED;
 CREATE INDEX events_search_idx ON events USING GIN (search);
+
+-- New mentions are matched against clusters (one row each, however many mentions) rather than
+-- against every mention: the day a cluster is compared on (its majority date and precision, else
+-- its mentions' majority publication day).
+ALTER TABLE event_clusters
+    ADD COLUMN match_day DATE,
+    ADD COLUMN match_precision TEXT;
+UPDATE event_clusters c SET
+    match_day = coalesce(c.event_date,
+        (SELECT min(e.cluster_day) FROM events e WHERE e.cluster_id = c.id)),
+    match_precision = CASE WHEN c.event_date IS NOT NULL THEN c.date_precision END;
+CREATE INDEX event_clusters_match_idx ON event_clusters (kind, match_day);
+CREATE INDEX event_clusters_match_coarse_idx ON event_clusters (kind, match_day)
+    WHERE match_precision IN ('week', 'month', 'year');

@@ -130,7 +130,8 @@ pub(crate) struct Mention<'a> {
     pub previous: Option<&'a str>,
 }
 
-/// A stored or just-assigned mention a new event may join.
+/// A cluster a new event may join: a stored one (on its best-supported values) or one founded
+/// earlier in this write (on its founding mention).
 #[derive(Debug)]
 struct Candidate {
     cluster: String,
@@ -138,15 +139,15 @@ struct Candidate {
 }
 
 /// Clusters for `mentions`, in order. Each keeps its previous cluster when no earlier event of its
-/// article took it; otherwise it joins the best-matching cluster of another article's event (stored
-/// before this write, or earlier in it), or starts its own. The stored candidates for the whole
-/// batch come from one statement; the articles' own old events are already deleted.
+/// article took it; otherwise it joins the best-matching cluster (stored, or founded earlier in this
+/// write by another article) that no earlier event of its article took, or founds its own. The
+/// stored candidates for the whole batch come from one statement.
 pub(crate) async fn assign(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
 ) -> Result<Vec<String>, StoreError> {
     let mut stored = stored_candidates(tx, mentions).await?;
-    let mut in_batch: HashMap<&str, Vec<(&str, Candidate)>> = HashMap::new();
+    let mut founded: HashMap<&str, Vec<Candidate>> = HashMap::new();
     let mut taken: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut clusters = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.iter().enumerate() {
@@ -154,25 +155,22 @@ pub(crate) async fn assign(
         let cluster = match m.previous {
             Some(c) if !taken_here.contains(c) => c.to_owned(),
             _ => {
-                let earlier = in_batch
-                    .get(m.kind)
-                    .into_iter()
-                    .flatten()
-                    .filter(|(article, _)| *article != m.article_id)
-                    .map(|(_, c)| c);
+                let earlier = founded.get(m.kind).into_iter().flatten();
                 let from_store = stored.remove(&i).unwrap_or_default();
-                best(&m.profile, earlier.chain(from_store.iter()), taken_here)
-                    .unwrap_or_else(|| new_cluster_id(m.article_id, m.event_id))
+                match best(&m.profile, earlier.chain(from_store.iter()), taken_here) {
+                    Some(c) => c,
+                    None => {
+                        let c = new_cluster_id(m.article_id, m.event_id);
+                        founded.entry(m.kind).or_default().push(Candidate {
+                            cluster: c.clone(),
+                            profile: m.profile.clone(),
+                        });
+                        c
+                    }
+                }
             }
         };
         taken_here.insert(cluster.clone());
-        in_batch.entry(m.kind).or_default().push((
-            m.article_id,
-            Candidate {
-                cluster: cluster.clone(),
-                profile: m.profile.clone(),
-            },
-        ));
         clusters.push(cluster);
     }
     Ok(clusters)
@@ -202,10 +200,11 @@ fn best<'c>(
     best.map(|(_, c)| c.to_owned())
 }
 
-/// Stored events that could share a cluster with each mention, by mention index: the same kind, a
-/// compatible day, and a shared actor or the same place (what [`score`] requires at least), the
-/// most recent first, at most [`MAX_CANDIDATES`] each. Index-driven: (kind, cluster_day), then the
-/// actor and place tests on those rows.
+/// Stored clusters each mention could join, by mention index: the same kind, a compatible day,
+/// and a shared actor or the same place (what [`score`] requires at least), compared on the
+/// cluster's best-supported values (its day, place and the union of its mentions' actors), the
+/// most recent first, at most [`MAX_CANDIDATES`] each. Index-driven on (kind, match_day); one row
+/// per cluster however many mentions it has.
 async fn stored_candidates(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
@@ -241,18 +240,18 @@ async fn stored_candidates(
               as q(ordinal, kind, low, high, coarse_low, actors, gazetteer_id, min_lat, max_lat,
                    min_lon, max_lon)
          cross join lateral (
-            select e.cluster_id, e.cluster_day, e.event_date is not null as dated, e.date_precision,
-                   e.place_gazetteer_id, e.place_lat, e.place_lon, e.actor_ids
-            from events e
-            where e.kind = q.kind and e.cluster_id is not null
-              and (e.cluster_day between q.low and q.high
-                   or (e.date_precision in ('week', 'month', 'year')
-                       and e.cluster_day between q.coarse_low and q.high))
-              and (e.actor_ids && marsad_unpack(q.actors)
-                   or e.place_gazetteer_id = q.gazetteer_id
-                   or (e.place_lat between q.min_lat and q.max_lat
-                       and e.place_lon between q.min_lon and q.max_lon))
-            order by e.sequence desc
+            select c.id, c.match_day, c.match_precision, c.place_gazetteer_id, c.place_lat,
+                   c.place_lon, c.actor_ids
+            from event_clusters c
+            where c.kind = q.kind
+              and (c.match_day between q.low and q.high
+                   or (c.match_precision in ('week', 'month', 'year')
+                       and c.match_day between q.coarse_low and q.high))
+              and (c.actor_ids && marsad_unpack(q.actors)
+                   or c.place_gazetteer_id = q.gazetteer_id
+                   or (c.place_lat between q.min_lat and q.max_lat
+                       and c.place_lon between q.min_lon and q.max_lon))
+            order by c.seq desc
             limit $12) c",
     )
     .bind(q.ordinal)
@@ -272,20 +271,15 @@ async fn stored_candidates(
     let mut found: HashMap<usize, Vec<Candidate>> = HashMap::new();
     for row in &rows {
         let ordinal: i32 = row.try_get("ordinal")?;
-        let dated: bool = row.try_get("dated")?;
-        let precision: Option<String> = row.try_get("date_precision")?;
+        let precision: Option<String> = row.try_get("match_precision")?;
         found
             .entry(usize::try_from(ordinal).unwrap_or(0))
             .or_default()
             .push(Candidate {
-                cluster: row.try_get("cluster_id")?,
+                cluster: row.try_get("id")?,
                 profile: Profile {
-                    day: row.try_get("cluster_day")?,
-                    precision: if dated {
-                        precision.and_then(|p| p.parse().ok())
-                    } else {
-                        None
-                    },
+                    day: row.try_get("match_day")?,
+                    precision: precision.and_then(|p| p.parse().ok()),
                     gazetteer_id: row.try_get("place_gazetteer_id")?,
                     lat: row.try_get("place_lat")?,
                     lon: row.try_get("place_lon")?,
@@ -335,6 +329,8 @@ struct Aggregate {
 #[derive(Debug)]
 struct Member {
     sequence: i64,
+    /// The day clustering compares (the date, else the article's publication day).
+    day: Option<NaiveDate>,
     date: Option<NaiveDate>,
     precision: Option<String>,
     gazetteer_id: Option<String>,
@@ -381,7 +377,8 @@ pub(crate) async fn refresh(
     }
     let ids: Vec<String> = clusters.iter().cloned().collect();
     let rows = sqlx::query(
-        "select e.cluster_id, e.sequence, e.kind, e.event_date, e.date_precision, e.place_gazetteer_id,
+        "select e.cluster_id, e.sequence, e.kind, e.cluster_day, e.event_date, e.date_precision,
+                e.place_gazetteer_id,
                 e.place_name, e.place_country, e.place_lat, e.place_lon, e.modality, e.confidence,
                 e.actor_ids, e.countries, a.source,
                 coalesce(nullif(a.source, ''), 'article:' || coalesce(a.duplicate_of, a.id)) as source_key
@@ -398,6 +395,7 @@ pub(crate) async fn refresh(
         agg.kind = row.try_get("kind")?;
         agg.members.push(Member {
             sequence: row.try_get("sequence")?,
+            day: row.try_get("cluster_day")?,
             date: row.try_get("event_date")?,
             precision: row.try_get("date_precision")?,
             gazetteer_id: row.try_get("place_gazetteer_id")?,
@@ -472,6 +470,16 @@ pub(crate) async fn refresh(
         cols.id.push(id.clone());
         cols.kind.push(agg.kind.clone());
         cols.representative.push(representative);
+        // New mentions are compared with the majority date, else the majority publication day.
+        let (match_day, match_precision) = match &date {
+            Some((day, precision)) => (Some(*day), precision.clone()),
+            None => (
+                majority(m.iter().filter_map(|x| x.day.map(|d| (d, x.confidence)))),
+                None,
+            ),
+        };
+        cols.match_day.push(match_day);
+        cols.match_precision.push(match_precision);
         cols.date.push(date.as_ref().map(|d| d.0));
         cols.precision.push(date.and_then(|d| d.1));
         cols.gid.push(place.and_then(|p| p.gazetteer_id.clone()));
@@ -495,16 +503,15 @@ pub(crate) async fn refresh(
     sqlx::query(
         "insert into event_clusters (id, kind, representative_sequence, event_date, date_precision,
             place_gazetteer_id, place_name, place_country, place_lat, place_lon, modality, confidence,
-            mention_count, source_count, sources, actor_ids, countries)
+            mention_count, source_count, sources, actor_ids, countries, match_day, match_precision)
          select id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
             source_count, marsad_unpack(sources),
-            marsad_unpack(actors),
-            marsad_unpack(countries)
+            marsad_unpack(actors), marsad_unpack(countries), match_day, match_precision
          from unnest($1::text[], $2::text[], $3::int8[], $4::date[], $5::text[], $6::text[], $7::text[],
                      $8::text[], $9::float8[], $10::float8[], $11::text[], $12::float4[], $13::int4[],
-                     $14::int4[], $15::text[], $16::text[], $17::text[])
+                     $14::int4[], $15::text[], $16::text[], $17::text[], $18::date[], $19::text[])
               as t(id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
-                   source_count, sources, actors, countries)
+                   source_count, sources, actors, countries, match_day, match_precision)
          on conflict (id) do update set
             kind = excluded.kind, representative_sequence = excluded.representative_sequence,
             event_date = excluded.event_date, date_precision = excluded.date_precision,
@@ -513,7 +520,9 @@ pub(crate) async fn refresh(
             place_lon = excluded.place_lon, modality = excluded.modality,
             confidence = excluded.confidence, mention_count = excluded.mention_count,
             source_count = excluded.source_count, sources = excluded.sources,
-            actor_ids = excluded.actor_ids, countries = excluded.countries, updated_at = now()",
+            actor_ids = excluded.actor_ids, countries = excluded.countries,
+            match_day = excluded.match_day, match_precision = excluded.match_precision,
+            updated_at = now()",
     )
     .bind(cols.id)
     .bind(cols.kind)
@@ -532,6 +541,8 @@ pub(crate) async fn refresh(
     .bind(cols.sources)
     .bind(cols.actors)
     .bind(cols.countries)
+    .bind(cols.match_day)
+    .bind(cols.match_precision)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -556,6 +567,8 @@ struct Columns {
     sources: Vec<String>,
     actors: Vec<String>,
     countries: Vec<String>,
+    match_day: Vec<Option<NaiveDate>>,
+    match_precision: Vec<Option<String>>,
 }
 
 #[cfg(test)]
