@@ -58,3 +58,26 @@ UPDATE event_clusters c SET
 CREATE INDEX event_clusters_match_idx ON event_clusters (kind, match_day);
 CREATE INDEX event_clusters_match_coarse_idx ON event_clusters (kind, match_day)
     WHERE match_precision IN ('week', 'month', 'year');
+
+-- An event's actors live in the event row (JSON, in the order the engine gave them): one row per
+-- event instead of one per actor, and a page of events is read with one statement. The arrays
+-- `actor_ids` and `actor_roles` still serve the filters.
+ALTER TABLE events ADD COLUMN actors JSONB NOT NULL DEFAULT '[]';
+UPDATE events e SET actors = a.actors
+FROM (
+    SELECT event_sequence, jsonb_agg(jsonb_build_object(
+        'text', text, 'name', name, 'id', actor_id, 'country', country, 'sector', sector,
+        'role', role, 'start', start_char, 'end', end_char) ORDER BY ordinal) AS actors
+    FROM event_actors GROUP BY event_sequence
+) a
+WHERE a.event_sequence = e.sequence;
+DROP TABLE event_actors;
+
+-- Indexes no query uses any more: clustering reads event_clusters; (article_id, id) is unique
+-- already; a sector or a role alone selects too much for an index to help, and a role with actors
+-- goes through the actor_ids index.
+DROP INDEX events_cluster_day_idx;
+DROP INDEX events_cluster_coarse_idx;
+DROP INDEX events_article_idx;
+DROP INDEX events_sectors_idx;
+DROP INDEX events_actor_roles_idx;

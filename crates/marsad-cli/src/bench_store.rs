@@ -639,7 +639,7 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
     // Secondary indexes are built once, after the load.
     let indexes: Vec<(String, String)> = sqlx::query_as(
         "select indexname, indexdef from pg_indexes
-         where schemaname = 'public' and tablename in ('events', 'event_actors', 'articles', 'actor_names')
+         where schemaname = 'public' and tablename in ('events', 'event_clusters', 'articles', 'actor_names')
            and indexname not like '%_pkey' and indexname not like '%_key'",
     )
     .fetch_all(pool)
@@ -668,7 +668,6 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         let a1 = (a0 + chunk / per_article).min(articles);
         let mut art = ArticleCols::default();
         let mut ev = EventCols::default();
-        let mut act = ActorCols::default();
         for a in a0..a1 {
             let id = format!("a_{a:032x}");
             let day = start_day
@@ -728,24 +727,23 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                 let mut roles = Vec::new();
                 let mut sectors = Vec::new();
                 let mut countries = vec![(*country).to_owned()];
+                let mut actors = Vec::new();
                 for ordinal in 0..n_actors {
                     let i = zipf(&mut rng, ACTORS);
                     let actor_id = format!("Q{}", 1000 + i);
                     let acountry = COUNTRIES[i % COUNTRIES.len()].0;
                     let sector = SECTORS[i % SECTORS.len()];
                     let role = if ordinal == 0 { "actor" } else { "recipient" };
-                    act.seq.push(sequence);
-                    act.ordinal.push(ordinal);
-                    act.name.push(actor_name(i));
-                    act.id.push(actor_id.clone());
-                    act.country.push(acountry.to_owned());
-                    act.sector.push(sector.to_owned());
-                    act.role.push(role.to_owned());
+                    actors.push(serde_json::json!({
+                        "text": actor_name(i), "name": actor_name(i), "id": actor_id,
+                        "country": acountry, "sector": sector, "role": role, "start": 0, "end": 1,
+                    }));
                     ids.push(actor_id.clone());
                     roles.push(format!("{role}:{actor_id}"));
                     sectors.push(sector.to_owned());
                     countries.push(acountry.to_owned());
                 }
+                ev.actors.push(serde_json::Value::Array(actors).to_string());
                 for v in [&mut ids, &mut roles, &mut sectors, &mut countries] {
                     v.sort_unstable();
                     v.dedup();
@@ -821,19 +819,21 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
             "insert into events (sequence, id, article_id, kind, plover_type, cameo, place_text, place_name,
                 place_country, place_lat, place_lon, event_date, date_precision, date_resolved, modality,
                 confidence, evidence_text, evidence_start, evidence_end, engine_version, countries,
-                actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang)
+                actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors)
              overriding system value
              select seq, id, article, kind, plover, cameo, pname, pname, pcountry, lat, lon, d, p, d is not null,
                 modality, confidence, evidence, 0, length(evidence), 'bench',
                 string_to_array(countries, chr(31)), string_to_array(actor_ids, chr(31)),
                 string_to_array(actor_roles, chr(31)), string_to_array(sectors, chr(31)),
-                ingested, cluster, cday, (select a.lang from articles a where a.id = t.article)
+                ingested, cluster, cday, (select a.lang from articles a where a.id = t.article),
+                actors::jsonb
              from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                 $8::text[], $9::float8[], $10::float8[], $11::date[], $12::text[], $13::text[], $14::float4[],
                 $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[],
-                $21::text[], $22::date[])
+                $21::text[], $22::date[], $23::text[])
                 as t(seq, id, article, kind, plover, cameo, pname, pcountry, lat, lon, d, p, modality,
-                     confidence, evidence, countries, actor_ids, actor_roles, sectors, ingested, cluster, cday)",
+                     confidence, evidence, countries, actor_ids, actor_roles, sectors, ingested, cluster, cday,
+                     actors)",
         )
         .bind(&ev.sequence)
         .bind(&ev.id)
@@ -857,21 +857,7 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         .bind(&ev.ingested_at)
         .bind(&ev.cluster)
         .bind(&ev.cluster_day)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char)
-             select seq, ord, name, name, id, country, sector, role, 0, 1
-             from unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-                  as t(seq, ord, name, id, country, sector, role)",
-        )
-        .bind(&act.seq)
-        .bind(&act.ordinal)
-        .bind(&act.name)
-        .bind(&act.id)
-        .bind(&act.country)
-        .bind(&act.sector)
-        .bind(&act.role)
+        .bind(&ev.actors)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -886,17 +872,20 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
     .execute(pool)
     .await?;
     sqlx::query(
-        "insert into actor_names (actor_id, name) select distinct actor_id, name from event_actors on conflict do nothing",
+        "insert into actor_names (actor_id, name)
+         select distinct a->>'id', a->>'name' from events, jsonb_array_elements(actors) a
+         on conflict do nothing",
     )
     .execute(pool)
     .await?;
     sqlx::query(
         "insert into event_clusters (id, kind, representative_sequence, event_date, date_precision, place_name,
             place_country, place_lat, place_lon, modality, confidence, mention_count, source_count, sources,
-            actor_ids, countries)
+            actor_ids, countries, match_day, match_precision)
          select e.cluster_id, min(e.kind), min(e.sequence), min(e.event_date), 'day', min(e.place_name),
             min(e.place_country), min(e.place_lat), min(e.place_lon), min(e.modality), max(e.confidence),
-            count(*), count(distinct a.source), array_agg(distinct a.source), '{}', '{}'
+            count(*), count(distinct a.source), array_agg(distinct a.source), '{}', '{}',
+            min(e.cluster_day), 'day'
          from events e join articles a on a.id = e.article_id
          group by e.cluster_id order by min(e.sequence)",
     )
@@ -950,15 +939,5 @@ struct EventCols {
     ingested_at: Vec<chrono::DateTime<chrono::Utc>>,
     cluster: Vec<String>,
     cluster_day: Vec<chrono::NaiveDate>,
-}
-
-#[derive(Default)]
-struct ActorCols {
-    seq: Vec<i64>,
-    ordinal: Vec<i32>,
-    name: Vec<String>,
-    id: Vec<String>,
-    country: Vec<String>,
-    sector: Vec<String>,
-    role: Vec<String>,
+    actors: Vec<String>,
 }

@@ -150,7 +150,7 @@ const EVENT_COLUMNS: &str = "e.sequence, e.id, e.article_id, e.kind, e.plover_ty
      e.place_country, e.place_admin1, e.place_lat, e.place_lon, e.place_gazetteer_id, e.place_start, \
      e.place_end, e.event_date, e.date_precision, e.date_text, e.date_resolved, e.modality, \
      e.confidence, e.evidence_text, e.evidence_start, e.evidence_end, e.engine_version, e.stored_at, \
-     e.cluster_id";
+     e.cluster_id, e.actors";
 
 /// Counts of what the store holds.
 #[derive(Debug, Clone, Default)]
@@ -505,19 +505,6 @@ impl Store {
             return Ok(Vec::new());
         }
         let sequences: Vec<i64> = rows.iter().map(|r| r.get("sequence")).collect();
-        let actor_rows = sqlx::query(
-            "select * from event_actors where event_sequence = any($1) order by event_sequence, ordinal",
-        )
-        .bind(&sequences)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut actors: HashMap<i64, Vec<Actor>> = HashMap::new();
-        for row in &actor_rows {
-            actors
-                .entry(row.get("event_sequence"))
-                .or_default()
-                .push(actor_from_row(row)?);
-        }
         let extra_rows = sqlx::query(
             "select e.sequence, a.source, a.url, c.mention_count, c.source_count
              from events e join articles a on a.id = e.article_id
@@ -534,7 +521,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let sequence: i64 = row.get("sequence");
-                let mut event = event_from_row(row, actors.remove(&sequence).unwrap_or_default())?;
+                let mut event = event_from_row(row)?;
                 if let Some(extra) = extras.get(&sequence) {
                     event.source = extra.try_get("source")?;
                     event.url = extra.try_get("url")?;
@@ -803,23 +790,8 @@ fn article_from_row(row: &PgRow) -> Result<StoredArticle, sqlx::Error> {
     })
 }
 
-fn actor_from_row(row: &PgRow) -> Result<Actor, StoreError> {
-    let role: String = row.try_get("role")?;
-    Ok(Actor {
-        text: row.try_get("text")?,
-        name: row.try_get("name")?,
-        id: row.try_get("actor_id")?,
-        country: row.try_get("country")?,
-        sector: row.try_get("sector")?,
-        role: role
-            .parse()
-            .map_err(|e: marsad_core::ParseError| StoreError::InvalidArgument(e.to_string()))?,
-        start: usize_of(row.try_get("start_char")?),
-        end: usize_of(row.try_get("end_char")?),
-    })
-}
-
-fn event_from_row(row: &PgRow, actors: Vec<Actor>) -> Result<StoredEvent, StoreError> {
+fn event_from_row(row: &PgRow) -> Result<StoredEvent, StoreError> {
+    let sqlx::types::Json(actors): sqlx::types::Json<Vec<Actor>> = row.try_get("actors")?;
     let corrupt = |what: String| StoreError::InvalidArgument(format!("stored event: {what}"));
     let kind: String = row.try_get("kind")?;
     let modality: String = row.try_get("modality")?;

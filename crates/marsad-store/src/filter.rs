@@ -288,16 +288,21 @@ pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: 
                 .iter()
                 .map(|id| format!("{}:{id}", role.as_str()))
                 .collect();
-            query.push(" and e.actor_roles && ").push_bind(keys);
+            // The ids select through their index; the roles are checked on those rows.
+            query
+                .push(" and e.actor_ids && ")
+                .push_bind(ids.clone())
+                .push(" and e.actor_roles && ")
+                .push_bind(keys);
         }
         (Some(ids), None) => {
             query.push(" and e.actor_ids && ").push_bind(ids.clone());
         }
         (None, Some(role)) => {
             query
-                .push(" and exists (select 1 from event_actors ea where ea.event_sequence = e.sequence and ea.role = ")
-                .push_bind(role.as_str())
-                .push(")");
+                .push(" and exists (select 1 from unnest(e.actor_roles) r where starts_with(r, ")
+                .push_bind(format!("{}:", role.as_str()))
+                .push("))");
         }
         (None, None) => {}
     }

@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use marsad_core::{Actor, DatePrecision, Event};
+use marsad_core::{DatePrecision, Event};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::cluster::{self, Mention, Profile};
@@ -48,6 +48,7 @@ pub(crate) async fn put_extractions(
         })
         .collect();
 
+    let started = std::time::Instant::now();
     let mut tx = pool.begin().await?;
     let articles = mark_extracted(&mut tx, &kept_records).await?;
     let previous = delete_previous(&mut tx, &kept_records).await?;
@@ -64,6 +65,7 @@ pub(crate) async fn put_extractions(
         .execute(&mut *tx)
         .await?;
 
+    let prepared = started.elapsed();
     sqlx::query("select pg_advisory_xact_lock($1)")
         .bind(EVENT_WRITE_LOCK)
         .execute(&mut *tx)
@@ -86,13 +88,28 @@ pub(crate) async fn put_extractions(
             rows.push((record.article_id, article, event, row));
         }
     }
+    let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
-    let sequences = insert_events(&mut tx, &rows, &mentions, &clusters).await?;
-    insert_event_actors(&mut tx, &rows, &sequences).await?;
+    let assigned = started.elapsed();
+    insert_events(&mut tx, &rows, &mentions, &clusters).await?;
+    let inserted = started.elapsed();
     let mut touched: HashSet<String> = previous.into_values().collect();
     touched.extend(clusters);
     cluster::refresh(&mut tx, &touched).await?;
+    let refreshed = started.elapsed();
     tx.commit().await?;
+    tracing::debug!(
+        articles = kept_records.len(),
+        events = rows.len(),
+        clusters_touched = touched.len(),
+        prepare_ms = prepared.as_millis() as u64,
+        lock_wait_ms = (locked - prepared).as_millis() as u64,
+        assign_ms = (assigned - locked).as_millis() as u64,
+        insert_events_ms = (inserted - assigned).as_millis() as u64,
+        refresh_clusters_ms = (refreshed - inserted).as_millis() as u64,
+        commit_ms = (started.elapsed() - refreshed).as_millis() as u64,
+        "extractions written"
+    );
 
     let stored: HashMap<&str, usize> = kept_records
         .iter()
@@ -333,16 +350,15 @@ impl EventRow {
 
 type Row<'a> = (&'a str, &'a ArticleFacts, &'a Event, EventRow);
 
-/// Inserts the events in order (so sequence numbers follow the batch); their sequence numbers by
-/// (article id, stable event id).
+/// Inserts the events in order, so that sequence numbers follow the batch.
 async fn insert_events(
     tx: &mut Transaction<'_, Postgres>,
     rows: &[Row<'_>],
     mentions: &[Mention<'_>],
     clusters: &[String],
-) -> Result<HashMap<(String, String), i64>, StoreError> {
+) -> Result<(), StoreError> {
     if rows.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(());
     }
     let mut c = EventColumns::default();
     for ((&(article_id, article, event, ref row), mention), cluster) in
@@ -388,38 +404,41 @@ async fn insert_events(
         c.sectors.push(pack(&row.sectors));
         c.ingested_at.push(article.ingested_at);
         c.lang.push(&article.lang);
+        c.actors.push(
+            serde_json::to_string(&event.actors)
+                .map_err(|e| StoreError::InvalidArgument(format!("actors: {e}")))?,
+        );
         c.cluster_id.push(cluster);
         c.cluster_day.push(mention.profile.day);
     }
-    let inserted: Vec<(String, String, i64)> = sqlx::query_as(
+    sqlx::query(
         "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
             acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
             place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
             date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
             engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-            cluster_day, lang)
+            cluster_day, lang, actors)
          select id, article_id, kind, plover_type, plover_mode, marsad_unpack(plover_context), cameo,
             acled_type, acled_sub, place_text, place_name, place_country, place_admin1, place_lat,
             place_lon, place_gid, place_start, place_end, event_date, date_precision, date_text,
             date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
             engine_version, marsad_unpack(countries), marsad_unpack(actor_ids), marsad_unpack(actor_roles),
             marsad_unpack(sectors),
-            ingested_at, cluster_id, cluster_day, lang
+            ingested_at, cluster_id, cluster_day, lang, actors::jsonb
          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
                      $14::float8[], $15::float8[], $16::text[], $17::int4[], $18::int4[], $19::date[],
                      $20::text[], $21::text[], $22::bool[], $23::text[], $24::float4[], $25::text[],
                      $26::int4[], $27::int4[], $28::text[], $29::text[], $30::text[], $31::text[],
-                     $32::text[], $33::timestamptz[], $34::text[], $35::date[], $36::text[])
+                     $32::text[], $33::timestamptz[], $34::text[], $35::date[], $36::text[], $37::text[])
               with ordinality
               as t(id, article_id, kind, plover_type, plover_mode, plover_context, cameo, acled_type,
                    acled_sub, place_text, place_name, place_country, place_admin1, place_lat, place_lon,
                    place_gid, place_start, place_end, event_date, date_precision, date_text,
                    date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
                    engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-                   cluster_day, lang, ord)
-         order by ord
-         returning article_id, id, sequence",
+                   cluster_day, lang, actors, ord)
+         order by ord",
     )
     .bind(c.id)
     .bind(c.article_id)
@@ -457,12 +476,10 @@ async fn insert_events(
     .bind(c.cluster_id)
     .bind(c.cluster_day)
     .bind(c.lang)
-    .fetch_all(&mut **tx)
+    .bind(c.actors)
+    .execute(&mut **tx)
     .await?;
-    Ok(inserted
-        .into_iter()
-        .map(|(article, id, sequence)| ((article, id), sequence))
-        .collect())
+    Ok(())
 }
 
 #[derive(Default)]
@@ -503,72 +520,7 @@ struct EventColumns<'a> {
     cluster_id: Vec<&'a str>,
     cluster_day: Vec<Option<NaiveDate>>,
     lang: Vec<&'a str>,
-}
-
-async fn insert_event_actors(
-    tx: &mut Transaction<'_, Postgres>,
-    rows: &[Row<'_>],
-    sequences: &HashMap<(String, String), i64>,
-) -> Result<(), StoreError> {
-    let mut cols = ActorColumns::default();
-    for &(article_id, _, event, _) in rows {
-        let Some(&sequence) = sequences.get(&(article_id.to_owned(), event.id.clone())) else {
-            continue;
-        };
-        for (ordinal, a) in event.actors.iter().enumerate() {
-            cols.push(sequence, ordinal, a);
-        }
-    }
-    if cols.sequence.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "insert into event_actors (event_sequence, ordinal, text, name, actor_id, country, sector, role, start_char, end_char)
-         select * from unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[],
-                              $7::text[], $8::text[], $9::int4[], $10::int4[])",
-    )
-    .bind(cols.sequence)
-    .bind(cols.ordinal)
-    .bind(cols.text)
-    .bind(cols.name)
-    .bind(cols.actor_id)
-    .bind(cols.country)
-    .bind(cols.sector)
-    .bind(cols.role)
-    .bind(cols.start)
-    .bind(cols.end)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-#[derive(Default)]
-struct ActorColumns<'a> {
-    sequence: Vec<i64>,
-    ordinal: Vec<i32>,
-    text: Vec<&'a str>,
-    name: Vec<&'a str>,
-    actor_id: Vec<&'a str>,
-    country: Vec<Option<&'a str>>,
-    sector: Vec<Option<&'a str>>,
-    role: Vec<&'a str>,
-    start: Vec<i32>,
-    end: Vec<i32>,
-}
-
-impl<'a> ActorColumns<'a> {
-    fn push(&mut self, sequence: i64, ordinal: usize, a: &'a Actor) {
-        self.sequence.push(sequence);
-        self.ordinal.push(offset(ordinal));
-        self.text.push(&a.text);
-        self.name.push(&a.name);
-        self.actor_id.push(&a.id);
-        self.country.push(a.country.as_deref());
-        self.sector.push(a.sector.as_deref());
-        self.role.push(a.role.as_str());
-        self.start.push(offset(a.start));
-        self.end.push(offset(a.end));
-    }
+    actors: Vec<String>,
 }
 
 /// A list as one text for `marsad_unpack` (see the migrations).
