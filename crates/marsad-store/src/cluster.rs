@@ -18,8 +18,6 @@ use crate::StoreError;
 
 /// Places closer than this are the same place.
 pub const SAME_PLACE_KM: f64 = 25.0;
-/// Candidates looked at per new event.
-const MAX_CANDIDATES: i64 = 500;
 
 /// What clustering compares of an event.
 #[derive(Debug, Clone)]
@@ -146,18 +144,18 @@ pub(crate) async fn assign(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
 ) -> Result<Vec<String>, StoreError> {
-    let mut stored = stored_candidates(tx, mentions).await?;
+    let stored = stored_candidates(tx, mentions).await?;
     let mut founded: HashMap<&str, Vec<Candidate>> = HashMap::new();
     let mut taken: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut clusters = Vec::with_capacity(mentions.len());
-    for (i, m) in mentions.iter().enumerate() {
+    for m in mentions {
         let taken_here = taken.entry(m.article_id).or_default();
         let cluster = match m.previous {
             Some(c) if !taken_here.contains(c) => c.to_owned(),
             _ => {
                 let earlier = founded.get(m.kind).into_iter().flatten();
-                let from_store = stored.remove(&i).unwrap_or_default();
-                match best(&m.profile, earlier.chain(from_store.iter()), taken_here) {
+                let from_store = stored.get(m.kind).into_iter().flatten();
+                match best(&m.profile, earlier.chain(from_store), taken_here) {
                     Some(c) => c,
                     None => {
                         let c = new_cluster_id(m.article_id, m.event_id);
@@ -200,80 +198,50 @@ fn best<'c>(
     best.map(|(_, c)| c.to_owned())
 }
 
-/// Stored clusters each mention could join, by mention index: the same kind, a compatible day,
-/// and a shared actor or the same place (what [`score`] requires at least), compared on the
-/// cluster's best-supported values (its day, place and the union of its mentions' actors), the
-/// most recent first, at most [`MAX_CANDIDATES`] each. Index-driven on (kind, match_day); one row
-/// per cluster however many mentions it has.
+/// Stored clusters the mentions could join, by kind: those of the mentions' kinds whose day is
+/// compatible with some mention's (within a day, or a coarse date that covers it). One statement
+/// for the batch over the (kind, match_day) index, one row per cluster however many mentions it
+/// has; [`score`] then decides per mention.
 async fn stored_candidates(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
-) -> Result<HashMap<usize, Vec<Candidate>>, StoreError> {
-    let mut q = CandidateQuery::default();
-    for (i, m) in mentions.iter().enumerate() {
-        let Some((start, end)) = m.profile.range() else {
-            continue;
-        };
-        q.ordinal.push(i32::try_from(i).unwrap_or(i32::MAX));
-        q.kind.push(m.kind);
-        q.low.push(start - Duration::days(1));
-        q.high.push(end + Duration::days(1));
-        q.coarse_low.push(start - Duration::days(366));
-        q.actors.push(pack(&m.profile.actor_ids));
-        q.gazetteer_id.push(m.profile.gazetteer_id.as_deref());
-        let bbox = match (m.profile.lat, m.profile.lon) {
-            (Some(lat), Some(lon)) => Some(near_box(lat, lon)),
-            _ => None,
-        };
-        q.min_lat.push(bbox.map(|b| b.0));
-        q.max_lat.push(bbox.map(|b| b.1));
-        q.min_lon.push(bbox.map(|b| b.2));
-        q.max_lon.push(bbox.map(|b| b.3));
+) -> Result<HashMap<String, Vec<Candidate>>, StoreError> {
+    let mut windows: BTreeSet<(&str, NaiveDate, NaiveDate)> = BTreeSet::new();
+    for m in mentions {
+        if let Some((start, end)) = m.profile.range() {
+            windows.insert((m.kind, start, end));
+        }
     }
-    if q.ordinal.is_empty() {
+    if windows.is_empty() {
         return Ok(HashMap::new());
     }
+    let (mut kinds, mut lows, mut highs, mut coarse_lows) = (vec![], vec![], vec![], vec![]);
+    for (kind, start, end) in windows {
+        kinds.push(kind);
+        lows.push(start - Duration::days(1));
+        highs.push(end + Duration::days(1));
+        coarse_lows.push(start - Duration::days(366));
+    }
     let rows = sqlx::query(
-        "select q.ordinal, c.*
-         from unnest($1::int4[], $2::text[], $3::date[], $4::date[], $5::date[], $6::text[], $7::text[],
-                     $8::float8[], $9::float8[], $10::float8[], $11::float8[])
-              as q(ordinal, kind, low, high, coarse_low, actors, gazetteer_id, min_lat, max_lat,
-                   min_lon, max_lon)
-         cross join lateral (
-            select c.id, c.match_day, c.match_precision, c.place_gazetteer_id, c.place_lat,
-                   c.place_lon, c.actor_ids
-            from event_clusters c
-            where c.kind = q.kind
-              and (c.match_day between q.low and q.high
+        "select distinct c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
+                c.place_lat, c.place_lon, c.actor_ids
+         from unnest($1::text[], $2::date[], $3::date[], $4::date[]) as w(kind, low, high, coarse_low)
+         join event_clusters c on c.kind = w.kind
+              and (c.match_day between w.low and w.high
                    or (c.match_precision in ('week', 'month', 'year')
-                       and c.match_day between q.coarse_low and q.high))
-              and (c.actor_ids && marsad_unpack(q.actors)
-                   or c.place_gazetteer_id = q.gazetteer_id
-                   or (c.place_lat between q.min_lat and q.max_lat
-                       and c.place_lon between q.min_lon and q.max_lon))
-            order by c.seq desc
-            limit $12) c",
+                       and c.match_day between w.coarse_low and w.high))",
     )
-    .bind(q.ordinal)
-    .bind(q.kind)
-    .bind(q.low)
-    .bind(q.high)
-    .bind(q.coarse_low)
-    .bind(q.actors)
-    .bind(q.gazetteer_id)
-    .bind(q.min_lat)
-    .bind(q.max_lat)
-    .bind(q.min_lon)
-    .bind(q.max_lon)
-    .bind(MAX_CANDIDATES)
+    .bind(kinds)
+    .bind(lows)
+    .bind(highs)
+    .bind(coarse_lows)
     .fetch_all(&mut **tx)
     .await?;
-    let mut found: HashMap<usize, Vec<Candidate>> = HashMap::new();
+    let mut found: HashMap<String, Vec<Candidate>> = HashMap::new();
     for row in &rows {
-        let ordinal: i32 = row.try_get("ordinal")?;
         let precision: Option<String> = row.try_get("match_precision")?;
         found
-            .entry(usize::try_from(ordinal).unwrap_or(0))
+            .entry(row.try_get("kind")?)
             .or_default()
             .push(Candidate {
                 cluster: row.try_get("id")?,
@@ -288,36 +256,6 @@ async fn stored_candidates(
             });
     }
     Ok(found)
-}
-
-#[derive(Default)]
-struct CandidateQuery<'a> {
-    ordinal: Vec<i32>,
-    kind: Vec<&'a str>,
-    low: Vec<NaiveDate>,
-    high: Vec<NaiveDate>,
-    coarse_low: Vec<NaiveDate>,
-    actors: Vec<String>,
-    gazetteer_id: Vec<Option<&'a str>>,
-    min_lat: Vec<Option<f64>>,
-    max_lat: Vec<Option<f64>>,
-    min_lon: Vec<Option<f64>>,
-    max_lon: Vec<Option<f64>>,
-}
-
-/// (min lat, max lat, min lon, max lon) of a box holding every point within [`SAME_PLACE_KM`];
-/// near the poles or across the antimeridian, every longitude.
-fn near_box(lat: f64, lon: f64) -> (f64, f64, f64, f64) {
-    // A degree of latitude is at least 110.5 km; a little slack for rounding.
-    let dlat = SAME_PLACE_KM / 110.5 + 0.01;
-    let cos = (lat.abs() + dlat).min(90.0).to_radians().cos();
-    let dlon = if cos > 0.01 { dlat / cos } else { 360.0 };
-    let (min_lon, max_lon) = if lon - dlon < -180.0 || lon + dlon > 180.0 {
-        (-180.0, 180.0)
-    } else {
-        (lon - dlon, lon + dlon)
-    };
-    (lat - dlat, lat + dlat, min_lon, max_lon)
 }
 
 #[derive(Debug, Default)]
