@@ -13,7 +13,6 @@ use marsad_core::{stable_id, DatePrecision, Event};
 use sqlx::{Postgres, Row, Transaction};
 
 use crate::filter::distance_km;
-use crate::write::pack;
 use crate::StoreError;
 
 /// Places closer than this are the same place.
@@ -258,54 +257,10 @@ async fn stored_candidates(
     Ok(found)
 }
 
-#[derive(Debug, Default)]
-struct Aggregate {
-    kind: String,
-    members: Vec<Member>,
-}
-
-#[derive(Debug)]
-struct Member {
-    sequence: i64,
-    /// The day clustering compares (the date, else the article's publication day).
-    day: Option<NaiveDate>,
-    date: Option<NaiveDate>,
-    precision: Option<String>,
-    gazetteer_id: Option<String>,
-    place_name: Option<String>,
-    place_country: Option<String>,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    modality: String,
-    confidence: f32,
-    actor_ids: Vec<String>,
-    countries: Vec<String>,
-    source: Option<String>,
-    source_key: String,
-}
-
-/// The value most members agree on; ties go to the larger summed confidence, then the smaller value.
-fn majority<K: Ord + Clone>(items: impl Iterator<Item = (K, f32)>) -> Option<K> {
-    let mut tally: std::collections::BTreeMap<K, (usize, f64)> = Default::default();
-    for (k, c) in items {
-        let t = tally.entry(k).or_default();
-        t.0 += 1;
-        t.1 += f64::from(c);
-    }
-    let mut best: Option<(K, (usize, f64))> = None;
-    for (k, t) in tally {
-        let better = match &best {
-            None => true,
-            Some((_, b)) => t.0 > b.0 || (t.0 == b.0 && t.1 > b.1),
-        };
-        if better {
-            best = Some((k, t));
-        }
-    }
-    best.map(|(k, _)| k)
-}
-
-/// Recomputes the stored values of `clusters` from their mentions; removes those left empty.
+/// Recomputes the stored values of `clusters` from their mentions, in one statement; removes those
+/// left without mentions. Majorities count mentions, ties go to the larger summed confidence, then
+/// the smaller value; the representative is the most confident mention (then the earliest); the
+/// place is the most confident mention's among those naming the majority place.
 pub(crate) async fn refresh(
     tx: &mut Transaction<'_, Postgres>,
     clusters: &HashSet<String>,
@@ -313,143 +268,90 @@ pub(crate) async fn refresh(
     if clusters.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = clusters.iter().cloned().collect();
-    let rows = sqlx::query(
-        "select e.cluster_id, e.sequence, e.kind, e.cluster_day, e.event_date, e.date_precision,
-                e.place_gazetteer_id,
-                e.place_name, e.place_country, e.place_lat, e.place_lon, e.modality, e.confidence,
-                e.actor_ids, e.countries, a.source,
-                coalesce(nullif(a.source, ''), 'article:' || coalesce(a.duplicate_of, a.id)) as source_key
-         from events e join articles a on a.id = e.article_id
-         where e.cluster_id = any($1)
-         order by e.cluster_id, e.sequence",
+    let mut ids: Vec<&str> = clusters.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    sqlx::query(
+        "delete from event_clusters c where c.id = any($1)
+           and not exists (select 1 from events e where e.cluster_id = c.id)",
     )
     .bind(&ids)
-    .fetch_all(&mut **tx)
+    .execute(&mut **tx)
     .await?;
-    let mut aggregates: HashMap<String, Aggregate> = HashMap::new();
-    for row in &rows {
-        let agg = aggregates.entry(row.try_get("cluster_id")?).or_default();
-        agg.kind = row.try_get("kind")?;
-        agg.members.push(Member {
-            sequence: row.try_get("sequence")?,
-            day: row.try_get("cluster_day")?,
-            date: row.try_get("event_date")?,
-            precision: row.try_get("date_precision")?,
-            gazetteer_id: row.try_get("place_gazetteer_id")?,
-            place_name: row.try_get("place_name")?,
-            place_country: row.try_get("place_country")?,
-            lat: row.try_get("place_lat")?,
-            lon: row.try_get("place_lon")?,
-            modality: row.try_get("modality")?,
-            confidence: row.try_get("confidence")?,
-            actor_ids: row.try_get("actor_ids")?,
-            countries: row.try_get("countries")?,
-            source: row.try_get("source")?,
-            source_key: row.try_get("source_key")?,
-        });
-    }
-    let empty: Vec<String> = ids
-        .iter()
-        .filter(|id| !aggregates.contains_key(*id))
-        .cloned()
-        .collect();
-    if !empty.is_empty() {
-        sqlx::query("delete from event_clusters where id = any($1)")
-            .bind(&empty)
-            .execute(&mut **tx)
-            .await?;
-    }
-    if aggregates.is_empty() {
-        return Ok(());
-    }
-    let mut cols = Columns::default();
-    let mut ordered: Vec<(&String, &Aggregate)> = aggregates.iter().collect();
-    ordered.sort_by(|a, b| a.0.cmp(b.0));
-    for (id, agg) in ordered {
-        let m = &agg.members;
-        let representative = m
-            .iter()
-            .max_by(|a, b| {
-                a.confidence
-                    .total_cmp(&b.confidence)
-                    .then(b.sequence.cmp(&a.sequence))
-            })
-            .map(|r| r.sequence);
-        let date = majority(
-            m.iter()
-                .filter_map(|x| x.date.map(|d| ((d, x.precision.clone()), x.confidence))),
-        );
-        let place_key = majority(m.iter().filter_map(|x| {
-            x.gazetteer_id
-                .clone()
-                .or_else(|| x.place_name.clone())
-                .map(|k| (k, x.confidence))
-        }));
-        let place = place_key.and_then(|k| {
-            m.iter()
-                .filter(|x| x.gazetteer_id.as_ref().or(x.place_name.as_ref()) == Some(&k))
-                .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
-        });
-        let modality = majority(m.iter().map(|x| (x.modality.clone(), x.confidence)));
-        let sources: BTreeSet<&str> = m
-            .iter()
-            .filter_map(|x| x.source.as_deref().filter(|s| !s.is_empty()))
-            .collect();
-        let source_keys: BTreeSet<&str> = m.iter().map(|x| x.source_key.as_str()).collect();
-        let actors: BTreeSet<&str> = m
-            .iter()
-            .flat_map(|x| x.actor_ids.iter().map(String::as_str))
-            .collect();
-        let countries: BTreeSet<&str> = m
-            .iter()
-            .flat_map(|x| x.countries.iter().map(String::as_str))
-            .collect();
-        cols.id.push(id.clone());
-        cols.kind.push(agg.kind.clone());
-        cols.representative.push(representative);
-        // New mentions are compared with the majority date, else the majority publication day.
-        let (match_day, match_precision) = match &date {
-            Some((day, precision)) => (Some(*day), precision.clone()),
-            None => (
-                majority(m.iter().filter_map(|x| x.day.map(|d| (d, x.confidence)))),
-                None,
-            ),
-        };
-        cols.match_day.push(match_day);
-        cols.match_precision.push(match_precision);
-        cols.date.push(date.as_ref().map(|d| d.0));
-        cols.precision.push(date.and_then(|d| d.1));
-        cols.gid.push(place.and_then(|p| p.gazetteer_id.clone()));
-        cols.place_name
-            .push(place.and_then(|p| p.place_name.clone()));
-        cols.place_country
-            .push(place.and_then(|p| p.place_country.clone()));
-        cols.lat.push(place.and_then(|p| p.lat));
-        cols.lon.push(place.and_then(|p| p.lon));
-        cols.modality.push(modality);
-        cols.confidence
-            .push(m.iter().map(|x| x.confidence).fold(0.0, f32::max));
-        cols.mentions
-            .push(i32::try_from(m.len()).unwrap_or(i32::MAX));
-        cols.source_count
-            .push(i32::try_from(source_keys.len()).unwrap_or(i32::MAX));
-        cols.sources.push(pack(sources));
-        cols.actors.push(pack(actors));
-        cols.countries.push(pack(countries));
-    }
     sqlx::query(
-        "insert into event_clusters (id, kind, representative_sequence, event_date, date_precision,
+        "with m as (
+            select e.cluster_id, e.sequence, e.kind, e.cluster_day, e.event_date, e.date_precision,
+                   e.place_gazetteer_id, e.place_name, e.place_country, e.place_lat, e.place_lon,
+                   coalesce(e.place_gazetteer_id, e.place_name) as place_key, e.modality,
+                   e.confidence, e.actor_ids, e.countries, nullif(a.source, '') as source,
+                   coalesce(nullif(a.source, ''), 'article:' || coalesce(a.duplicate_of, a.id)) as source_key
+            from events e join articles a on a.id = e.article_id
+            where e.cluster_id = any($1)
+         ),
+         totals as (
+            select cluster_id, min(kind) as kind, max(confidence) as confidence,
+                   count(*)::int as mentions, count(distinct source_key)::int as source_count,
+                   coalesce(array_agg(distinct source order by source) filter (where source is not null), '{}') as sources
+            from m group by cluster_id
+         ),
+         representative as (
+            select distinct on (cluster_id) cluster_id, sequence
+            from m order by cluster_id, confidence desc, sequence
+         ),
+         dates as (
+            select distinct on (cluster_id) cluster_id, event_date, date_precision
+            from m where event_date is not null
+            group by cluster_id, event_date, date_precision
+            order by cluster_id, count(*) desc, sum(confidence) desc, event_date, date_precision nulls first
+         ),
+         days as (
+            select distinct on (cluster_id) cluster_id, cluster_day
+            from m where cluster_day is not null
+            group by cluster_id, cluster_day
+            order by cluster_id, count(*) desc, sum(confidence) desc, cluster_day
+         ),
+         place_keys as (
+            select distinct on (cluster_id) cluster_id, place_key
+            from m where place_key is not null
+            group by cluster_id, place_key
+            order by cluster_id, count(*) desc, sum(confidence) desc, place_key
+         ),
+         places as (
+            select distinct on (m.cluster_id) m.cluster_id, m.place_gazetteer_id, m.place_name,
+                   m.place_country, m.place_lat, m.place_lon
+            from m join place_keys k on k.cluster_id = m.cluster_id and k.place_key = m.place_key
+            order by m.cluster_id, m.confidence desc, m.sequence
+         ),
+         modalities as (
+            select distinct on (cluster_id) cluster_id, modality
+            from m group by cluster_id, modality
+            order by cluster_id, count(*) desc, sum(confidence) desc, modality
+         ),
+         actors as (
+            select cluster_id, array_agg(distinct a order by a) as actor_ids
+            from m cross join lateral unnest(m.actor_ids) a group by cluster_id
+         ),
+         countries as (
+            select cluster_id, array_agg(distinct c order by c) as countries
+            from m cross join lateral unnest(m.countries) c group by cluster_id
+         )
+         insert into event_clusters as c (id, kind, representative_sequence, event_date, date_precision,
             place_gazetteer_id, place_name, place_country, place_lat, place_lon, modality, confidence,
             mention_count, source_count, sources, actor_ids, countries, match_day, match_precision)
-         select id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
-            source_count, marsad_unpack(sources),
-            marsad_unpack(actors), marsad_unpack(countries), match_day, match_precision
-         from unnest($1::text[], $2::text[], $3::int8[], $4::date[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::float8[], $10::float8[], $11::text[], $12::float4[], $13::int4[],
-                     $14::int4[], $15::text[], $16::text[], $17::text[], $18::date[], $19::text[])
-              as t(id, kind, rep, d, p, gid, pname, pcountry, lat, lon, modality, confidence, mentions,
-                   source_count, sources, actors, countries, match_day, match_precision)
+         select t.cluster_id, t.kind, r.sequence, d.event_date, d.date_precision,
+                p.place_gazetteer_id, p.place_name, p.place_country, p.place_lat, p.place_lon,
+                mo.modality, t.confidence, t.mentions, t.source_count, t.sources,
+                coalesce(ac.actor_ids, '{}'), coalesce(co.countries, '{}'),
+                coalesce(d.event_date, dy.cluster_day),
+                case when d.event_date is not null then d.date_precision end
+         from totals t
+         join representative r using (cluster_id)
+         left join dates d using (cluster_id)
+         left join days dy using (cluster_id)
+         left join places p using (cluster_id)
+         left join modalities mo using (cluster_id)
+         left join actors ac using (cluster_id)
+         left join countries co using (cluster_id)
+         order by t.cluster_id
          on conflict (id) do update set
             kind = excluded.kind, representative_sequence = excluded.representative_sequence,
             event_date = excluded.event_date, date_precision = excluded.date_precision,
@@ -462,51 +364,10 @@ pub(crate) async fn refresh(
             match_day = excluded.match_day, match_precision = excluded.match_precision,
             updated_at = now()",
     )
-    .bind(cols.id)
-    .bind(cols.kind)
-    .bind(cols.representative)
-    .bind(cols.date)
-    .bind(cols.precision)
-    .bind(cols.gid)
-    .bind(cols.place_name)
-    .bind(cols.place_country)
-    .bind(cols.lat)
-    .bind(cols.lon)
-    .bind(cols.modality)
-    .bind(cols.confidence)
-    .bind(cols.mentions)
-    .bind(cols.source_count)
-    .bind(cols.sources)
-    .bind(cols.actors)
-    .bind(cols.countries)
-    .bind(cols.match_day)
-    .bind(cols.match_precision)
+    .bind(&ids)
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-#[derive(Default)]
-struct Columns {
-    id: Vec<String>,
-    kind: Vec<String>,
-    representative: Vec<Option<i64>>,
-    date: Vec<Option<NaiveDate>>,
-    precision: Vec<Option<String>>,
-    gid: Vec<Option<String>>,
-    place_name: Vec<Option<String>>,
-    place_country: Vec<Option<String>>,
-    lat: Vec<Option<f64>>,
-    lon: Vec<Option<f64>>,
-    modality: Vec<Option<String>>,
-    confidence: Vec<f32>,
-    mentions: Vec<i32>,
-    source_count: Vec<i32>,
-    sources: Vec<String>,
-    actors: Vec<String>,
-    countries: Vec<String>,
-    match_day: Vec<Option<NaiveDate>>,
-    match_precision: Vec<Option<String>>,
 }
 
 #[cfg(test)]
@@ -558,14 +419,5 @@ mod tests {
         assert!(score(&near, &other).is_some(), "12 km apart");
         other.lat = Some(25.5);
         assert!(score(&near, &other).is_none(), "90 km apart");
-    }
-
-    #[test]
-    fn majority_breaks_ties_by_confidence() {
-        assert_eq!(
-            majority([("a", 0.9), ("b", 0.5), ("b", 0.5)].into_iter()),
-            Some("b")
-        );
-        assert_eq!(majority([("a", 0.9), ("b", 0.5)].into_iter()), Some("a"));
     }
 }
