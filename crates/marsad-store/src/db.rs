@@ -144,13 +144,17 @@ pub struct RequeueFilter {
     pub article_ids: Vec<String>,
 }
 
-/// The columns of `events e` that make an [`Event`] (not the search vector).
+/// The columns of an event as [`StoredEvent`] has them (not the search vector).
 const EVENT_COLUMNS: &str = "e.sequence, e.id, e.article_id, e.kind, e.plover_type, e.plover_mode, \
      e.plover_context, e.cameo, e.acled_event_type, e.acled_sub_event_type, e.place_text, e.place_name, \
      e.place_country, e.place_admin1, e.place_lat, e.place_lon, e.place_gazetteer_id, e.place_start, \
      e.place_end, e.event_date, e.date_precision, e.date_text, e.date_resolved, e.modality, \
      e.confidence, e.evidence_text, e.evidence_start, e.evidence_end, e.engine_version, e.stored_at, \
-     e.cluster_id, e.actors";
+     e.cluster_id, e.actors, a.source, a.url, c.mention_count, c.source_count";
+
+/// What [`EVENT_COLUMNS`] select from: the event with its article and its cluster.
+const EVENT_FROM: &str =
+    "events e join articles a on a.id = e.article_id left join event_clusters c on c.id = e.cluster_id";
 
 /// Counts of what the store holds.
 #[derive(Debug, Clone, Default)]
@@ -484,57 +488,15 @@ impl Store {
         if resolved.matches_nothing() {
             return Ok(Vec::new());
         }
+        // The page's sequence numbers first (an index-only walk where an index covers the filter),
+        // then only those rows.
         let mut query = QueryBuilder::<Postgres>::new(format!(
-            "select {EVENT_COLUMNS} from events e where e.sequence > "
+            "select {EVENT_COLUMNS} from {EVENT_FROM} where e.sequence in ("
         ));
-        query.push_bind(after);
-        if let Some(upto) = upto {
-            query.push(" and e.sequence <= ").push_bind(upto);
-        }
-        filter::push_predicates(&mut query, resolved);
-        query
-            .push(" order by e.sequence limit ")
-            .push_bind(i64::from(limit));
+        filter::push_page_sequences(&mut query, resolved, after, upto, limit);
+        query.push(") order by e.sequence");
         let rows = query.build().fetch_all(&self.pool).await?;
-        self.events_from_rows(&rows).await
-    }
-
-    /// Events from rows of [`EVENT_COLUMNS`], with their actors, articles and clusters.
-    async fn events_from_rows(&self, rows: &[PgRow]) -> Result<Vec<StoredEvent>, StoreError> {
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sequences: Vec<i64> = rows.iter().map(|r| r.get("sequence")).collect();
-        let extra_rows = sqlx::query(
-            "select e.sequence, a.source, a.url, c.mention_count, c.source_count
-             from events e join articles a on a.id = e.article_id
-             left join event_clusters c on c.id = e.cluster_id
-             where e.sequence = any($1)",
-        )
-        .bind(&sequences)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut extras: HashMap<i64, &PgRow> = HashMap::new();
-        for row in &extra_rows {
-            extras.insert(row.get("sequence"), row);
-        }
-        rows.iter()
-            .map(|row| {
-                let sequence: i64 = row.get("sequence");
-                let mut event = event_from_row(row)?;
-                if let Some(extra) = extras.get(&sequence) {
-                    event.source = extra.try_get("source")?;
-                    event.url = extra.try_get("url")?;
-                    event.cluster_mentions = extra
-                        .try_get::<Option<i32>, _>("mention_count")?
-                        .unwrap_or(0);
-                    event.cluster_sources = extra
-                        .try_get::<Option<i32>, _>("source_count")?
-                        .unwrap_or(0);
-                }
-                Ok(event)
-            })
-            .collect()
+        rows.iter().map(event_from_row).collect()
     }
 
     /// The filter with actor names resolved, for repeated use (watches, exports).
@@ -575,21 +537,25 @@ impl Store {
             .collect();
         let member_rows = if include_mentions {
             sqlx::query(&format!(
-                "select {EVENT_COLUMNS} from events e where e.cluster_id = any($1) order by e.sequence"
+                "select {EVENT_COLUMNS} from {EVENT_FROM} where e.cluster_id = any($1) order by e.sequence"
             ))
             .bind(&ids)
             .fetch_all(&self.pool)
             .await?
         } else {
             sqlx::query(&format!(
-                "select {EVENT_COLUMNS} from events e where e.sequence = any($1) order by e.sequence"
+                "select {EVENT_COLUMNS} from {EVENT_FROM} where e.sequence = any($1) order by e.sequence"
             ))
             .bind(&representatives)
             .fetch_all(&self.pool)
             .await?
         };
         let mut by_cluster: HashMap<String, Vec<StoredEvent>> = HashMap::new();
-        for event in self.events_from_rows(&member_rows).await? {
+        for event in member_rows
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<Vec<_>, _>>()?
+        {
             if let Some(c) = event.cluster_id.clone() {
                 by_cluster.entry(c).or_default().push(event);
             }
@@ -861,10 +827,10 @@ fn event_from_row(row: &PgRow) -> Result<StoredEvent, StoreError> {
         sequence: row.try_get("sequence")?,
         stored_at: row.try_get("stored_at")?,
         cluster_id: row.try_get("cluster_id")?,
-        cluster_mentions: 0,
-        cluster_sources: 0,
-        source: None,
-        url: None,
+        cluster_mentions: row.try_get::<Option<i32>, _>("mention_count")?.unwrap_or(0),
+        cluster_sources: row.try_get::<Option<i32>, _>("source_count")?.unwrap_or(0),
+        source: row.try_get("source")?,
+        url: row.try_get("url")?,
     })
 }
 

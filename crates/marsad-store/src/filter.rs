@@ -198,7 +198,7 @@ impl Resolved {
     }
 }
 
-/// Resolves the actors a filter names (ids, or names through the trigram index) to ids.
+/// Resolves the actors a filter names to ids: see [`resolve_actor`].
 pub(crate) async fn resolve(
     pool: &sqlx::PgPool,
     filter: &EventFilter,
@@ -207,20 +207,12 @@ pub(crate) async fn resolve(
     let actor_ids = if filter.actors.is_empty() {
         None
     } else {
-        let values: Vec<String> = filter.actors.iter().map(|a| a.trim().to_owned()).collect();
-        let mut query =
-            QueryBuilder::<Postgres>::new("select distinct actor_id from (select unnest(");
-        query.push_bind(values.clone()).push(") as actor_id");
-        for value in &values {
-            query
-                .push(" union all select actor_id from actor_names where lower(name) = lower(")
-                .push_bind(value.clone())
-                .push(") or ")
-                .push_bind(value.clone())
-                .push(" <% name");
+        let mut ids = Vec::new();
+        for value in filter.actors.iter().map(|a| a.trim()) {
+            ids.extend(resolve_actor(pool, value).await?);
         }
-        query.push(") ids order by actor_id limit 1000");
-        let ids: Vec<String> = query.build_query_scalar().fetch_all(pool).await?;
+        ids.sort_unstable();
+        ids.dedup();
         Some(ids)
     };
     Ok(Resolved {
@@ -229,8 +221,111 @@ pub(crate) async fn resolve(
     })
 }
 
+/// Most actors a misspelt name resolves to.
+const MAX_FUZZY_ACTORS: i64 = 20;
+
+/// The ids `value` names: itself (an id is matched as given), plus the actors whose name or a
+/// surface form is `value` (case-insensitive); only when no known id or name matches, the actors
+/// whose names are closest to it by trigram word similarity, for misspellings and partial names.
+async fn resolve_actor(pool: &sqlx::PgPool, value: &str) -> Result<Vec<String>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "with exact as (
+            select actor_id from actor_names where actor_id = $1
+            union select actor_id from actor_names where lower(name) = lower($1)
+         )
+         select actor_id from exact
+         union all
+         select actor_id from (
+            select actor_id, max(word_similarity($1, name)) as similarity
+            from actor_names
+            where $1 <% name and not exists (select 1 from exact)
+            group by actor_id
+            order by similarity desc, actor_id
+            limit $2
+         ) fuzzy",
+    )
+    .bind(value)
+    .bind(MAX_FUZZY_ACTORS)
+    .fetch_all(pool)
+    .await?;
+    Ok(std::iter::once(value.to_owned()).chain(ids).collect())
+}
+
 /// Appends ` and ...` predicates on `events e` for the filter.
 pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) {
+    push_structured(query, resolved);
+    if let Some(text) = &resolved.filter.text {
+        query.push(" and (");
+        push_text(query, text, TextIn::Evidence);
+        query.push(" or ");
+        push_text(query, text, TextIn::Article);
+        query.push(")");
+    }
+}
+
+/// Where a full-text query looks.
+#[derive(Clone, Copy)]
+enum TextIn {
+    Evidence,
+    Article,
+}
+
+fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn) {
+    match within {
+        TextIn::Evidence => query
+            .push("e.search @@ marsad_search_query(")
+            .push_bind(text.to_owned())
+            .push(")"),
+        TextIn::Article => query
+            .push("e.article_id in (select a.id from articles a where a.search @@ marsad_search_query(")
+            .push_bind(text.to_owned())
+            .push("))"),
+    };
+}
+
+/// Appends a query for the sequence numbers of one page: the first `limit` matching events after
+/// `after` (and up to `upto`), in log order. Only `events` columns are read, so an index that
+/// covers the filter answers it without visiting the table. A text search runs as two branches
+/// (the evidence matches; the article matches), each on its own index, merged.
+pub(crate) fn push_page_sequences(
+    query: &mut QueryBuilder<'_, Postgres>,
+    resolved: &Resolved,
+    after: i64,
+    upto: Option<i64>,
+    limit: u32,
+) {
+    let branch = |query: &mut QueryBuilder<'_, Postgres>, text: Option<(&str, TextIn)>| {
+        query
+            .push("select e.sequence from events e where e.sequence > ")
+            .push_bind(after);
+        if let Some(upto) = upto {
+            query.push(" and e.sequence <= ").push_bind(upto);
+        }
+        push_structured(query, resolved);
+        if let Some((text, within)) = text {
+            query.push(" and ");
+            push_text(query, text, within);
+        }
+        query
+            .push(" order by e.sequence limit ")
+            .push_bind(i64::from(limit));
+    };
+    match resolved.filter.text.as_deref() {
+        None => branch(query, None),
+        Some(text) => {
+            query.push("select s.sequence from ((");
+            branch(query, Some((text, TextIn::Evidence)));
+            query.push(") union (");
+            branch(query, Some((text, TextIn::Article)));
+            query
+                .push(")) s order by s.sequence limit ")
+                .push_bind(i64::from(limit));
+        }
+    }
+}
+
+/// The predicates of every filter but the text search.
+fn push_structured(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) {
     let f = &resolved.filter;
     if !f.kinds.is_empty() {
         query
@@ -318,8 +413,18 @@ pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: 
         query.push(" and e.ingested_at < ").push_bind(before);
     }
     if let Some(place) = &f.place {
+        let boxes = place.boxes();
+        // The latitude range alone, for the (kind, place_lat) index; the boxes then decide.
+        let south = boxes.iter().map(|b| b[1]).fold(f64::INFINITY, f64::min);
+        let north = boxes.iter().map(|b| b[3]).fold(f64::NEG_INFINITY, f64::max);
+        query
+            .push(" and e.place_lat between ")
+            .push_bind(south)
+            .push("::float8 and ")
+            .push_bind(north)
+            .push("::float8");
         query.push(" and e.place_lat is not null and e.place_lon is not null and (");
-        for (i, [w, s, east, n]) in place.boxes().into_iter().enumerate() {
+        for (i, [w, s, east, n]) in boxes.into_iter().enumerate() {
             if i > 0 {
                 query.push(" or ");
             }
@@ -346,14 +451,6 @@ pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: 
                 .push("::float8) / 2), 2)))) <= ")
                 .push_bind(km);
         }
-    }
-    if let Some(text) = &f.text {
-        query
-            .push(" and (e.search @@ marsad_search_query(")
-            .push_bind(text.clone())
-            .push(") or e.article_id in (select a.id from articles a where a.search @@ marsad_search_query(")
-            .push_bind(text.clone())
-            .push(")))");
     }
     if let Some(cluster) = &f.cluster_id {
         query
