@@ -10,3 +10,10 @@ CREATE INDEX events_date_idx ON events (event_date) INCLUDE (countries, sequence
 -- boxes) are checked on the index entries.
 CREATE INDEX events_kind_place_idx ON events (kind, place_lat) INCLUDE (place_lon, sequence)
     WHERE place_lat IS NOT NULL AND place_lon IS NOT NULL;
+
+-- The event log in sequence order with the columns most filters test: a filter that matches often
+-- walks this narrow index (about 80 entries a page against about 7 rows a page of the table) until
+-- the page is full, without visiting the table.
+CREATE INDEX events_log_idx ON events (sequence)
+    INCLUDE (kind, event_date, countries, actor_ids, place_lat, place_lon, plover_type, modality,
+             confidence, article_id);

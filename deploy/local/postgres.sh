@@ -23,9 +23,30 @@ if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$pg_versio
     as_root pg_createcluster "$pg_version" main >&2
 fi
 
+# Settings for Marsad's workload: the working set (events and their indexes) in shared buffers
+# (an eighth of the memory, 128 MB to 2 GB), plans costed for an SSD, no JIT for short queries.
+mem_mb=$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo)
+buffers_mb=$(( mem_mb / 8 )); (( buffers_mb > 2048 )) && buffers_mb=2048; (( buffers_mb < 128 )) && buffers_mb=128
+settings="# Written by deploy/local/postgres.sh.
+shared_buffers = '${buffers_mb}MB'
+effective_cache_size = '$(( mem_mb / 2 ))MB'
+random_page_cost = 1.1
+jit = off"
+conf=/etc/postgresql/$pg_version/main/conf.d/marsad.conf
+restart=false
+if [[ "$(cat "$conf" 2>/dev/null)" != "$settings" ]]; then
+    log "writing $conf"
+    as_root mkdir -p "$(dirname "$conf")"
+    printf '%s\n' "$settings" | as_root tee "$conf" >/dev/null
+    restart=true
+fi
+
 if ! pg_lsclusters -h | awk -v v="$pg_version" '$1==v && $2=="main" {print $4}' | grep -qx online; then
     log "starting cluster $pg_version/main"
     as_root pg_ctlcluster "$pg_version" main start >&2
+elif $restart; then
+    log "restarting cluster $pg_version/main for the new settings"
+    as_root pg_ctlcluster "$pg_version" main restart >&2
 fi
 
 port=$(pg_lsclusters -h | awk -v v="$pg_version" '$1==v && $2=="main" {print $3}')

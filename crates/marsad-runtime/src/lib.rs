@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::Routes;
+use tonic::transport::server::TcpIncoming;
 use tonic::transport::Server;
 use tower::ServiceBuilder;
 
@@ -208,7 +208,7 @@ pub async fn serve(
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .layer(stack)
         .add_routes(routes)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+        .serve_with_incoming_shutdown(incoming(listener), async move {
             shutdown.await;
             let _ = stop_tx.send(true);
         });
@@ -221,7 +221,7 @@ pub async fn serve(
             .timeout(Duration::from_secs(5))
             .concurrency_limit_per_connection(16)
             .add_service(health_service)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            .serve_with_incoming_shutdown(incoming(listener), async move {
                 // Ends with the main server: on shutdown, or when it failed (sender dropped).
                 let _ = stop_rx.wait_for(|stop| *stop).await;
             })
@@ -229,6 +229,12 @@ pub async fn serve(
     };
     let (main, health_only) = tokio::join!(main, health_only);
     main.and(health_only)
+}
+
+/// The connections `listener` accepts, with Nagle's algorithm off: a unary answer is several small
+/// HTTP/2 frames, and with it on, each answer waited for the client's delayed ACK (about 40 ms).
+fn incoming(listener: TcpListener) -> TcpIncoming {
+    TcpIncoming::from(listener).with_nodelay(Some(true))
 }
 
 /// Resolves on SIGTERM or Ctrl-C: what `main` hands to `serve` as its shutdown.
