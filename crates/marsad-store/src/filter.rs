@@ -258,25 +258,87 @@ pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: 
         query.push(" and (");
         push_text(query, text, TextIn::Evidence);
         query.push(" or ");
-        push_text(query, text, TextIn::Article);
+        push_text(query, text, TextIn::Article(&ArticleMatches::Many));
         query.push(")");
     }
 }
 
 /// Where a full-text query looks.
 #[derive(Clone, Copy)]
-enum TextIn {
+enum TextIn<'a> {
     Evidence,
-    Article,
+    Article(&'a ArticleMatches),
 }
 
-fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn) {
+/// How a page of a full-text search is read, decided from two bounded lookups before the page's
+/// query so that the planner does not have to guess how often the words occur (its estimates for
+/// text search are often off several times, and the wrong guess walks the whole log).
+#[derive(Debug, Clone)]
+pub(crate) struct TextPlan {
+    /// Few evidence texts match: take them all from the text index and sort them; else walk the
+    /// log in order until the page is full.
+    pub evidence_rare: bool,
+    pub articles: ArticleMatches,
+}
+
+/// The articles a full-text query matches: a few ids are looked up through the events'
+/// (article_id, id) index; when many match, the log is walked in order against them.
+#[derive(Debug, Clone)]
+pub(crate) enum ArticleMatches {
+    Few(Vec<String>),
+    Many,
+}
+
+/// Above this many matching articles (or evidence texts), events are walked in log order.
+const FEW_MATCHES: i64 = 2000;
+
+impl TextPlan {
+    /// For an unknown frequency: let the planner choose.
+    pub(crate) fn unknown() -> Self {
+        Self {
+            evidence_rare: false,
+            articles: ArticleMatches::Many,
+        }
+    }
+
+    pub(crate) async fn new(pool: &sqlx::PgPool, text: &str) -> Result<Self, StoreError> {
+        let evidence: i64 = sqlx::query_scalar(
+            "select count(*) from (
+                select 1 from events e where e.search @@ marsad_search_query($1) limit $2) s",
+        )
+        .bind(text)
+        .bind(FEW_MATCHES + 1)
+        .fetch_one(pool)
+        .await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select a.id from articles a where a.search @@ marsad_search_query($1) limit $2",
+        )
+        .bind(text)
+        .bind(FEW_MATCHES + 1)
+        .fetch_all(pool)
+        .await?;
+        Ok(Self {
+            evidence_rare: evidence <= FEW_MATCHES,
+            articles: if ids.len() as i64 > FEW_MATCHES {
+                ArticleMatches::Many
+            } else {
+                ArticleMatches::Few(ids)
+            },
+        })
+    }
+}
+
+fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn<'_>) {
     match within {
         TextIn::Evidence => query
             .push("e.search @@ marsad_search_query(")
             .push_bind(text.to_owned())
             .push(")"),
-        TextIn::Article => query
+        TextIn::Article(ArticleMatches::Few(ids)) => query
+            .push("e.article_id = any(")
+            .push_bind(ids.clone())
+            .push(")"),
+        TextIn::Article(ArticleMatches::Many) => query
             .push("e.article_id in (select a.id from articles a where a.search @@ marsad_search_query(")
             .push_bind(text.to_owned())
             .push("))"),
@@ -290,11 +352,14 @@ fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn)
 pub(crate) fn push_page_sequences(
     query: &mut QueryBuilder<'_, Postgres>,
     resolved: &Resolved,
+    text_plan: &TextPlan,
     after: i64,
     upto: Option<i64>,
     limit: u32,
 ) {
-    let branch = |query: &mut QueryBuilder<'_, Postgres>, text: Option<(&str, TextIn)>| {
+    let branch = |query: &mut QueryBuilder<'_, Postgres>,
+                  text: Option<(&str, TextIn<'_>)>,
+                  take_all_and_sort: bool| {
         query
             .push("select e.sequence from events e where e.sequence > ")
             .push_bind(after);
@@ -306,17 +371,30 @@ pub(crate) fn push_page_sequences(
             query.push(" and ");
             push_text(query, text, within);
         }
+        // `+ 0` hides the order from the primary key, so the rows come from the other indexes.
         query
-            .push(" order by e.sequence limit ")
+            .push(if take_all_and_sort {
+                " order by e.sequence + 0 limit "
+            } else {
+                " order by e.sequence limit "
+            })
             .push_bind(i64::from(limit));
     };
     match resolved.filter.text.as_deref() {
-        None => branch(query, None),
+        None => branch(query, None, false),
         Some(text) => {
             query.push("select s.sequence from ((");
-            branch(query, Some((text, TextIn::Evidence)));
+            branch(
+                query,
+                Some((text, TextIn::Evidence)),
+                text_plan.evidence_rare,
+            );
             query.push(") union (");
-            branch(query, Some((text, TextIn::Article)));
+            branch(
+                query,
+                Some((text, TextIn::Article(&text_plan.articles))),
+                matches!(text_plan.articles, ArticleMatches::Few(_)),
+            );
             query
                 .push(")) s order by s.sequence limit ")
                 .push_bind(i64::from(limit));
