@@ -26,9 +26,13 @@ pub(crate) struct BenchStoreArgs {
     /// Events to generate.
     #[arg(long, default_value_t = 1_000_000)]
     events: usize,
-    /// Keep the database if it already holds the requested number of events.
+    /// Keep the database if it already holds at least the requested number of events (pending
+    /// migrations are applied to it).
     #[arg(long)]
     reuse: bool,
+    /// Measure with cold caches: skip loading the tables and indexes into memory first.
+    #[arg(long)]
+    cold: bool,
     /// Measured queries per query type.
     #[arg(long, default_value_t = 200)]
     queries: usize,
@@ -344,8 +348,11 @@ pub(crate) async fn run(args: BenchStoreArgs) -> Result<()> {
             .fetch_one(&pool)
             .await
             .ok();
-        reuse = n == Some(args.events as i64);
+        reuse = n.is_some_and(|n| n >= args.events as i64);
         pool.close().await;
+        if reuse {
+            marsad_store::migrate(bench.clone()).await?;
+        }
     }
     let mut load_seconds = None;
     if !reuse {
@@ -379,6 +386,9 @@ pub(crate) async fn run(args: BenchStoreArgs) -> Result<()> {
         pool.close().await;
     }
     admin_pool.close().await;
+    if !args.cold {
+        prewarm(&bench).await?;
+    }
 
     // The storage service, in this process, on a loopback port.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -632,6 +642,35 @@ async fn watch_latency(
         summarize("watch (commit ack->seen)", acked, n),
         summarize("watch (call->seen)", called, n),
     ))
+}
+
+/// Reads the event store's tables and indexes into Postgres' buffers (and the OS cache beyond
+/// them), so that the figures are those of a server whose working set is in memory.
+async fn prewarm(bench: &PgConnectOptions) -> Result<()> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(bench.clone())
+        .await?;
+    sqlx::query("create extension if not exists pg_prewarm")
+        .execute(&pool)
+        .await
+        .context("pg_prewarm (postgresql-contrib) is needed to warm the caches; or pass --cold")?;
+    let started = Instant::now();
+    let pages: i64 = sqlx::query_scalar(
+        "select coalesce(sum(pg_prewarm(c.oid)), 0)::int8 from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('r', 'i')
+           and (c.relname like 'events%' or c.relname like 'articles%' or c.relname like 'event_clusters%')",
+    )
+    .fetch_one(&pool)
+    .await?;
+    eprintln!(
+        "prewarmed {} MB in {:.1} s",
+        pages * 8 / 1024,
+        started.elapsed().as_secs_f64()
+    );
+    pool.close().await;
+    Ok(())
 }
 
 /// Generates and loads `n` events (and their articles, actors, clusters) in bulk.

@@ -270,14 +270,13 @@ enum TextIn<'a> {
     Article(&'a ArticleMatches),
 }
 
-/// How a page of a full-text search is read, decided from two bounded lookups before the page's
-/// query so that the planner does not have to guess how often the words occur (its estimates for
-/// text search are often off several times, and the wrong guess walks the whole log).
+/// How a page of a full-text search is read. The articles the words match are looked up first
+/// (bounded), so that the planner knows what it joins: its estimates for that semi-join are often
+/// off many times, and the wrong guess walks the whole log. For the evidence, its estimate of how
+/// often the words occur (each form once, see the migrations) decides between the text index and
+/// a walk of the log.
 #[derive(Debug, Clone)]
 pub(crate) struct TextPlan {
-    /// Few evidence texts match: take them all from the text index and sort them; else walk the
-    /// log in order until the page is full.
-    pub evidence_rare: bool,
     pub articles: ArticleMatches,
 }
 
@@ -289,37 +288,27 @@ pub(crate) enum ArticleMatches {
     Many,
 }
 
-/// Above this many matching articles (or evidence texts), events are walked in log order.
-const FEW_MATCHES: i64 = 2000;
+/// Above this many matching articles, events are walked in log order.
+const FEW_ARTICLES: i64 = 2000;
 
 impl TextPlan {
-    /// For an unknown frequency: let the planner choose.
+    /// Without a lookup: let the planner choose.
     pub(crate) fn unknown() -> Self {
         Self {
-            evidence_rare: false,
             articles: ArticleMatches::Many,
         }
     }
 
     pub(crate) async fn new(pool: &sqlx::PgPool, text: &str) -> Result<Self, StoreError> {
-        let evidence: i64 = sqlx::query_scalar(
-            "select count(*) from (
-                select 1 from events e where e.search @@ marsad_search_query($1) limit $2) s",
-        )
-        .bind(text)
-        .bind(FEW_MATCHES + 1)
-        .fetch_one(pool)
-        .await?;
         let ids: Vec<String> = sqlx::query_scalar(
             "select a.id from articles a where a.search @@ marsad_search_query($1) limit $2",
         )
         .bind(text)
-        .bind(FEW_MATCHES + 1)
+        .bind(FEW_ARTICLES + 1)
         .fetch_all(pool)
         .await?;
         Ok(Self {
-            evidence_rare: evidence <= FEW_MATCHES,
-            articles: if ids.len() as i64 > FEW_MATCHES {
+            articles: if ids.len() as i64 > FEW_ARTICLES {
                 ArticleMatches::Many
             } else {
                 ArticleMatches::Few(ids)
@@ -384,11 +373,7 @@ pub(crate) fn push_page_sequences(
         None => branch(query, None, false),
         Some(text) => {
             query.push("select s.sequence from ((");
-            branch(
-                query,
-                Some((text, TextIn::Evidence)),
-                text_plan.evidence_rare,
-            );
+            branch(query, Some((text, TextIn::Evidence)), false);
             query.push(") union (");
             branch(
                 query,
