@@ -11,7 +11,7 @@ use marsad_core::{
     Evidence, Extraction, Kind, Location, Modality, Plover, Role,
 };
 
-use crate::lexicon::{ActorType, CueClass, EntryRef, PlaceKind};
+use crate::lexicon::{ActorType, CueClass, EntryRef, Lexicon, PlaceKind};
 use crate::matcher::Hit;
 use crate::normalize::{normalize, Normalized};
 use crate::scorer::{Features, FnvBuild, ScoreClass};
@@ -334,7 +334,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     // Actors and places.
     let (actors, places) = build_entities(&doc, &entity_hits);
 
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<Draft<'_>> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     // Every mention list is sorted by start: a sentence's mentions are a sub-slice.
     fn in_range<T>(items: &[T], start: impl Fn(&T) -> usize, ss: usize, se: usize) -> &[T] {
@@ -374,7 +374,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         }
     }
 
-    let events = merge_events(events);
+    let events: Vec<Event> = merge_events(&engine.lexicon, events)
+        .iter()
+        .map(|d| d.make(&doc))
+        .collect();
     let mut entities: Vec<Entity> = actors
         .iter()
         .map(|a| Entity {
@@ -780,15 +783,16 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-/// One sentence's mentions (sorted by start), shared by the candidates of its triggers.
-struct SentenceCtx<'s> {
+/// One sentence's mentions (sorted by start, living as long as `'m`), shared by the candidates
+/// of its triggers.
+struct SentenceCtx<'m, 's> {
     span: (usize, usize),
     clauses: &'s [(usize, usize)],
-    triggers: &'s [TriggerMention],
-    actors: &'s [ActorMention],
-    places: &'s [PlaceMention],
-    cues: &'s [CueMention],
-    dates: &'s [DateSpan],
+    triggers: &'m [TriggerMention],
+    actors: &'m [ActorMention],
+    places: &'m [PlaceMention],
+    cues: &'m [CueMention],
+    dates: &'m [DateSpan],
     /// The sentence's hashed word features, computed once when a scored candidate needs them.
     words: &'s std::cell::OnceCell<Vec<&'static str>>,
 }
@@ -814,12 +818,12 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     seen
 }
 
-fn build_event(
-    doc: &Doc<'_>,
+fn build_event<'a>(
+    doc: &'a Doc<'_>,
     trig: &TriggerMention,
-    ctx: &SentenceCtx<'_>,
+    ctx: &SentenceCtx<'a, '_>,
     keep_all: bool,
-) -> (Option<Candidate>, Option<Event>) {
+) -> (Option<Candidate>, Option<Draft<'a>>) {
     let (sentence, clauses, s_triggers, s_actors, s_places, s_cues, s_dates) = (
         ctx.span,
         ctx.clauses,
@@ -834,7 +838,7 @@ fn build_event(
     let entry = &lex.triggers[trig.trigger as usize];
     let kind = entry.kind.expect("blockers were dropped");
     let info = kind.info();
-    let plover_type = entry.plover.clone().or(info.plover_type.map(str::to_owned));
+    let plover_type: Option<&str> = entry.plover.as_deref().or(info.plover_type);
     let clause = clauses
         .iter()
         .copied()
@@ -956,7 +960,7 @@ fn build_event(
         }
     } else {
         let violent = FAMILY_VIOLENT.contains(&kind)
-            || ScoreClass::of_plover(plover_type.as_deref()) == Some(ScoreClass::Assault);
+            || ScoreClass::of_plover(plover_type) == Some(ScoreClass::Assault);
         let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor);
         if !has_agent {
             // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
@@ -1011,19 +1015,6 @@ fn build_event(
             roles.push((a, role));
         }
     }
-    let actors: Vec<Actor> = roles
-        .iter()
-        .map(|(a, role)| Actor {
-            text: doc.orig(a.start, a.end).to_owned(),
-            name: a.name.clone(),
-            id: a.id.clone(),
-            country: a.country.clone(),
-            sector: a.sector.clone(),
-            role: *role,
-            start: a.start,
-            end: a.end,
-        })
-        .collect();
 
     // Place: the nearest place not read as an actor, preferring the clause.
     let place = s_places
@@ -1035,37 +1026,18 @@ fn build_event(
                 .any(|(a, r)| *r == Role::Host && a.start == p.start);
             (!is_actor || is_host) && in_clause(p.start) && p.start.abs_diff(trig.start) <= 90
         })
-        .min_by_key(|p| p.start.abs_diff(trig.start))
-        .map(|p| {
-            let entry = &lex.places[p.place as usize];
-            Location {
-                text: doc.orig(p.start, p.end).to_owned(),
-                name: entry.name.clone(),
-                country: entry.country.clone(),
-                admin1: entry.admin1.clone(),
-                lat: entry.lat,
-                lon: entry.lon,
-                gazetteer_id: Some(entry.id.clone()),
-                start: p.start,
-                end: p.end,
-            }
-        });
+        .min_by_key(|p| p.start.abs_diff(trig.start));
 
     // Date: the nearest date of the clause.
     let date = s_dates
         .iter()
         .filter(|d| in_clause(d.start))
-        .min_by_key(|d| d.start.abs_diff(trig.start))
-        .map(|d| EventDate {
-            value: d.value,
-            precision: d.value.map(|_| d.precision),
-            text: Some(d.text.clone()),
-            resolved: d.value.is_some(),
-        })
-        .unwrap_or_else(EventDate::unresolved);
+        .min_by_key(|d| d.start.abs_diff(trig.start));
+    let date_resolved = date.is_some_and(|d| d.value.is_some());
+    let actors = roles;
 
     // Features for the scorer, built only where they are read: a scored candidate, or training.
-    let class = ScoreClass::of_plover(plover_type.as_deref());
+    let class = ScoreClass::of_plover(plover_type);
     let scored = class.is_some_and(|c| doc.lang == "ar" && engine.scorer.has(c));
     let b = |v: bool| if v { 1.0 } else { 0.0 };
     let features: Features = if scored || keep_all {
@@ -1088,11 +1060,11 @@ fn build_event(
         let first_words = trig.start.saturating_sub(ss) < 12;
         let agent_country = actors
             .iter()
-            .any(|a| a.role == Role::Actor && a.country.is_some());
-        let agent_any = actors.iter().any(|a| a.role == Role::Actor);
+            .any(|(a, r)| *r == Role::Actor && a.country.is_some());
+        let agent_any = actors.iter().any(|(_, r)| *r == Role::Actor);
         let target_any = actors
             .iter()
-            .any(|a| matches!(a.role, Role::Target | Role::Victim));
+            .any(|(_, r)| matches!(r, Role::Target | Role::Victim));
         let mut features: Features = vec![
             ("trigger_weight", entry.weight),
             ("verb", b(trig.verb && !trig.imperfect)),
@@ -1151,7 +1123,7 @@ fn build_event(
     let mut confidence = (0.5
         + 0.1 * (actors.len().min(3) as f32)
         + 0.05 * b(place.is_some())
-        + 0.05 * b(date.resolved))
+        + 0.05 * b(date_resolved))
         * entry.weight.min(1.0);
     let mut keep = !reversed;
     if let Some(class) = class.filter(|_| scored) {
@@ -1159,10 +1131,10 @@ fn build_event(
         confidence = p;
         keep = keep && p >= engine.scorer.threshold(class);
     }
-    let event_plover = plover_for_modality(plover_type.as_deref(), modality);
+    let event_plover = plover_for_modality(plover_type, modality);
     let candidate = keep_all.then(|| Candidate {
         kind,
-        plover_type: plover_type.clone(),
+        plover_type: plover_type.map(str::to_owned),
         event_plover_type: event_plover.map(str::to_owned),
         modality,
         features,
@@ -1183,45 +1155,125 @@ fn build_event(
     } else {
         (kind, info)
     };
-    let (acled, cameo) = (
-        info.acled.map(|(t, s)| Acled {
-            event_type: t.to_owned(),
-            sub_event_type: s.to_owned(),
-        }),
-        entry.cameo.clone().or(info.cameo.map(str::to_owned)),
-    );
-    let evidence = Evidence {
-        text: sentence_text.to_owned(),
-        start: ss,
-        end: se,
+    let (plover_type, mode) = if event_plover == plover_type {
+        (plover_type, entry.mode.as_deref().or(info.plover_mode))
+    } else {
+        (event_plover, None)
     };
-    let event = Event {
-        id: String::new(),
+    let draft = Draft {
+        trigger: (trig.start, trig.end),
         kind,
-        plover: if event_plover == plover_type.as_deref() {
-            Plover {
-                plover_type,
-                mode: entry.mode.clone().or(info.plover_mode.map(str::to_owned)),
-                context: Vec::new(),
-            }
-        } else {
-            Plover {
-                plover_type: event_plover.map(str::to_owned),
-                mode: None,
-                context: Vec::new(),
-            }
-        },
-        cameo,
-        acled,
+        plover_type,
+        mode,
+        cameo: entry.cameo.as_deref().or(info.cameo),
+        acled: info.acled,
         actors,
-        location: place,
+        place,
         date,
         modality,
         confidence: confidence.clamp(0.0, 1.0),
-        evidence,
-        engine_version: engine.version.clone(),
+        evidence: (ss, se),
     };
-    (candidate, Some(event_with_trigger(event, trig)))
+    (candidate, Some(draft))
+}
+
+/// An event before its strings are made: what merging reads, and references to the mentions and
+/// lexicon entries that make the rest. Only the events that survive merging are made.
+struct Draft<'a> {
+    /// The trigger's span (char offsets): part of the event's id, so that two events of one
+    /// sentence differ.
+    trigger: (usize, usize),
+    kind: Kind,
+    plover_type: Option<&'a str>,
+    mode: Option<&'a str>,
+    cameo: Option<&'a str>,
+    acled: Option<(&'static str, &'static str)>,
+    actors: Vec<(&'a ActorMention, Role)>,
+    place: Option<&'a PlaceMention>,
+    date: Option<&'a DateSpan>,
+    modality: Modality,
+    confidence: f32,
+    /// The sentence (char offsets).
+    evidence: (usize, usize),
+}
+
+impl Draft<'_> {
+    fn date_resolved(&self) -> bool {
+        self.date.is_some_and(|d| d.value.is_some())
+    }
+
+    /// The event, with its stable id.
+    fn make(&self, doc: &Doc<'_>) -> Event {
+        let lex = &doc.engine.lexicon;
+        let evidence_text = doc.orig(self.evidence.0, self.evidence.1);
+        let trigger_key = format!("{}:{}", self.trigger.0, self.trigger.1);
+        let id = stable_id(
+            "ev_",
+            &[
+                self.kind.as_str(),
+                evidence_text,
+                &self.evidence.0.to_string(),
+                &self.evidence.1.to_string(),
+                &trigger_key,
+            ],
+        );
+        Event {
+            id,
+            kind: self.kind,
+            plover: Plover {
+                plover_type: self.plover_type.map(str::to_owned),
+                mode: self.mode.map(str::to_owned),
+                context: Vec::new(),
+            },
+            cameo: self.cameo.map(str::to_owned),
+            acled: self.acled.map(|(t, s)| Acled {
+                event_type: t.to_owned(),
+                sub_event_type: s.to_owned(),
+            }),
+            actors: self
+                .actors
+                .iter()
+                .map(|&(a, role)| Actor {
+                    text: doc.orig(a.start, a.end).to_owned(),
+                    name: a.name.clone(),
+                    id: a.id.clone(),
+                    country: a.country.clone(),
+                    sector: a.sector.clone(),
+                    role,
+                    start: a.start,
+                    end: a.end,
+                })
+                .collect(),
+            location: self.place.map(|p| {
+                let entry = &lex.places[p.place as usize];
+                Location {
+                    text: doc.orig(p.start, p.end).to_owned(),
+                    name: entry.name.clone(),
+                    country: entry.country.clone(),
+                    admin1: entry.admin1.clone(),
+                    lat: entry.lat,
+                    lon: entry.lon,
+                    gazetteer_id: Some(entry.id.clone()),
+                    start: p.start,
+                    end: p.end,
+                }
+            }),
+            date: self.date.map_or_else(EventDate::unresolved, |d| EventDate {
+                value: d.value,
+                precision: d.value.map(|_| d.precision),
+                text: Some(d.text.clone()),
+                resolved: d.value.is_some(),
+            }),
+            modality: self.modality,
+            confidence: self.confidence,
+            evidence: Evidence {
+                text: evidence_text.to_owned(),
+                start: self.evidence.0,
+                end: self.evidence.1,
+            },
+            engine_version: doc.engine.version.clone(),
+        }
+    }
 }
 
 /// The PLOVER type of an event of trigger type `plover` under `modality` (the PLOVER and CAMEO
@@ -1240,12 +1292,6 @@ fn plover_for_modality(plover: Option<&str>, modality: Modality) -> Option<&str>
         }
         _ => p,
     })
-}
-
-fn event_with_trigger(mut event: Event, trig: &TriggerMention) -> Event {
-    // The trigger offset is folded into the id so that two events of one sentence differ.
-    event.id = format!("{}:{}", trig.start, trig.end);
-    event
 }
 
 const WORD_BUCKETS: u64 = 4096;
@@ -1300,59 +1346,42 @@ fn kind_feature(kind: Kind) -> &'static str {
 /// Merges mentions of one real event: same kind and modality, no conflicting date or place
 /// country; statements merge only when they share a named speaker. The most informative mention
 /// gives the evidence; actors are united.
-fn merge_events(events: Vec<Event>) -> Vec<Event> {
-    let mut merged: Vec<(Event, Vec<String>)> = Vec::new();
+fn merge_events<'a>(lex: &Lexicon, events: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
+    let mut merged: Vec<Draft<'a>> = Vec::new();
     for event in events {
-        let trigger_key = event.id.clone();
-        let target = merged.iter_mut().find(|(m, _)| compatible(m, &event));
-        match target {
-            Some((m, keys)) => {
-                keys.push(trigger_key);
-                let violent = FAMILY_VIOLENT.contains(&m.kind);
-                let info = |e: &Event| {
-                    e.date.resolved as u8 * 2
-                        + e.location.is_some() as u8 * 2
-                        + e.actors.len().min(4) as u8
-                };
-                let (mut primary, secondary) = if info(&event) > info(m) {
-                    let old = std::mem::replace(m, event);
-                    (std::mem::replace(m, placeholder_event()), old)
-                } else {
-                    (std::mem::replace(m, placeholder_event()), event)
-                };
-                for a in secondary.actors {
-                    if !primary
-                        .actors
-                        .iter()
-                        .any(|p| p.id == a.id && (p.role == a.role || violent))
-                    {
-                        primary.actors.push(a);
-                    }
-                }
-                if !primary.date.resolved && secondary.date.resolved {
-                    primary.date = secondary.date;
-                }
-                if primary.location.is_none() {
-                    primary.location = secondary.location;
-                }
-                primary.confidence = primary.confidence.max(secondary.confidence);
-                *m = primary;
+        let Some(m) = merged.iter_mut().find(|m| compatible(lex, m, &event)) else {
+            merged.push(event);
+            continue;
+        };
+        let violent = FAMILY_VIOLENT.contains(&m.kind);
+        let info = |e: &Draft<'_>| {
+            e.date_resolved() as u8 * 2 + e.place.is_some() as u8 * 2 + e.actors.len().min(4) as u8
+        };
+        let (mut primary, secondary) = if info(&event) > info(m) {
+            (event, std::mem::replace(m, placeholder_draft()))
+        } else {
+            (std::mem::replace(m, placeholder_draft()), event)
+        };
+        let (secondary_date, secondary_resolved) = (secondary.date, secondary.date_resolved());
+        for (a, role) in secondary.actors {
+            if !primary
+                .actors
+                .iter()
+                .any(|(p, p_role)| p.id == a.id && (*p_role == role || violent))
+            {
+                primary.actors.push((a, role));
             }
-            None => merged.push((event, vec![trigger_key])),
         }
+        if !primary.date_resolved() && secondary_resolved {
+            primary.date = secondary_date;
+        }
+        if primary.place.is_none() {
+            primary.place = secondary.place;
+        }
+        primary.confidence = primary.confidence.max(secondary.confidence);
+        *m = primary;
     }
     merged
-        .into_iter()
-        .map(|(mut e, _)| {
-            let start = e.evidence.start.to_string();
-            let end = e.evidence.end.to_string();
-            e.id = stable_id(
-                "ev_",
-                &[e.kind.as_str(), &e.evidence.text, &start, &end, &e.id],
-            );
-            e
-        })
-        .collect()
 }
 
 /// Whether the trigger is the object of the word before it: another trigger ("تفريق
@@ -1384,9 +1413,9 @@ fn is_object(
 }
 
 /// Whether an event's targets include an armed actor (forces, police, rebels, insurgents).
-fn event_actors_armed_target(actors: &[Actor]) -> bool {
-    actors.iter().any(|a| {
-        a.role == Role::Target
+fn event_actors_armed_target(actors: &[(&ActorMention, Role)]) -> bool {
+    actors.iter().any(|(a, role)| {
+        *role == Role::Target
             && matches!(
                 a.sector.as_deref(),
                 Some("MIL" | "COP" | "REB" | "INS" | "UAF")
@@ -1395,63 +1424,56 @@ fn event_actors_armed_target(actors: &[Actor]) -> bool {
 }
 
 /// A cheap stand-in while a merged event is taken out and put back.
-fn placeholder_event() -> Event {
-    Event {
-        id: String::new(),
+fn placeholder_draft<'a>() -> Draft<'a> {
+    Draft {
+        trigger: (0, 0),
         kind: Kind::Statement,
-        plover: Plover {
-            plover_type: None,
-            mode: None,
-            context: Vec::new(),
-        },
+        plover_type: None,
+        mode: None,
         cameo: None,
         acled: None,
         actors: Vec::new(),
-        location: None,
-        date: EventDate::unresolved(),
+        place: None,
+        date: None,
         modality: Modality::Asserted,
         confidence: 0.0,
-        evidence: Evidence {
-            text: String::new(),
-            start: 0,
-            end: 0,
-        },
-        engine_version: String::new(),
+        evidence: (0, 0),
     }
 }
 
-fn compatible(a: &Event, b: &Event) -> bool {
+fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
     let factual = |m: Modality| matches!(m, Modality::Asserted | Modality::Reported);
     if a.kind != b.kind
         || (a.modality != b.modality && !(factual(a.modality) && factual(b.modality)))
     {
         return false;
     }
-    if a.date.resolved && b.date.resolved && a.date.value != b.date.value {
-        return false;
-    }
-    if let (Some(la), Some(lb)) = (&a.location, &b.location) {
-        if la.country != lb.country {
+    if let (Some(da), Some(db)) = (a.date, b.date) {
+        if da.value.is_some() && db.value.is_some() && da.value != db.value {
             return false;
         }
     }
-    let named = |e: &Event| -> HashSet<String> {
-        e.actors
-            .iter()
-            .filter(|x| x.role == Role::Actor)
-            .map(|x| x.id.clone())
-            .collect()
-    };
+    let place = |p: &PlaceMention| &lex.places[p.place as usize];
+    if let (Some(pa), Some(pb)) = (a.place, b.place) {
+        if place(pa).country != place(pb).country {
+            return false;
+        }
+    }
     match a.kind {
         Kind::Statement | Kind::Praise | Kind::Accusation | Kind::Request => {
-            let (na, nb) = (named(a), named(b));
-            !na.is_empty() && !na.is_disjoint(&nb)
+            // A named speaker in common.
+            a.actors.iter().any(|(x, rx)| {
+                *rx == Role::Actor
+                    && b.actors
+                        .iter()
+                        .any(|(y, ry)| *ry == Role::Actor && x.id == y.id)
+            })
         }
         _ if FAMILY_VIOLENT.contains(&a.kind) => {
             // Violence merges only when it is placed in the same spot, or told in one sentence
             // ("attacked a post, killing 12 soldiers").
-            a.evidence.start == b.evidence.start
-                || matches!((&a.location, &b.location), (Some(la), Some(lb)) if la.gazetteer_id == lb.gazetteer_id)
+            a.evidence.0 == b.evidence.0
+                || matches!((a.place, b.place), (Some(pa), Some(pb)) if place(pa).id == place(pb).id)
         }
         _ => true,
     }
