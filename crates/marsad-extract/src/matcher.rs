@@ -26,6 +26,9 @@ pub struct Hit {
 pub struct Matcher {
     /// Every distinct pattern text, searched from the positions where a hit can start.
     trie: Trie,
+    /// The pattern texts that have a verb entry, searched after a prefix only verbs take (ي ت ن
+    /// ا: an imperfect verb), where nothing else could be a hit.
+    verb_trie: Trie,
     /// For each distinct pattern text: what it points to.
     targets: Vec<Vec<(EntryRef, Affixes)>>,
     /// The first chars of patterns that do not start with a word char (they may start anywhere).
@@ -64,7 +67,10 @@ impl Matcher {
         loose_starts.sort_unstable();
         loose_starts.dedup();
         Ok(Self {
-            trie: Trie::build(&texts),
+            trie: Trie::build(&texts, |_| true),
+            verb_trie: Trie::build(&texts, |p| {
+                targets[p].iter().any(|&(_, a)| a == Affixes::Verb)
+            }),
             targets,
             loose_starts,
         })
@@ -81,42 +87,60 @@ impl Matcher {
     /// start of a word, or (for a pattern that does not open with a word char) anywhere its first
     /// char is; the trie is walked from those positions only, a few chars per word.
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
-        // The text as trie symbols, with the byte offset of each char.
+        // One pass: the text as trie symbols with the byte offset of each char, and where a hit
+        // can start (char indices): any pattern, or only verbs.
         let mut chars: Vec<(u32, u16)> = Vec::with_capacity(text.len() / 2 + 1);
-        chars.extend(
-            text.char_indices()
-                .map(|(i, c)| (i as u32, self.trie.symbol(c))),
-        );
-        let byte_at = |ci: usize| chars.get(ci).map_or(text.len(), |&(b, _)| b as usize);
-        let mut raw: Vec<(u32, u32, u32)> = Vec::new();
+        let mut starts: Vec<u32> = Vec::with_capacity(text.len() / 4 + 1);
+        let mut verb_starts: Vec<u32> = Vec::new();
         let mut word_start: Option<usize> = None;
-        for (ci, (i, c)) in text.char_indices().enumerate() {
-            let start = if !is_word_char(c) {
+        // Whether every char of the word so far is a letter some proclitic is made of.
+        let mut clitic_letters = false;
+        for (i, c) in text.char_indices() {
+            let ci = chars.len() as u32;
+            chars.push((i as u32, self.trie.symbol(c)));
+            if !is_word_char(c) {
                 word_start = None;
-                self.loose_starts.binary_search(&c).is_ok()
-            } else {
-                match word_start {
-                    None => {
-                        word_start = Some(i);
-                        true
-                    }
-                    Some(w) => {
-                        // Inside a word: only after a proclitic (at most four letters).
-                        let prefix = &text[w..i];
-                        prefix.len() <= 4 * 'ا'.len_utf8()
-                            && is_arabic(c)
-                            && (prefix_ok(prefix, true, Affixes::Verb).is_some()
-                                || prefix_ok(prefix, true, Affixes::Inflected).is_some())
-                    }
+                if !self.loose_starts.is_empty() && self.loose_starts.binary_search(&c).is_ok() {
+                    starts.push(ci);
                 }
-            };
-            if start {
-                self.trie.walk(&chars[ci..], |len, pattern| {
-                    raw.push((byte_at(ci + len) as u32, i as u32, pattern));
-                });
+                continue;
             }
+            let Some(w) = word_start else {
+                word_start = Some(i);
+                clitic_letters = is_clitic_letter(c);
+                starts.push(ci);
+                continue;
+            };
+            // Inside a word: only after a proclitic (at most four letters).
+            if !clitic_letters {
+                continue;
+            }
+            let prefix = &text[w..i];
+            if is_arabic(c) {
+                if prefix_ok(prefix, true, Affixes::Inflected).is_some() {
+                    starts.push(ci);
+                } else if prefix_ok(prefix, true, Affixes::Verb).is_some() {
+                    verb_starts.push(ci);
+                }
+            }
+            clitic_letters = prefix.len() < 4 * 'ا'.len_utf8() && is_clitic_letter(c);
         }
-        raw.sort_unstable();
+        let byte_at = |ci: usize| chars.get(ci).map_or(text.len(), |&(b, _)| b as usize);
+        // (end << 32 | start, pattern): sorted, the order of an overlapping scan.
+        let mut raw: Vec<(u64, u32)> = Vec::with_capacity(starts.len() / 2 + 16);
+        let mut hit = |start: usize, end: usize, pattern: u32| {
+            raw.push((
+                ((byte_at(end) as u64) << 32) | byte_at(start) as u64,
+                pattern,
+            ));
+        };
+        self.trie.walk_all(&chars, &starts, &mut hit);
+        self.verb_trie.walk_all(&chars, &verb_starts, &mut hit);
+        raw.sort_unstable_by_key(|&(key, _)| key);
+        let raw: Vec<(u32, u32, u32)> = raw
+            .into_iter()
+            .map(|(key, pattern)| ((key >> 32) as u32, key as u32, pattern))
+            .collect();
         self.validate(text, &raw, out);
     }
 
@@ -196,6 +220,9 @@ struct Node {
     count: u16,
 }
 
+/// Trie levels laid out breadth first (see [`Trie::build`]).
+const BREADTH_FIRST_LEVELS: usize = 3;
+
 /// The bit of [`Node::first`] set when the node completes a pattern.
 const HAS_PATTERN: u32 = 1 << 31;
 /// The bit of [`Node::first`] set when the rest of it is the index of a dense child table.
@@ -205,7 +232,9 @@ const DENSE: u32 = 1 << 30;
 const SCAN_MAX: usize = 8;
 
 impl Trie {
-    fn build(texts: &[&str]) -> Self {
+    /// The trie of the texts for which `keep(index)` holds (pattern numbers are indices into
+    /// `texts`, and the symbols are those of all of them, whichever are kept).
+    fn build(texts: &[&str], keep: impl Fn(usize) -> bool) -> Self {
         let mut common = vec![0u16; 0x80 + 0x100];
         let mut other: HashMap<char, u16> = HashMap::new();
         let mut next_symbol: u32 = 1;
@@ -235,7 +264,12 @@ impl Trie {
         // A pointer trie first: children as (symbol, node) lists.
         let mut kids: Vec<Vec<(u16, u32)>> = vec![Vec::new()];
         let mut ends: Vec<u32> = vec![NONE];
-        for (p, text) in texts.iter().enumerate() {
+        for text in texts {
+            for c in text.chars() {
+                symbol_of(c, &mut common);
+            }
+        }
+        for (p, text) in texts.iter().enumerate().filter(|&(p, _)| keep(p)) {
             let mut node = 0usize;
             for c in text.chars() {
                 let s = symbol_of(c, &mut common);
@@ -254,9 +288,10 @@ impl Trie {
                 ends[node] = p as u32;
             }
         }
-        // Renumbering: a node's children are consecutive (one block), and blocks are laid out
-        // depth first, so that the block of a first child follows its parent's block: the chain of
-        // single children that ends most names is consecutive in memory.
+        // Renumbering: a node's children are consecutive (one block). The blocks of the first
+        // levels, which every walk reads, come first and breadth first (a few pages); below
+        // them blocks are laid out depth first, so that the block of a first child follows its
+        // parent's block: the chain of single children that ends most names is consecutive.
         let n = kids.len();
         let mut nodes = vec![
             Node {
@@ -268,18 +303,35 @@ impl Trie {
         ];
         let mut patterns = vec![NONE; n];
         let mut next = 1usize;
-        let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
-        while let Some((old, new)) = stack.pop() {
+        let mut place = |old: usize, new: usize, nodes: &mut Vec<Node>, next: &mut usize| {
             let mut list = std::mem::take(&mut kids[old]);
             list.sort_unstable();
-            let first = next;
-            next += list.len();
+            let first = *next;
+            *next += list.len();
             nodes[new].first = first as u32 | if ends[old] == NONE { 0 } else { HAS_PATTERN };
             nodes[new].count = list.len() as u16;
             patterns[new] = ends[old];
-            for (k, &(s, child)) in list.iter().enumerate().rev() {
+            for (k, &(s, _)) in list.iter().enumerate() {
                 nodes[first + k].sym = s;
-                stack.push((child as usize, first + k));
+            }
+            list.into_iter()
+                .enumerate()
+                .map(move |(k, (_, child))| (child as usize, first + k))
+        };
+        let mut level: Vec<(usize, usize)> = vec![(0, 0)];
+        for _ in 0..BREADTH_FIRST_LEVELS {
+            let mut below = Vec::new();
+            for &(old, new) in &level {
+                below.extend(place(old, new, &mut nodes, &mut next));
+            }
+            level = below;
+        }
+        for &(old, new) in &level {
+            let mut stack: Vec<(usize, usize)> = vec![(old, new)];
+            while let Some((old, new)) = stack.pop() {
+                let children: Vec<(usize, usize)> =
+                    place(old, new, &mut nodes, &mut next).collect();
+                stack.extend(children.into_iter().rev());
             }
         }
         let symbols = next_symbol as usize;
@@ -315,38 +367,54 @@ impl Trie {
         }
     }
 
-    /// Walks the trie along `chars`, calling `hit(length in chars, pattern)` for every pattern
-    /// that is a prefix of them.
-    #[inline]
-    fn walk(&self, chars: &[(u32, u16)], mut hit: impl FnMut(usize, u32)) {
-        let mut node = 0usize;
-        for (j, &(_, s)) in chars.iter().enumerate() {
-            if s == 0 {
-                return;
-            }
-            let Node { first, count, .. } = self.nodes[node];
-            let child = if first & DENSE != 0 {
-                let row = (first & !(HAS_PATTERN | DENSE)) as usize;
-                self.dense[row * self.symbols + s as usize]
-            } else {
-                let first = (first & !HAS_PATTERN) as usize;
-                match self.nodes[first..first + count as usize]
-                    .iter()
-                    .position(|k| k.sym == s)
-                {
-                    Some(k) => (first + k) as u32,
-                    None => NONE,
+    /// Walks the trie from every start (char indices into `chars`), calling `hit(start, end,
+    /// pattern)` (char indices) for every pattern found there, ordered by start.
+    fn walk_all(
+        &self,
+        chars: &[(u32, u16)],
+        starts: &[u32],
+        mut hit: impl FnMut(usize, usize, u32),
+    ) {
+        for &start in starts {
+            let start = start as usize;
+            let mut node = 0usize;
+            for (pos, &(_, s)) in chars[start..].iter().enumerate() {
+                let child = self.child(node, s);
+                if child == NONE {
+                    break;
                 }
-            };
-            if child == NONE {
-                return;
-            }
-            node = child as usize;
-            if self.nodes[node].first & HAS_PATTERN != 0 {
-                hit(j + 1, self.patterns[node]);
+                node = child as usize;
+                if self.nodes[node].first & HAS_PATTERN != 0 {
+                    hit(start, start + pos + 1, self.patterns[node]);
+                }
             }
         }
     }
+
+    /// The child of `node` by symbol `s` (`NONE`: none; always for symbol 0, in no pattern).
+    #[inline]
+    fn child(&self, node: usize, s: u16) -> u32 {
+        let Node { first, count, .. } = self.nodes[node];
+        if first & DENSE != 0 {
+            let row = (first & !(HAS_PATTERN | DENSE)) as usize;
+            self.dense[row * self.symbols + s as usize]
+        } else {
+            let first = (first & !HAS_PATTERN) as usize;
+            match self.nodes[first..first + count as usize]
+                .iter()
+                .position(|k| k.sym == s)
+            {
+                Some(k) => (first + k) as u32,
+                None => NONE,
+            }
+        }
+    }
+}
+
+/// Whether a char is one of the letters the proclitics [`prefix_ok`] accepts are made of.
+#[inline]
+fn is_clitic_letter(c: char) -> bool {
+    matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ك' | 'ا' | 'س' | 'ي' | 'ت' | 'ن')
 }
 
 /// The word chars immediately before a position (at most 6).
