@@ -87,11 +87,29 @@ impl Matcher {
     /// start of a word, or (for a pattern that does not open with a word char) anywhere its first
     /// char is; the trie is walked from those positions only, a few chars per word.
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                self.find_with(text, &mut scratch, out);
+                scratch.trim();
+            }
+            Err(_) => self.find_with(text, &mut Scratch::default(), out),
+        });
+    }
+
+    fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        let Scratch {
+            chars,
+            starts,
+            verb_starts,
+            raw,
+        } = scratch;
+        chars.clear();
+        starts.clear();
+        verb_starts.clear();
+        raw.clear();
         // One pass: the text as trie symbols with the byte offset of each char, and where a hit
         // can start (char indices): any pattern, or only verbs.
-        let mut chars: Vec<(u32, u16)> = Vec::with_capacity(text.len() / 2 + 1);
-        let mut starts: Vec<u32> = Vec::with_capacity(text.len() / 4 + 1);
-        let mut verb_starts: Vec<u32> = Vec::new();
+        chars.reserve(text.len());
         let mut word_start: Option<usize> = None;
         // Whether every char of the word so far is a letter some proclitic is made of.
         let mut clitic_letters = false;
@@ -127,28 +145,23 @@ impl Matcher {
         }
         let byte_at = |ci: usize| chars.get(ci).map_or(text.len(), |&(b, _)| b as usize);
         // (end << 32 | start, pattern): sorted, the order of an overlapping scan.
-        let mut raw: Vec<(u64, u32)> = Vec::with_capacity(starts.len() / 2 + 16);
         let mut hit = |start: usize, end: usize, pattern: u32| {
             raw.push((
                 ((byte_at(end) as u64) << 32) | byte_at(start) as u64,
                 pattern,
             ));
         };
-        self.trie.walk_all(&chars, &starts, &mut hit);
-        self.verb_trie.walk_all(&chars, &verb_starts, &mut hit);
+        self.trie.walk_all(chars, starts, &mut hit);
+        self.verb_trie.walk_all(chars, verb_starts, &mut hit);
         raw.sort_unstable_by_key(|&(key, _)| key);
-        let raw: Vec<(u32, u32, u32)> = raw
-            .into_iter()
-            .map(|(key, pattern)| ((key >> 32) as u32, key as u32, pattern))
-            .collect();
-        self.validate(text, &raw, out);
+        self.validate(text, raw, out);
     }
 
-    /// The hits of raw matches `(end, start, pattern)` (byte offsets), in their order: the
-    /// boundary and clitic rules of each pattern's entries.
-    fn validate(&self, text: &str, raw: &[(u32, u32, u32)], out: &mut Vec<Hit>) {
-        for &(end, start, pattern) in raw {
-            let (start, end) = (start as usize, end as usize);
+    /// The hits of raw matches `(end << 32 | start, pattern)` (byte offsets), in their order:
+    /// the boundary and clitic rules of each pattern's entries.
+    fn validate(&self, text: &str, raw: &[(u64, u32)], out: &mut Vec<Hit>) {
+        for &(key, pattern) in raw {
+            let (start, end) = ((key & u64::from(u32::MAX)) as usize, (key >> 32) as usize);
             let before = &text[..start];
             let after = &text[end..];
             let first = text[start..].chars().next().unwrap_or(' ');
@@ -191,6 +204,30 @@ impl Matcher {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// The matcher's working buffers, kept per thread between documents (their allocation, and the
+/// allocator's consolidation on each large request, cost more than the scan of a short text).
+#[derive(Debug, Default)]
+struct Scratch {
+    chars: Vec<(u32, u16)>,
+    starts: Vec<u32>,
+    verb_starts: Vec<u32>,
+    raw: Vec<(u64, u32)>,
+}
+
+impl Scratch {
+    /// Gives back the memory of an unusually long document.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.chars.capacity() > 4 * KEEP {
+            *self = Scratch::default();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
 
 /// A trie over the chars of the pattern texts. Chars are numbered symbols (0: in no pattern);
 /// the children of a node are consecutive and sorted by symbol, and the root's children are found
@@ -634,7 +671,7 @@ mod tests {
             for (i, _) in text.char_indices() {
                 for (p, t) in texts.iter().enumerate() {
                     if text[i..].starts_with(t) {
-                        raw.push(((i + t.len()) as u32, i as u32, p as u32));
+                        raw.push(((((i + t.len()) as u64) << 32) | i as u64, p as u32));
                     }
                 }
             }

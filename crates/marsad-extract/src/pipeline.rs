@@ -131,19 +131,21 @@ pub fn detect_lang(text: &str) -> String {
 /// only has to be checked against the kept span that starts last before its end.
 fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
-    // Keyed by (start, insertion order): iteration order is a stable sort by start.
-    let mut kept: std::collections::BTreeMap<(usize, usize), (usize, usize, T)> =
-        std::collections::BTreeMap::new();
-    for (seq, item) in items.into_iter().enumerate() {
-        let clash = kept
-            .range(..(item.1, 0))
-            .next_back()
-            .is_some_and(|(_, k)| k.1 > item.0 && !(k.0 == item.0 && k.1 == item.1));
+    // Kept (start, order taken, end), sorted.
+    let mut kept: Vec<(usize, usize, usize)> = Vec::with_capacity(items.len());
+    for (seq, item) in items.iter().enumerate() {
+        let (s, e) = (item.0, item.1);
+        let before_end = kept.partition_point(|k| k.0 < e);
+        let clash = before_end > 0 && {
+            let k = kept[before_end - 1];
+            k.2 > s && !(k.0 == s && k.2 == e)
+        };
         if !clash {
-            kept.insert((item.0, seq), item);
+            let at = kept.partition_point(|k| (k.0, k.1) < (s, seq));
+            kept.insert(at, (s, seq, e));
         }
     }
-    kept.into_values().collect()
+    kept.into_iter().map(|(_, seq, _)| items[seq]).collect()
 }
 
 /// The longest sentence read as one; longer ones are cut at spaces.
@@ -210,7 +212,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         lang,
     };
 
-    let mut hits: Vec<Hit> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::with_capacity(doc.norm.text.len() / 16 + 16);
     engine.matcher.find(&doc.norm.text, &mut hits);
 
     // Lines, furniture and sentences (normalised bytes).
@@ -228,7 +230,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         normalized_title.as_deref(),
     );
     // Sentences are cut on the original text (case matters to UAX #29), line by line.
-    let mut sentences: Vec<(usize, usize)> = Vec::new();
+    let mut sentences: Vec<(usize, usize)> = Vec::with_capacity(lines.len() * 2);
     for (&(ls, le), &skip) in lines.iter().zip(&furniture) {
         if skip || ls == le {
             continue;
@@ -271,9 +273,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let i = sentences.partition_point(|&(_, e)| e <= c);
         i < sentences.len() && sentences[i].0 <= c
     };
-    let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::new();
-    let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::new();
-    let mut cues: Vec<CueMention> = Vec::new();
+    let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len());
+    let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len() / 4 + 4);
+    let mut cues: Vec<CueMention> = Vec::with_capacity(hits.len() / 4 + 4);
     for h in hits {
         let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
         if !in_sentence(s) {
@@ -454,7 +456,7 @@ fn build_entities(
             }
         }
     }
-    let mut places: Vec<PlaceMention> = Vec::new();
+    let mut places: Vec<PlaceMention> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut i = 0;
     while i < hits.len() {
         // Group the place entries of one span.
@@ -512,7 +514,7 @@ fn build_entities(
         i = j;
     }
 
-    let mut actors: Vec<ActorMention> = Vec::new();
+    let mut actors: Vec<ActorMention> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut titled: Vec<usize> = Vec::new();
     let mut consumed: HashSet<usize, FnvBuild> = HashSet::default();
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
