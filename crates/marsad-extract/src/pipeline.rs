@@ -3,6 +3,7 @@
 //! and modality, then one candidate event per trigger with its arguments, the context scorer, and
 //! the merge of repeated mentions of one real event into one event with a stable id.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -28,16 +29,17 @@ pub struct DateSpan {
     pub precision: DatePrecision,
 }
 
-/// An actor mention, resolved (char offsets into the original).
+/// An actor mention, resolved (char offsets into the original). Its strings borrow from the
+/// lexicon but for titled actors, whose names are made.
 #[derive(Debug, Clone)]
-struct ActorMention {
+struct ActorMention<'e> {
     start: usize,
     end: usize,
     entity_type: EntityType,
-    name: String,
-    id: String,
-    country: Option<String>,
-    sector: Option<String>,
+    name: Cow<'e, str>,
+    id: Cow<'e, str>,
+    country: Option<Cow<'e, str>>,
+    sector: Option<Cow<'e, str>>,
     /// A place-name read as an actor only when nothing marks it as a place ("في دمشق").
     locative: bool,
 }
@@ -385,10 +387,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .map(|a| Entity {
             entity_type: a.entity_type,
             text: doc.orig(a.start, a.end).to_owned(),
-            name: a.name.clone(),
-            id: a.id.clone(),
-            country: a.country.clone(),
-            sector: a.sector.clone(),
+            name: a.name.to_string(),
+            id: a.id.to_string(),
+            country: a.country.as_deref().map(str::to_owned),
+            sector: a.sector.as_deref().map(str::to_owned),
             start: a.start,
             end: a.end,
         })
@@ -441,18 +443,20 @@ fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
 }
 
 /// Builds actor mentions (composites of titles and nationalities) and place mentions.
-fn build_entities(
-    doc: &Doc<'_>,
+fn build_entities<'e>(
+    doc: &Doc<'e>,
     hits: &[(usize, usize, Hit)],
-) -> (Vec<ActorMention>, Vec<PlaceMention>) {
+) -> (Vec<ActorMention<'e>>, Vec<PlaceMention>) {
     let lex = &doc.engine.lexicon;
     let arabic = doc.lang == "ar";
-    // Countries named in the document, to disambiguate places.
-    let mut doc_countries: HashSet<&str, FnvBuild> = HashSet::default();
+    // Countries named in the document, to disambiguate places (a handful: a vector).
+    let mut doc_countries: Vec<&str> = Vec::new();
     for (_, _, h) in hits {
         if let EntryRef::Actor(a) = h.entry {
             if let Some(c) = &lex.actors[a as usize].country {
-                doc_countries.insert(c);
+                if !doc_countries.contains(&c.as_str()) {
+                    doc_countries.push(c);
+                }
             }
         }
     }
@@ -487,7 +491,7 @@ fn build_entities(
             let in_doc = entry
                 .country
                 .as_deref()
-                .is_some_and(|c| doc_countries.contains(c));
+                .is_some_and(|c| doc_countries.contains(&c));
             let major = matches!(entry.kind, PlaceKind::Country | PlaceKind::Admin1)
                 || entry.population >= 100_000;
             // A Latin name after "in", "near", "at"... is a place even when the document names
@@ -514,7 +518,7 @@ fn build_entities(
         i = j;
     }
 
-    let mut actors: Vec<ActorMention> = Vec::with_capacity(hits.len() / 2 + 1);
+    let mut actors: Vec<ActorMention<'e>> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut titled: Vec<usize> = Vec::new();
     let mut consumed: HashSet<usize, FnvBuild> = HashSet::default();
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
@@ -567,8 +571,8 @@ fn build_entities(
                 (
                     s.min(ps),
                     e.max(pe),
-                    entry.country.clone(),
-                    Some(entry.name.clone()),
+                    entry.country.as_deref().map(Cow::Borrowed),
+                    Some(entry.name.as_str()),
                 )
             }
             None => (s, e, None, None),
@@ -592,10 +596,10 @@ fn build_entities(
             } else {
                 EntityType::Org
             },
-            name,
-            id,
+            name: Cow::Owned(name),
+            id: Cow::Owned(id),
             country,
-            sector: Some(title.sector.clone()),
+            sector: Some(Cow::Borrowed(title.sector.as_str())),
             locative: false,
         });
     }
@@ -610,17 +614,17 @@ fn build_entities(
         let locative = matches!(entry.actor_type, ActorType::Gpe | ActorType::Capital)
             && is_locative(&doc.norm.text, doc, s);
         let sector = match entry.actor_type {
-            ActorType::Gpe | ActorType::Capital => entry.sector.clone().or(Some("GOV".to_owned())),
-            _ => entry.sector.clone(),
+            ActorType::Gpe | ActorType::Capital => entry.sector.as_deref().or(Some("GOV")),
+            _ => entry.sector.as_deref(),
         };
         actors.push(ActorMention {
             start: s,
             end: e,
             entity_type: entry.actor_type.entity_type(),
-            name: entry.name.clone(),
-            id: entry.id.clone(),
-            country: entry.country.clone(),
-            sector,
+            name: Cow::Borrowed(&entry.name),
+            id: Cow::Borrowed(&entry.id),
+            country: entry.country.as_deref().map(Cow::Borrowed),
+            sector: sector.map(Cow::Borrowed),
             locative,
         });
     }
@@ -634,10 +638,10 @@ fn build_entities(
                 start: p.start,
                 end: p.end,
                 entity_type: EntityType::Gpe,
-                name: entry.name.clone(),
-                id: entry.id.clone(),
-                country: entry.country.clone(),
-                sector: Some("GOV".to_owned()),
+                name: Cow::Borrowed(&entry.name),
+                id: Cow::Borrowed(&entry.id),
+                country: entry.country.as_deref().map(Cow::Borrowed),
+                sector: Some(Cow::Borrowed("GOV")),
                 locative: is_locative(&doc.norm.text, doc, p.start),
             });
         }
@@ -695,7 +699,7 @@ fn build_entities(
             }
         }
     }
-    let mut actors: Vec<ActorMention> = actors
+    let mut actors: Vec<ActorMention<'e>> = actors
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !dropped.contains(i))
@@ -740,16 +744,12 @@ fn norm_text_offset(doc: &Doc<'_>, orig_byte: usize) -> usize {
     doc.norm.byte_of_orig_char(orig_char)
 }
 
-fn place_rank(
-    lex: &crate::lexicon::Lexicon,
-    p: u32,
-    doc_countries: &HashSet<&str, FnvBuild>,
-) -> (bool, u8, u64) {
+fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> (bool, u8, u64) {
     let entry = &lex.places[p as usize];
     let in_doc = entry
         .country
         .as_deref()
-        .is_some_and(|c| doc_countries.contains(c));
+        .is_some_and(|c| doc_countries.contains(&c));
     let kind_rank = match entry.kind {
         PlaceKind::Country => 6,
         PlaceKind::Admin1 => 4,
@@ -791,7 +791,7 @@ struct SentenceCtx<'m, 's> {
     span: (usize, usize),
     clauses: &'s [(usize, usize)],
     triggers: &'m [TriggerMention],
-    actors: &'m [ActorMention],
+    actors: &'m [ActorMention<'m>],
     places: &'m [PlaceMention],
     cues: &'m [CueMention],
     dates: &'m [DateSpan],
@@ -1190,7 +1190,7 @@ struct Draft<'a> {
     mode: Option<&'a str>,
     cameo: Option<&'a str>,
     acled: Option<(&'static str, &'static str)>,
-    actors: Vec<(&'a ActorMention, Role)>,
+    actors: Vec<(&'a ActorMention<'a>, Role)>,
     place: Option<&'a PlaceMention>,
     date: Option<&'a DateSpan>,
     modality: Modality,
@@ -1208,15 +1208,22 @@ impl Draft<'_> {
     fn make(&self, doc: &Doc<'_>) -> Event {
         let lex = &doc.engine.lexicon;
         let evidence_text = doc.orig(self.evidence.0, self.evidence.1);
-        let trigger_key = format!("{}:{}", self.trigger.0, self.trigger.1);
+        // The numbers of the id, written once: evidence start, end, and the trigger "start:end".
+        use std::fmt::Write;
+        let mut numbers = String::with_capacity(48);
+        let _ = write!(numbers, "{}", self.evidence.0);
+        let a = numbers.len();
+        let _ = write!(numbers, "{}", self.evidence.1);
+        let b = numbers.len();
+        let _ = write!(numbers, "{}:{}", self.trigger.0, self.trigger.1);
         let id = stable_id(
             "ev_",
             &[
                 self.kind.as_str(),
                 evidence_text,
-                &self.evidence.0.to_string(),
-                &self.evidence.1.to_string(),
-                &trigger_key,
+                &numbers[..a],
+                &numbers[a..b],
+                &numbers[b..],
             ],
         );
         Event {
@@ -1237,10 +1244,10 @@ impl Draft<'_> {
                 .iter()
                 .map(|&(a, role)| Actor {
                     text: doc.orig(a.start, a.end).to_owned(),
-                    name: a.name.clone(),
-                    id: a.id.clone(),
-                    country: a.country.clone(),
-                    sector: a.sector.clone(),
+                    name: a.name.to_string(),
+                    id: a.id.to_string(),
+                    country: a.country.as_deref().map(str::to_owned),
+                    sector: a.sector.as_deref().map(str::to_owned),
                     role,
                     start: a.start,
                     end: a.end,
