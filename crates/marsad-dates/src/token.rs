@@ -112,8 +112,6 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
     let mut buf = String::with_capacity(64);
     let mut alt = String::with_capacity(64);
-    // (char offset, byte offset) of each normalised char in `buf`.
-    let mut pos: Vec<(usize, usize)> = Vec::with_capacity(32);
     let mut it = text.char_indices().peekable();
     let mut ci = 0usize;
     while let Some((b, c)) = it.next() {
@@ -146,13 +144,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             });
         } else if is_word_char(c) {
             buf.clear();
-            pos.clear();
             let cap = c.is_ascii_uppercase();
             let latin = c.is_ascii_alphabetic();
             let mut bend = b + c.len_utf8();
             if let Some(n) = normalize_char(c) {
                 buf.push(n);
-                pos.push((cstart, b));
             }
             while let Some(&(b2, c2)) = it.peek() {
                 if !is_word_char(c2) {
@@ -160,7 +156,6 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 }
                 if let Some(n) = normalize_char(c2) {
                     buf.push(n);
-                    pos.push((ci, b2));
                 }
                 bend = b2 + c2.len_utf8();
                 ci += 1;
@@ -179,7 +174,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             };
             match found {
                 Some((kw, stripped)) => {
-                    let (kstart, kbstart) = pos.get(stripped).copied().unwrap_or((cstart, b));
+                    let (kstart, kbstart) = normalised_char_at(&text[b..bend], stripped)
+                        .map_or((cstart, b), |(k, kb)| (cstart + k, b + kb));
                     toks.push(Token {
                         tk: Tk::Word(kw),
                         start: cstart,
@@ -204,6 +200,16 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         }
     }
     toks
+}
+
+/// The (char, byte) offset in `word` of its `n`th normalised char (chars dropped by
+/// normalisation do not count).
+fn normalised_char_at(word: &str, n: usize) -> Option<(usize, usize)> {
+    word.char_indices()
+        .enumerate()
+        .filter(|(_, (_, c))| normalize_char(*c).is_some())
+        .nth(n)
+        .map(|(k, (kb, _))| (k, kb))
 }
 
 fn punct_token(tk: Tk, cstart: usize, b: usize, c: char) -> Token {
