@@ -648,6 +648,10 @@ fn build_entities<'e>(
     }
     let mut dropped: HashSet<usize, FnvBuild> = HashSet::default();
     // A named group next to a bare title is that group: "JNIM militants", "مسلحو داعش".
+    let mut is_titled = vec![false; actors.len()];
+    for &t in &titled {
+        is_titled[t] = true;
+    }
     for &t in &titled {
         if actors[t].country.is_some() {
             continue;
@@ -655,7 +659,7 @@ fn build_entities<'e>(
         let (ts, te) = (actors[t].start, actors[t].end);
         let group = actors.iter().enumerate().position(|(i, a)| {
             a.entity_type == EntityType::Org
-                && !titled.contains(&i)
+                && !is_titled[i]
                 && a.sector.is_some()
                 && ((a.end <= ts && doc.orig(a.end, ts).trim().is_empty())
                     || (a.start >= te && doc.orig(te, a.start).trim().is_empty()))
