@@ -158,6 +158,25 @@ fn ascii_cats() -> &'static [Option<SCat>; 128] {
 /// (SB5 to SB11; a line has no paragraph separators), or `None` when the line has a char outside
 /// the fast table. Same result as `unicode-segmentation` (tested), several times faster.
 fn fast_sentence_breaks(line: &str) -> Option<Vec<usize>> {
+    thread_local! {
+        static CATS: std::cell::RefCell<Vec<(usize, SCat)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    CATS.with(|cats| match cats.try_borrow_mut() {
+        Ok(mut cats) => {
+            cats.clear();
+            let breaks = sentence_breaks_with(line, &mut cats);
+            if cats.capacity() > 1 << 16 {
+                *cats = Vec::new();
+            }
+            breaks
+        }
+        Err(_) => sentence_breaks_with(line, &mut Vec::new()),
+    })
+}
+
+/// [`fast_sentence_breaks`] with a buffer for the chars' categories (kept per thread: a line
+/// per call).
+fn sentence_breaks_with(line: &str, cats: &mut Vec<(usize, SCat)>) -> Option<Vec<usize>> {
     // A line without terminators has no breaks, if all its chars are known.
     let bytes = line.as_bytes();
     let terminator_byte = |b: &u8| matches!(b, b'.' | b'!' | b'?' | 0x9F);
@@ -167,7 +186,7 @@ fn fast_sentence_breaks(line: &str) -> Option<Vec<usize>> {
         return known.then(Vec::new);
     }
     // Chars with their categories, Extend attached to the char before it (SB5).
-    let mut cats: Vec<(usize, SCat)> = Vec::with_capacity(line.len());
+    cats.reserve(line.len());
     let mut terminators = false;
     let ascii = ascii_cats();
     let mut i = 0;
