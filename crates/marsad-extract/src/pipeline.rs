@@ -128,26 +128,39 @@ pub fn detect_lang(text: &str) -> String {
     }
 }
 
-/// Keeps the longest of overlapping spans; equal spans are all kept. The kept spans never
-/// overlap (but for equal ones), so sorted by start they are sorted by end too, and a new span
-/// only has to be checked against the kept span that starts last before its end.
+/// Keeps the longest of overlapping spans; equal spans are all kept. Items are taken longest
+/// first (then by start, then in their order); an item is kept unless it overlaps a kept span
+/// other than its own (an empty item: unless a kept span has its position strictly inside). The
+/// kept spans never overlap (but for equal ones), so each char has at most one kept span over it:
+/// a table of owners per char answers the test. Output: by start, then in the order taken.
 fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
-    // Kept (start, order taken, end), sorted.
-    let mut kept: Vec<(usize, usize, usize)> = Vec::with_capacity(items.len());
+    let len = items.iter().map(|i| i.1).max().unwrap_or(0);
+    // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
+    let mut owner: Vec<u32> = vec![0; len + 1];
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(items.len());
     for (seq, item) in items.iter().enumerate() {
         let (s, e) = (item.0, item.1);
-        let before_end = kept.partition_point(|k| k.0 < e);
-        let clash = before_end > 0 && {
-            let k = kept[before_end - 1];
-            k.2 > s && !(k.0 == s && k.2 == e)
+        let clash = if s == e {
+            let o = owner[s];
+            o != 0 && items[o as usize - 1].0 < s
+        } else {
+            owner[s..e].iter().any(|&o| {
+                o != 0 && {
+                    let k = &items[o as usize - 1];
+                    !(k.0 == s && k.1 == e)
+                }
+            })
         };
         if !clash {
-            let at = kept.partition_point(|k| (k.0, k.1) < (s, seq));
-            kept.insert(at, (s, seq, e));
+            if s < e {
+                owner[s..e].fill(seq as u32 + 1);
+            }
+            kept.push((s, seq));
         }
     }
-    kept.into_iter().map(|(_, seq, _)| items[seq]).collect()
+    kept.sort_unstable();
+    kept.into_iter().map(|(_, seq)| items[seq]).collect()
 }
 
 /// The longest sentence read as one; longer ones are cut at spaces.
@@ -200,11 +213,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| detect_lang(&document.text));
     let norm = normalize(&document.text);
-    let mut char_bytes: Vec<u32> = document
-        .text
-        .char_indices()
-        .map(|(i, _)| i as u32)
-        .collect();
+    // Sized for the worst case (one byte per char): collecting would grow it from a quarter.
+    let mut char_bytes: Vec<u32> = Vec::with_capacity(document.text.len() + 1);
+    char_bytes.extend(document.text.char_indices().map(|(i, _)| i as u32));
     char_bytes.push(document.text.len() as u32);
     let doc = Doc {
         engine,
