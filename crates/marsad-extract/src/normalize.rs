@@ -73,7 +73,7 @@ fn arabic_table() -> &'static [u32; 256] {
 
 /// Normalises `text`, keeping the offset map.
 pub fn normalize(text: &str) -> Normalized {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len());
     let mut orig: Vec<u32> = Vec::with_capacity(text.len() + 1);
     let mut count = 0u32;
     let bytes = text.as_bytes();
@@ -88,7 +88,7 @@ pub fn normalize(text: &str) -> Normalized {
                 b'`' => b'\'',
                 _ => b,
             };
-            out.push(n);
+            out.push(char::from(n));
             orig.push(count);
             i += 1;
         } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
@@ -97,28 +97,22 @@ pub fn normalize(text: &str) -> Normalized {
             let n = arabic_table()[offset];
             if n != 0 {
                 let n = char::from_u32(n).unwrap_or(' ');
-                let mut buf = [0u8; 4];
-                let encoded = n.encode_utf8(&mut buf);
-                out.extend_from_slice(encoded.as_bytes());
-                orig.extend(std::iter::repeat_n(count, encoded.len()));
+                out.push(n);
+                orig.extend(std::iter::repeat_n(count, n.len_utf8()));
             }
             i += 2;
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
             if let Some(n) = normalize_char(c) {
-                let mut buf = [0u8; 4];
-                let encoded = n.encode_utf8(&mut buf);
-                out.extend_from_slice(encoded.as_bytes());
-                orig.extend(std::iter::repeat_n(count, encoded.len()));
+                out.push(n);
+                orig.extend(std::iter::repeat_n(count, n.len_utf8()));
             }
         }
         count += 1;
     }
     orig.push(count);
-    // Only whole chars were written, each valid UTF-8.
-    let text = String::from_utf8(out).unwrap_or_default();
-    Normalized { text, orig }
+    Normalized { text: out, orig }
 }
 
 /// Normalises a lexicon pattern: the same char map, whitespace collapsed, trimmed.

@@ -731,11 +731,9 @@ fn is_state_like(lex: &crate::lexicon::Lexicon, entry: EntryRef) -> bool {
 
 /// Whether the word before a char offset makes the name a place ("في", "in", "ب").
 fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
-    let start_byte = doc.char_bytes[start_char.saturating_sub(12)] as usize;
-    let end_byte = doc.char_bytes[start_char] as usize;
     let (ns, ne) = (
-        norm_text_offset(doc, start_byte),
-        norm_text_offset(doc, end_byte),
+        doc.norm.byte_of_orig_char(start_char.saturating_sub(12)),
+        doc.norm.byte_of_orig_char(start_char),
     );
     let before = &doc.norm.text[ns..ne];
     let last_word = before.split_whitespace().last().unwrap_or("");
@@ -749,14 +747,6 @@ fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
         // a proclitic ب or في attached: "بدمشق"
         matches!(last_word, "ب" | "وب" | "فب")
     }
-}
-
-/// The normalised byte offset of an original byte offset (first normalised char at or after it).
-fn norm_text_offset(doc: &Doc<'_>, orig_byte: usize) -> usize {
-    let orig_char = doc
-        .char_bytes
-        .partition_point(|&b| (b as usize) < orig_byte);
-    doc.norm.byte_of_orig_char(orig_char)
 }
 
 fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> (bool, u8, u64) {
