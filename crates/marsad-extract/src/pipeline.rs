@@ -770,21 +770,33 @@ fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> 
 fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     let sentence = doc.orig(ss, se);
     let mut cuts = vec![ss];
-    let mut pos = ss;
-    for word in sentence.split_inclusive(|c: char| c.is_whitespace() || c == '؛' || c == ';') {
-        let w = word.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+    // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
+    // in the same pass.
+    let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
+    let mut word = |end_byte: usize, end_char: usize, cuts: &mut Vec<usize>| {
+        let w = &sentence[word_byte..end_byte];
+        let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
         let complementiser = matches!(
-            w,
+            core,
             "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
         );
-        if complementiser && pos > ss {
-            cuts.push(pos);
+        if complementiser && word_char > ss {
+            cuts.push(word_char);
         }
-        pos += word.chars().count();
-        if word.ends_with(['؛', ';']) {
-            cuts.push(pos);
+        if w.ends_with(['؛', ';']) {
+            cuts.push(end_char);
+        }
+        word_byte = end_byte;
+        word_char = end_char;
+    };
+    for (i, c) in sentence.char_indices() {
+        pos += 1;
+        if c.is_whitespace() || c == '؛' || c == ';' {
+            word(i + c.len_utf8(), pos, &mut cuts);
         }
     }
+    // The last word (an empty one changes nothing).
+    word(sentence.len(), pos, &mut cuts);
     cuts.push(se);
     cuts.dedup();
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
