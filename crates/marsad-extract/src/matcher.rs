@@ -110,38 +110,42 @@ impl Matcher {
         // One pass: the text as trie symbols with the byte offset of each char, and where a hit
         // can start (char indices): any pattern, or only verbs.
         chars.reserve(text.len());
-        let mut word_start: Option<usize> = None;
-        // Whether every char of the word so far is a letter some proclitic is made of.
-        let mut clitic_letters = false;
+        let mut in_word = false;
+        // The word so far as a proclitic code (see [`clitic_code`]); `None` once it has a letter
+        // no proclitic has, or is longer than any.
+        let mut code: Option<usize> = None;
+        let classes = prefix_classes();
         for (i, c) in text.char_indices() {
             let ci = chars.len() as u32;
             chars.push((i as u32, self.trie.symbol(c)));
             if !is_word_char(c) {
-                word_start = None;
+                in_word = false;
                 if !self.loose_starts.is_empty() && self.loose_starts.binary_search(&c).is_ok() {
                     starts.push(ci);
                 }
                 continue;
             }
-            let Some(w) = word_start else {
-                word_start = Some(i);
-                clitic_letters = is_clitic_letter(c);
+            if !in_word {
+                in_word = true;
+                code = clitic_digit(c);
                 starts.push(ci);
                 continue;
-            };
-            // Inside a word: only after a proclitic (at most four letters).
-            if !clitic_letters {
-                continue;
             }
-            let prefix = &text[w..i];
+            // Inside a word: only after a proclitic (at most four letters).
+            let Some(prefix) = code else {
+                continue;
+            };
             if is_arabic(c) {
-                if prefix_ok(prefix, true, Affixes::Inflected).is_some() {
-                    starts.push(ci);
-                } else if prefix_ok(prefix, true, Affixes::Verb).is_some() {
-                    verb_starts.push(ci);
+                match classes[prefix] {
+                    PREFIX_ANY => starts.push(ci),
+                    PREFIX_VERB => verb_starts.push(ci),
+                    _ => {}
                 }
             }
-            clitic_letters = prefix.len() < 4 * 'ا'.len_utf8() && is_clitic_letter(c);
+            code = match clitic_digit(c) {
+                Some(d) if prefix < CLITIC_CODES / CLITIC_BASE => Some(prefix * CLITIC_BASE + d),
+                _ => None,
+            };
         }
         let byte_at = |ci: usize| chars.get(ci).map_or(text.len(), |&(b, _)| b as usize);
         // (end << 32 | start, pattern): sorted, the order of an overlapping scan.
@@ -448,10 +452,55 @@ impl Trie {
     }
 }
 
-/// Whether a char is one of the letters the proclitics [`prefix_ok`] accepts are made of.
+/// The letters the proclitics [`prefix_ok`] accepts are made of.
+const CLITIC_LETTERS: [char; 10] = ['و', 'ف', 'ب', 'ل', 'ك', 'ا', 'س', 'ي', 'ت', 'ن'];
+/// A word start of up to four such letters is a number in base 11 (digits 1..=10), below
+/// `CLITIC_CODES`.
+const CLITIC_BASE: usize = 11;
+const CLITIC_CODES: usize = CLITIC_BASE * CLITIC_BASE * CLITIC_BASE * CLITIC_BASE;
+/// Classes of [`prefix_classes`]: no proclitic, a proclitic of any word, of verbs only.
+const PREFIX_NONE: u8 = 0;
+const PREFIX_ANY: u8 = 1;
+const PREFIX_VERB: u8 = 2;
+
+/// The digit of a proclitic letter.
 #[inline]
-fn is_clitic_letter(c: char) -> bool {
-    matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ك' | 'ا' | 'س' | 'ي' | 'ت' | 'ن')
+fn clitic_digit(c: char) -> Option<usize> {
+    CLITIC_LETTERS.iter().position(|&l| l == c).map(|k| k + 1)
+}
+
+/// Per proclitic code: whether [`prefix_ok`] accepts that word start before any pattern, only
+/// before verbs, or not at all.
+fn prefix_classes() -> &'static [u8; CLITIC_CODES] {
+    static TABLE: std::sync::OnceLock<[u8; CLITIC_CODES]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [PREFIX_NONE; CLITIC_CODES];
+        for (code, slot) in table.iter_mut().enumerate() {
+            let mut letters = Vec::new();
+            let mut n = code;
+            while n > 0 {
+                let d = n % CLITIC_BASE;
+                if d == 0 {
+                    letters.clear();
+                    break;
+                }
+                letters.push(CLITIC_LETTERS[d - 1]);
+                n /= CLITIC_BASE;
+            }
+            if letters.is_empty() {
+                continue;
+            }
+            let prefix: String = letters.iter().rev().collect();
+            *slot = if prefix_ok(&prefix, true, Affixes::Inflected).is_some() {
+                PREFIX_ANY
+            } else if prefix_ok(&prefix, true, Affixes::Verb).is_some() {
+                PREFIX_VERB
+            } else {
+                PREFIX_NONE
+            };
+        }
+        table
+    })
 }
 
 /// The word chars immediately before a position (at most 6).
