@@ -154,6 +154,18 @@ fn ascii_cats() -> &'static [Option<SCat>; 128] {
     })
 }
 
+/// [`scat`] of the Arabic block (U+0600..U+06FF) by offset.
+fn arabic_cats() -> &'static [Option<SCat>; 256] {
+    static TABLE: std::sync::OnceLock<[Option<SCat>; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [None; 256];
+        for (offset, slot) in table.iter_mut().enumerate() {
+            *slot = char::from_u32(0x600 + offset as u32).and_then(scat);
+        }
+        table
+    })
+}
+
 /// The sentence breaks (byte offsets, start and end excluded) of a line by the rules of UAX #29
 /// (SB5 to SB11; a line has no paragraph separators), or `None` when the line has a char outside
 /// the fast table. Same result as `unicode-segmentation` (tested), several times faster.
@@ -189,11 +201,16 @@ fn sentence_breaks_with(line: &str, cats: &mut Vec<(usize, SCat)>) -> Option<Vec
     cats.reserve(line.len());
     let mut terminators = false;
     let ascii = ascii_cats();
+    let arabic = arabic_cats();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let (cat, len) = if b < 0x80 {
             (ascii[usize::from(b)]?, 1)
+        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            // The Arabic block, two bytes.
+            let offset = (usize::from(b & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            (arabic[offset]?, 2)
         } else {
             let c = line[i..].chars().next()?;
             (scat(c)?, c.len_utf8())
