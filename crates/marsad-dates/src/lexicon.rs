@@ -164,9 +164,34 @@ pub(crate) static MAX_KEY_BYTES: LazyLock<usize> =
 
 static TABLE: LazyLock<Table> = LazyLock::new(build);
 
+/// Per letter (a byte that tells letters apart: the first byte of an ASCII key, the second byte
+/// of an Arabic one), the bit `n` set when some key of `n` bytes starts with it. Most words of a
+/// text fail this test and are never hashed.
+static PREFILTER: LazyLock<[u64; 256]> = LazyLock::new(|| {
+    let mut table = [0u64; 256];
+    for key in TABLE.keys() {
+        if let Some((slot, bit)) = prefilter_slot(key) {
+            table[slot] |= bit;
+        }
+    }
+    table
+});
+
+#[inline]
+fn prefilter_slot(word: &str) -> Option<(usize, u64)> {
+    let bytes = word.as_bytes();
+    let first = *bytes.first()?;
+    let letter = if first < 0x80 { first } else { *bytes.get(1)? };
+    Some((usize::from(letter), 1u64 << bytes.len().min(63)))
+}
+
 /// Look a normalised word up.
 #[inline]
 pub(crate) fn get(word: &str) -> Option<Kw> {
+    let (slot, bit) = prefilter_slot(word)?;
+    if PREFILTER[slot] & bit == 0 {
+        return None;
+    }
     TABLE.get(word).copied()
 }
 

@@ -102,6 +102,42 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// [`normalize_char`] and [`is_word_char`] of the Arabic block (U+0600..U+06FF) by offset:
+/// (normalised char or 0 when dropped, word char).
+fn arabic_table() -> &'static [(u32, bool); 256] {
+    static TABLE: std::sync::OnceLock<[(u32, bool); 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [(0u32, false); 256];
+        for (offset, slot) in table.iter_mut().enumerate() {
+            let c = char::from_u32(0x600 + offset as u32).unwrap_or(' ');
+            *slot = (normalize_char(c).map_or(0, u32::from), is_word_char(c));
+        }
+        table
+    })
+}
+
+/// [`normalize_char`], by table for ASCII and the Arabic block.
+#[inline]
+fn normalize_char_fast(c: char) -> Option<char> {
+    match c as u32 {
+        0..=0x7F => Some(c.to_ascii_lowercase()),
+        n @ 0x600..=0x6FF => {
+            char::from_u32(arabic_table()[(n - 0x600) as usize].0).filter(|&m| m != '\0')
+        }
+        _ => normalize_char(c),
+    }
+}
+
+/// [`is_word_char`], by table for the Arabic block.
+#[inline]
+fn is_word_char_fast(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        n @ 0x600..=0x6FF => arabic_table()[(n - 0x600) as usize].1,
+        _ => is_word_char(c),
+    }
+}
+
 #[inline]
 fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D5}')
@@ -112,8 +148,6 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
     let mut buf = String::with_capacity(64);
     let mut alt = String::with_capacity(64);
-    // (char offset, byte offset) of each normalised char in `buf`.
-    let mut pos: Vec<(usize, usize)> = Vec::with_capacity(32);
     let mut it = text.char_indices().peekable();
     let mut ci = 0usize;
     while let Some((b, c)) = it.next() {
@@ -144,23 +178,20 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 clitic: false,
                 latin: false,
             });
-        } else if is_word_char(c) {
+        } else if is_word_char_fast(c) {
             buf.clear();
-            pos.clear();
             let cap = c.is_ascii_uppercase();
             let latin = c.is_ascii_alphabetic();
             let mut bend = b + c.len_utf8();
-            if let Some(n) = normalize_char(c) {
+            if let Some(n) = normalize_char_fast(c) {
                 buf.push(n);
-                pos.push((cstart, b));
             }
             while let Some(&(b2, c2)) = it.peek() {
-                if !is_word_char(c2) {
+                if !is_word_char_fast(c2) {
                     break;
                 }
-                if let Some(n) = normalize_char(c2) {
+                if let Some(n) = normalize_char_fast(c2) {
                     buf.push(n);
-                    pos.push((ci, b2));
                 }
                 bend = b2 + c2.len_utf8();
                 ci += 1;
@@ -179,7 +210,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             };
             match found {
                 Some((kw, stripped)) => {
-                    let (kstart, kbstart) = pos.get(stripped).copied().unwrap_or((cstart, b));
+                    let (kstart, kbstart) = normalised_char_at(&text[b..bend], stripped)
+                        .map_or((cstart, b), |(k, kb)| (cstart + k, b + kb));
                     toks.push(Token {
                         tk: Tk::Word(kw),
                         start: cstart,
@@ -204,6 +236,16 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         }
     }
     toks
+}
+
+/// The (char, byte) offset in `word` of its `n`th normalised char (chars dropped by
+/// normalisation do not count).
+fn normalised_char_at(word: &str, n: usize) -> Option<(usize, usize)> {
+    word.char_indices()
+        .enumerate()
+        .filter(|(_, (_, c))| normalize_char(*c).is_some())
+        .nth(n)
+        .map(|(k, (kb, _))| (k, kb))
 }
 
 fn punct_token(tk: Tk, cstart: usize, b: usize, c: char) -> Token {
@@ -338,6 +380,14 @@ mod tests {
             kinds("a\nb"),
             vec![Tk::Word(Kw::NumWord(1)), Tk::Break, Tk::Other]
         );
+    }
+
+    #[test]
+    fn tables_agree_with_the_char_functions() {
+        for c in (0u32..0x800).filter_map(char::from_u32) {
+            assert_eq!(normalize_char_fast(c), normalize_char(c), "{c:?}");
+            assert_eq!(is_word_char_fast(c), is_word_char(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! cannot read yields an extraction with no events.
 //!
 //! Modules: [`normalize`] (Arabic normalisation with an offset map), [`lexicon`] (the data files),
-//! [`matcher`] (one Aho-Corasick pass with clitic rules), [`segment`] (lines, furniture,
+//! [`matcher`] (one trie over every pattern, walked from word starts, with clitic rules), [`segment`] (lines, furniture,
 //! sentences), `pipeline` (actors, places, clauses, modality, events, merging), [`scorer`] (the
 //! learned context scorer), `dates` (date mentions from `marsad-dates`).
 

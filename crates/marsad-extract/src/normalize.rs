@@ -58,16 +58,55 @@ pub fn normalize_char(c: char) -> Option<char> {
     })
 }
 
+/// [`normalize_char`] of U+0600..U+06FF by offset (0: dropped).
+fn arabic_table() -> &'static [u32; 256] {
+    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u32; 256];
+        for (offset, slot) in table.iter_mut().enumerate() {
+            let c = char::from_u32(0x600 + offset as u32).unwrap_or(' ');
+            *slot = normalize_char(c).map_or(0, u32::from);
+        }
+        table
+    })
+}
+
 /// Normalises `text`, keeping the offset map.
 pub fn normalize(text: &str) -> Normalized {
     let mut out = String::with_capacity(text.len());
-    let mut orig = Vec::with_capacity(text.len() + 1);
+    let mut orig: Vec<u32> = Vec::with_capacity(text.len() + 1);
     let mut count = 0u32;
-    for c in text.chars() {
-        if let Some(n) = normalize_char(c) {
-            out.push(n);
-            for _ in 0..n.len_utf8() {
-                orig.push(count);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII: upper case folded, tab and carriage return made spaces.
+            let n = match b {
+                b'A'..=b'Z' => b + 32,
+                b'\t' | b'\r' => b' ',
+                b'`' => b'\'',
+                _ => b,
+            };
+            out.push(char::from(n));
+            orig.push(count);
+            i += 1;
+        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            // The Arabic block (U+0600..U+06FF), two bytes: a table.
+            let offset = (usize::from(b & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            let n = arabic_table()[offset];
+            if n != 0 {
+                let n = char::from_u32(n).unwrap_or(' ');
+                out.push(n);
+                orig.extend(std::iter::repeat_n(count, n.len_utf8()));
+            }
+            i += 2;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if let Some(n) = normalize_char(c) {
+                out.push(n);
+                orig.extend(std::iter::repeat_n(count, n.len_utf8()));
             }
         }
         count += 1;
@@ -144,6 +183,25 @@ mod tests {
         for c in (0u32..0x3000).filter_map(char::from_u32) {
             assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_char_map() {
+        let mut text: String = (0u8..0x80).map(char::from).collect();
+        text.extend((0x600u32..0x700).filter_map(char::from_u32));
+        text.push_str("\u{e9}\u{c9}أإآٱةى\u{064B}ـ٣۴،؛؟“»‘\u{00A0}\u{200F}\u{FEFF}Ωω中\n");
+        let text = text.as_str();
+        let n = normalize(text);
+        let expected: String = text.chars().filter_map(normalize_char).collect();
+        assert_eq!(n.text, expected);
+        let mut orig = Vec::new();
+        for (k, c) in text.chars().enumerate() {
+            if let Some(m) = normalize_char(c) {
+                orig.extend(std::iter::repeat_n(k as u32, m.len_utf8()));
+            }
+        }
+        orig.push(text.chars().count() as u32);
+        assert_eq!(n.orig, orig);
     }
 
     #[test]

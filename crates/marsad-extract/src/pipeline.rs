@@ -3,6 +3,7 @@
 //! and modality, then one candidate event per trigger with its arguments, the context scorer, and
 //! the merge of repeated mentions of one real event into one event with a stable id.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use marsad_core::{
     Evidence, Extraction, Kind, Location, Modality, Plover, Role,
 };
 
-use crate::lexicon::{ActorType, CueClass, EntryRef, PlaceKind};
+use crate::lexicon::{ActorType, CueClass, EntryRef, Lexicon, PlaceKind};
 use crate::matcher::Hit;
 use crate::normalize::{normalize, Normalized};
 use crate::scorer::{Features, FnvBuild, ScoreClass};
@@ -28,16 +29,17 @@ pub struct DateSpan {
     pub precision: DatePrecision,
 }
 
-/// An actor mention, resolved (char offsets into the original).
+/// An actor mention, resolved (char offsets into the original). Its strings borrow from the
+/// lexicon but for titled actors, whose names are made.
 #[derive(Debug, Clone)]
-struct ActorMention {
+struct ActorMention<'e> {
     start: usize,
     end: usize,
     entity_type: EntityType,
-    name: String,
-    id: String,
-    country: Option<String>,
-    sector: Option<String>,
+    name: Cow<'e, str>,
+    id: Cow<'e, str>,
+    country: Option<Cow<'e, str>>,
+    sector: Option<Cow<'e, str>>,
     /// A place-name read as an actor only when nothing marks it as a place ("في دمشق").
     locative: bool,
 }
@@ -126,24 +128,39 @@ pub fn detect_lang(text: &str) -> String {
     }
 }
 
-/// Keeps the longest of overlapping spans; equal spans are all kept. The kept spans never
-/// overlap (but for equal ones), so sorted by start they are sorted by end too, and a new span
-/// only has to be checked against the kept span that starts last before its end.
+/// Keeps the longest of overlapping spans; equal spans are all kept. Items are taken longest
+/// first (then by start, then in their order); an item is kept unless it overlaps a kept span
+/// other than its own (an empty item: unless a kept span has its position strictly inside). The
+/// kept spans never overlap (but for equal ones), so each char has at most one kept span over it:
+/// a table of owners per char answers the test. Output: by start, then in the order taken.
 fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
-    // Keyed by (start, insertion order): iteration order is a stable sort by start.
-    let mut kept: std::collections::BTreeMap<(usize, usize), (usize, usize, T)> =
-        std::collections::BTreeMap::new();
-    for (seq, item) in items.into_iter().enumerate() {
-        let clash = kept
-            .range(..(item.1, 0))
-            .next_back()
-            .is_some_and(|(_, k)| k.1 > item.0 && !(k.0 == item.0 && k.1 == item.1));
+    let len = items.iter().map(|i| i.1).max().unwrap_or(0);
+    // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
+    let mut owner: Vec<u32> = vec![0; len + 1];
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(items.len());
+    for (seq, item) in items.iter().enumerate() {
+        let (s, e) = (item.0, item.1);
+        let clash = if s == e {
+            let o = owner[s];
+            o != 0 && items[o as usize - 1].0 < s
+        } else {
+            owner[s..e].iter().any(|&o| {
+                o != 0 && {
+                    let k = &items[o as usize - 1];
+                    !(k.0 == s && k.1 == e)
+                }
+            })
+        };
         if !clash {
-            kept.insert((item.0, seq), item);
+            if s < e {
+                owner[s..e].fill(seq as u32 + 1);
+            }
+            kept.push((s, seq));
         }
     }
-    kept.into_values().collect()
+    kept.sort_unstable();
+    kept.into_iter().map(|(_, seq)| items[seq]).collect()
 }
 
 /// The longest sentence read as one; longer ones are cut at spaces.
@@ -196,11 +213,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| detect_lang(&document.text));
     let norm = normalize(&document.text);
-    let mut char_bytes: Vec<u32> = document
-        .text
-        .char_indices()
-        .map(|(i, _)| i as u32)
-        .collect();
+    // Sized for the worst case (one byte per char): collecting would grow it from a quarter.
+    let mut char_bytes: Vec<u32> = Vec::with_capacity(document.text.len() + 1);
+    char_bytes.extend(document.text.char_indices().map(|(i, _)| i as u32));
     char_bytes.push(document.text.len() as u32);
     let doc = Doc {
         engine,
@@ -210,7 +225,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         lang,
     };
 
-    let mut hits: Vec<Hit> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::with_capacity(doc.norm.text.len() / 16 + 16);
     engine.matcher.find(&doc.norm.text, &mut hits);
 
     // Lines, furniture and sentences (normalised bytes).
@@ -228,7 +243,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         normalized_title.as_deref(),
     );
     // Sentences are cut on the original text (case matters to UAX #29), line by line.
-    let mut sentences: Vec<(usize, usize)> = Vec::new();
+    let mut sentences: Vec<(usize, usize)> = Vec::with_capacity(lines.len() * 2);
     for (&(ls, le), &skip) in lines.iter().zip(&furniture) {
         if skip || ls == le {
             continue;
@@ -271,9 +286,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let i = sentences.partition_point(|&(_, e)| e <= c);
         i < sentences.len() && sentences[i].0 <= c
     };
-    let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::new();
-    let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::new();
-    let mut cues: Vec<CueMention> = Vec::new();
+    let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len());
+    let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len() / 4 + 4);
+    let mut cues: Vec<CueMention> = Vec::with_capacity(hits.len() / 4 + 4);
     for h in hits {
         let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
         if !in_sentence(s) {
@@ -334,7 +349,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     // Actors and places.
     let (actors, places) = build_entities(&doc, &entity_hits);
 
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<Draft<'_>> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     // Every mention list is sorted by start: a sentence's mentions are a sub-slice.
     fn in_range<T>(items: &[T], start: impl Fn(&T) -> usize, ss: usize, se: usize) -> &[T] {
@@ -374,16 +389,19 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         }
     }
 
-    let events = merge_events(events);
+    let events: Vec<Event> = merge_events(&engine.lexicon, events)
+        .iter()
+        .map(|d| d.make(&doc))
+        .collect();
     let mut entities: Vec<Entity> = actors
         .iter()
         .map(|a| Entity {
             entity_type: a.entity_type,
             text: doc.orig(a.start, a.end).to_owned(),
-            name: a.name.clone(),
-            id: a.id.clone(),
-            country: a.country.clone(),
-            sector: a.sector.clone(),
+            name: a.name.to_string(),
+            id: a.id.to_string(),
+            country: a.country.as_deref().map(str::to_owned),
+            sector: a.sector.as_deref().map(str::to_owned),
             start: a.start,
             end: a.end,
         })
@@ -436,22 +454,24 @@ fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
 }
 
 /// Builds actor mentions (composites of titles and nationalities) and place mentions.
-fn build_entities(
-    doc: &Doc<'_>,
+fn build_entities<'e>(
+    doc: &Doc<'e>,
     hits: &[(usize, usize, Hit)],
-) -> (Vec<ActorMention>, Vec<PlaceMention>) {
+) -> (Vec<ActorMention<'e>>, Vec<PlaceMention>) {
     let lex = &doc.engine.lexicon;
     let arabic = doc.lang == "ar";
-    // Countries named in the document, to disambiguate places.
-    let mut doc_countries: HashSet<&str, FnvBuild> = HashSet::default();
+    // Countries named in the document, to disambiguate places (a handful: a vector).
+    let mut doc_countries: Vec<&str> = Vec::new();
     for (_, _, h) in hits {
         if let EntryRef::Actor(a) = h.entry {
             if let Some(c) = &lex.actors[a as usize].country {
-                doc_countries.insert(c);
+                if !doc_countries.contains(&c.as_str()) {
+                    doc_countries.push(c);
+                }
             }
         }
     }
-    let mut places: Vec<PlaceMention> = Vec::new();
+    let mut places: Vec<PlaceMention> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut i = 0;
     while i < hits.len() {
         // Group the place entries of one span.
@@ -482,7 +502,7 @@ fn build_entities(
             let in_doc = entry
                 .country
                 .as_deref()
-                .is_some_and(|c| doc_countries.contains(c));
+                .is_some_and(|c| doc_countries.contains(&c));
             let major = matches!(entry.kind, PlaceKind::Country | PlaceKind::Admin1)
                 || entry.population >= 100_000;
             // A Latin name after "in", "near", "at"... is a place even when the document names
@@ -509,7 +529,7 @@ fn build_entities(
         i = j;
     }
 
-    let mut actors: Vec<ActorMention> = Vec::new();
+    let mut actors: Vec<ActorMention<'e>> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut titled: Vec<usize> = Vec::new();
     let mut consumed: HashSet<usize, FnvBuild> = HashSet::default();
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
@@ -562,8 +582,8 @@ fn build_entities(
                 (
                     s.min(ps),
                     e.max(pe),
-                    entry.country.clone(),
-                    Some(entry.name.clone()),
+                    entry.country.as_deref().map(Cow::Borrowed),
+                    Some(entry.name.as_str()),
                 )
             }
             None => (s, e, None, None),
@@ -587,10 +607,10 @@ fn build_entities(
             } else {
                 EntityType::Org
             },
-            name,
-            id,
+            name: Cow::Owned(name),
+            id: Cow::Owned(id),
             country,
-            sector: Some(title.sector.clone()),
+            sector: Some(Cow::Borrowed(title.sector.as_str())),
             locative: false,
         });
     }
@@ -605,17 +625,17 @@ fn build_entities(
         let locative = matches!(entry.actor_type, ActorType::Gpe | ActorType::Capital)
             && is_locative(&doc.norm.text, doc, s);
         let sector = match entry.actor_type {
-            ActorType::Gpe | ActorType::Capital => entry.sector.clone().or(Some("GOV".to_owned())),
-            _ => entry.sector.clone(),
+            ActorType::Gpe | ActorType::Capital => entry.sector.as_deref().or(Some("GOV")),
+            _ => entry.sector.as_deref(),
         };
         actors.push(ActorMention {
             start: s,
             end: e,
             entity_type: entry.actor_type.entity_type(),
-            name: entry.name.clone(),
-            id: entry.id.clone(),
-            country: entry.country.clone(),
-            sector,
+            name: Cow::Borrowed(&entry.name),
+            id: Cow::Borrowed(&entry.id),
+            country: entry.country.as_deref().map(Cow::Borrowed),
+            sector: sector.map(Cow::Borrowed),
             locative,
         });
     }
@@ -629,16 +649,20 @@ fn build_entities(
                 start: p.start,
                 end: p.end,
                 entity_type: EntityType::Gpe,
-                name: entry.name.clone(),
-                id: entry.id.clone(),
-                country: entry.country.clone(),
-                sector: Some("GOV".to_owned()),
+                name: Cow::Borrowed(&entry.name),
+                id: Cow::Borrowed(&entry.id),
+                country: entry.country.as_deref().map(Cow::Borrowed),
+                sector: Some(Cow::Borrowed("GOV")),
                 locative: is_locative(&doc.norm.text, doc, p.start),
             });
         }
     }
     let mut dropped: HashSet<usize, FnvBuild> = HashSet::default();
     // A named group next to a bare title is that group: "JNIM militants", "مسلحو داعش".
+    let mut is_titled = vec![false; actors.len()];
+    for &t in &titled {
+        is_titled[t] = true;
+    }
     for &t in &titled {
         if actors[t].country.is_some() {
             continue;
@@ -646,7 +670,7 @@ fn build_entities(
         let (ts, te) = (actors[t].start, actors[t].end);
         let group = actors.iter().enumerate().position(|(i, a)| {
             a.entity_type == EntityType::Org
-                && !titled.contains(&i)
+                && !is_titled[i]
                 && a.sector.is_some()
                 && ((a.end <= ts && doc.orig(a.end, ts).trim().is_empty())
                     || (a.start >= te && doc.orig(te, a.start).trim().is_empty()))
@@ -690,7 +714,7 @@ fn build_entities(
             }
         }
     }
-    let mut actors: Vec<ActorMention> = actors
+    let mut actors: Vec<ActorMention<'e>> = actors
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !dropped.contains(i))
@@ -707,11 +731,9 @@ fn is_state_like(lex: &crate::lexicon::Lexicon, entry: EntryRef) -> bool {
 
 /// Whether the word before a char offset makes the name a place ("في", "in", "ب").
 fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
-    let start_byte = doc.char_bytes[start_char.saturating_sub(12)] as usize;
-    let end_byte = doc.char_bytes[start_char] as usize;
     let (ns, ne) = (
-        norm_text_offset(doc, start_byte),
-        norm_text_offset(doc, end_byte),
+        doc.norm.byte_of_orig_char(start_char.saturating_sub(12)),
+        doc.norm.byte_of_orig_char(start_char),
     );
     let before = &doc.norm.text[ns..ne];
     let last_word = before.split_whitespace().last().unwrap_or("");
@@ -727,24 +749,12 @@ fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
     }
 }
 
-/// The normalised byte offset of an original byte offset (first normalised char at or after it).
-fn norm_text_offset(doc: &Doc<'_>, orig_byte: usize) -> usize {
-    let orig_char = doc
-        .char_bytes
-        .partition_point(|&b| (b as usize) < orig_byte);
-    doc.norm.byte_of_orig_char(orig_char)
-}
-
-fn place_rank(
-    lex: &crate::lexicon::Lexicon,
-    p: u32,
-    doc_countries: &HashSet<&str, FnvBuild>,
-) -> (bool, u8, u64) {
+fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> (bool, u8, u64) {
     let entry = &lex.places[p as usize];
     let in_doc = entry
         .country
         .as_deref()
-        .is_some_and(|c| doc_countries.contains(c));
+        .is_some_and(|c| doc_countries.contains(&c));
     let kind_rank = match entry.kind {
         PlaceKind::Country => 6,
         PlaceKind::Admin1 => 4,
@@ -760,35 +770,48 @@ fn place_rank(
 fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     let sentence = doc.orig(ss, se);
     let mut cuts = vec![ss];
-    let mut pos = ss;
-    for word in sentence.split_inclusive(|c: char| c.is_whitespace() || c == '؛' || c == ';') {
-        let w = word.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+    // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
+    // in the same pass.
+    let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
+    let mut word = |end_byte: usize, end_char: usize, cuts: &mut Vec<usize>| {
+        let w = &sentence[word_byte..end_byte];
+        let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
         let complementiser = matches!(
-            w,
+            core,
             "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
         );
-        if complementiser && pos > ss {
-            cuts.push(pos);
+        if complementiser && word_char > ss {
+            cuts.push(word_char);
         }
-        pos += word.chars().count();
-        if word.ends_with(['؛', ';']) {
-            cuts.push(pos);
+        if w.ends_with(['؛', ';']) {
+            cuts.push(end_char);
+        }
+        word_byte = end_byte;
+        word_char = end_char;
+    };
+    for (i, c) in sentence.char_indices() {
+        pos += 1;
+        if c.is_whitespace() || c == '؛' || c == ';' {
+            word(i + c.len_utf8(), pos, &mut cuts);
         }
     }
+    // The last word (an empty one changes nothing).
+    word(sentence.len(), pos, &mut cuts);
     cuts.push(se);
     cuts.dedup();
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-/// One sentence's mentions (sorted by start), shared by the candidates of its triggers.
-struct SentenceCtx<'s> {
+/// One sentence's mentions (sorted by start, living as long as `'m`), shared by the candidates
+/// of its triggers.
+struct SentenceCtx<'m, 's> {
     span: (usize, usize),
     clauses: &'s [(usize, usize)],
-    triggers: &'s [TriggerMention],
-    actors: &'s [ActorMention],
-    places: &'s [PlaceMention],
-    cues: &'s [CueMention],
-    dates: &'s [DateSpan],
+    triggers: &'m [TriggerMention],
+    actors: &'m [ActorMention<'m>],
+    places: &'m [PlaceMention],
+    cues: &'m [CueMention],
+    dates: &'m [DateSpan],
     /// The sentence's hashed word features, computed once when a scored candidate needs them.
     words: &'s std::cell::OnceCell<Vec<&'static str>>,
 }
@@ -814,12 +837,12 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     seen
 }
 
-fn build_event(
-    doc: &Doc<'_>,
+fn build_event<'a>(
+    doc: &'a Doc<'_>,
     trig: &TriggerMention,
-    ctx: &SentenceCtx<'_>,
+    ctx: &SentenceCtx<'a, '_>,
     keep_all: bool,
-) -> (Option<Candidate>, Option<Event>) {
+) -> (Option<Candidate>, Option<Draft<'a>>) {
     let (sentence, clauses, s_triggers, s_actors, s_places, s_cues, s_dates) = (
         ctx.span,
         ctx.clauses,
@@ -834,7 +857,7 @@ fn build_event(
     let entry = &lex.triggers[trig.trigger as usize];
     let kind = entry.kind.expect("blockers were dropped");
     let info = kind.info();
-    let plover_type = entry.plover.clone().or(info.plover_type.map(str::to_owned));
+    let plover_type: Option<&str> = entry.plover.as_deref().or(info.plover_type);
     let clause = clauses
         .iter()
         .copied()
@@ -956,7 +979,7 @@ fn build_event(
         }
     } else {
         let violent = FAMILY_VIOLENT.contains(&kind)
-            || ScoreClass::of_plover(plover_type.as_deref()) == Some(ScoreClass::Assault);
+            || ScoreClass::of_plover(plover_type) == Some(ScoreClass::Assault);
         let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor);
         if !has_agent {
             // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
@@ -1011,19 +1034,6 @@ fn build_event(
             roles.push((a, role));
         }
     }
-    let actors: Vec<Actor> = roles
-        .iter()
-        .map(|(a, role)| Actor {
-            text: doc.orig(a.start, a.end).to_owned(),
-            name: a.name.clone(),
-            id: a.id.clone(),
-            country: a.country.clone(),
-            sector: a.sector.clone(),
-            role: *role,
-            start: a.start,
-            end: a.end,
-        })
-        .collect();
 
     // Place: the nearest place not read as an actor, preferring the clause.
     let place = s_places
@@ -1035,37 +1045,18 @@ fn build_event(
                 .any(|(a, r)| *r == Role::Host && a.start == p.start);
             (!is_actor || is_host) && in_clause(p.start) && p.start.abs_diff(trig.start) <= 90
         })
-        .min_by_key(|p| p.start.abs_diff(trig.start))
-        .map(|p| {
-            let entry = &lex.places[p.place as usize];
-            Location {
-                text: doc.orig(p.start, p.end).to_owned(),
-                name: entry.name.clone(),
-                country: entry.country.clone(),
-                admin1: entry.admin1.clone(),
-                lat: entry.lat,
-                lon: entry.lon,
-                gazetteer_id: Some(entry.id.clone()),
-                start: p.start,
-                end: p.end,
-            }
-        });
+        .min_by_key(|p| p.start.abs_diff(trig.start));
 
     // Date: the nearest date of the clause.
     let date = s_dates
         .iter()
         .filter(|d| in_clause(d.start))
-        .min_by_key(|d| d.start.abs_diff(trig.start))
-        .map(|d| EventDate {
-            value: d.value,
-            precision: d.value.map(|_| d.precision),
-            text: Some(d.text.clone()),
-            resolved: d.value.is_some(),
-        })
-        .unwrap_or_else(EventDate::unresolved);
+        .min_by_key(|d| d.start.abs_diff(trig.start));
+    let date_resolved = date.is_some_and(|d| d.value.is_some());
+    let actors = roles;
 
     // Features for the scorer, built only where they are read: a scored candidate, or training.
-    let class = ScoreClass::of_plover(plover_type.as_deref());
+    let class = ScoreClass::of_plover(plover_type);
     let scored = class.is_some_and(|c| doc.lang == "ar" && engine.scorer.has(c));
     let b = |v: bool| if v { 1.0 } else { 0.0 };
     let features: Features = if scored || keep_all {
@@ -1088,11 +1079,11 @@ fn build_event(
         let first_words = trig.start.saturating_sub(ss) < 12;
         let agent_country = actors
             .iter()
-            .any(|a| a.role == Role::Actor && a.country.is_some());
-        let agent_any = actors.iter().any(|a| a.role == Role::Actor);
+            .any(|(a, r)| *r == Role::Actor && a.country.is_some());
+        let agent_any = actors.iter().any(|(_, r)| *r == Role::Actor);
         let target_any = actors
             .iter()
-            .any(|a| matches!(a.role, Role::Target | Role::Victim));
+            .any(|(_, r)| matches!(r, Role::Target | Role::Victim));
         let mut features: Features = vec![
             ("trigger_weight", entry.weight),
             ("verb", b(trig.verb && !trig.imperfect)),
@@ -1151,7 +1142,7 @@ fn build_event(
     let mut confidence = (0.5
         + 0.1 * (actors.len().min(3) as f32)
         + 0.05 * b(place.is_some())
-        + 0.05 * b(date.resolved))
+        + 0.05 * b(date_resolved))
         * entry.weight.min(1.0);
     let mut keep = !reversed;
     if let Some(class) = class.filter(|_| scored) {
@@ -1159,10 +1150,10 @@ fn build_event(
         confidence = p;
         keep = keep && p >= engine.scorer.threshold(class);
     }
-    let event_plover = plover_for_modality(plover_type.as_deref(), modality);
+    let event_plover = plover_for_modality(plover_type, modality);
     let candidate = keep_all.then(|| Candidate {
         kind,
-        plover_type: plover_type.clone(),
+        plover_type: plover_type.map(str::to_owned),
         event_plover_type: event_plover.map(str::to_owned),
         modality,
         features,
@@ -1183,45 +1174,132 @@ fn build_event(
     } else {
         (kind, info)
     };
-    let (acled, cameo) = (
-        info.acled.map(|(t, s)| Acled {
-            event_type: t.to_owned(),
-            sub_event_type: s.to_owned(),
-        }),
-        entry.cameo.clone().or(info.cameo.map(str::to_owned)),
-    );
-    let evidence = Evidence {
-        text: sentence_text.to_owned(),
-        start: ss,
-        end: se,
+    let (plover_type, mode) = if event_plover == plover_type {
+        (plover_type, entry.mode.as_deref().or(info.plover_mode))
+    } else {
+        (event_plover, None)
     };
-    let event = Event {
-        id: String::new(),
+    let draft = Draft {
+        trigger: (trig.start, trig.end),
         kind,
-        plover: if event_plover == plover_type.as_deref() {
-            Plover {
-                plover_type,
-                mode: entry.mode.clone().or(info.plover_mode.map(str::to_owned)),
-                context: Vec::new(),
-            }
-        } else {
-            Plover {
-                plover_type: event_plover.map(str::to_owned),
-                mode: None,
-                context: Vec::new(),
-            }
-        },
-        cameo,
-        acled,
+        plover_type,
+        mode,
+        cameo: entry.cameo.as_deref().or(info.cameo),
+        acled: info.acled,
         actors,
-        location: place,
+        place,
         date,
         modality,
         confidence: confidence.clamp(0.0, 1.0),
-        evidence,
-        engine_version: engine.version.clone(),
+        evidence: (ss, se),
     };
-    (candidate, Some(event_with_trigger(event, trig)))
+    (candidate, Some(draft))
+}
+
+/// An event before its strings are made: what merging reads, and references to the mentions and
+/// lexicon entries that make the rest. Only the events that survive merging are made.
+struct Draft<'a> {
+    /// The trigger's span (char offsets): part of the event's id, so that two events of one
+    /// sentence differ.
+    trigger: (usize, usize),
+    kind: Kind,
+    plover_type: Option<&'a str>,
+    mode: Option<&'a str>,
+    cameo: Option<&'a str>,
+    acled: Option<(&'static str, &'static str)>,
+    actors: Vec<(&'a ActorMention<'a>, Role)>,
+    place: Option<&'a PlaceMention>,
+    date: Option<&'a DateSpan>,
+    modality: Modality,
+    confidence: f32,
+    /// The sentence (char offsets).
+    evidence: (usize, usize),
+}
+
+impl Draft<'_> {
+    fn date_resolved(&self) -> bool {
+        self.date.is_some_and(|d| d.value.is_some())
+    }
+
+    /// The event, with its stable id.
+    fn make(&self, doc: &Doc<'_>) -> Event {
+        let lex = &doc.engine.lexicon;
+        let evidence_text = doc.orig(self.evidence.0, self.evidence.1);
+        // The numbers of the id, written once: evidence start, end, and the trigger "start:end".
+        use std::fmt::Write;
+        let mut numbers = String::with_capacity(48);
+        let _ = write!(numbers, "{}", self.evidence.0);
+        let a = numbers.len();
+        let _ = write!(numbers, "{}", self.evidence.1);
+        let b = numbers.len();
+        let _ = write!(numbers, "{}:{}", self.trigger.0, self.trigger.1);
+        let id = stable_id(
+            "ev_",
+            &[
+                self.kind.as_str(),
+                evidence_text,
+                &numbers[..a],
+                &numbers[a..b],
+                &numbers[b..],
+            ],
+        );
+        Event {
+            id,
+            kind: self.kind,
+            plover: Plover {
+                plover_type: self.plover_type.map(str::to_owned),
+                mode: self.mode.map(str::to_owned),
+                context: Vec::new(),
+            },
+            cameo: self.cameo.map(str::to_owned),
+            acled: self.acled.map(|(t, s)| Acled {
+                event_type: t.to_owned(),
+                sub_event_type: s.to_owned(),
+            }),
+            actors: self
+                .actors
+                .iter()
+                .map(|&(a, role)| Actor {
+                    text: doc.orig(a.start, a.end).to_owned(),
+                    name: a.name.to_string(),
+                    id: a.id.to_string(),
+                    country: a.country.as_deref().map(str::to_owned),
+                    sector: a.sector.as_deref().map(str::to_owned),
+                    role,
+                    start: a.start,
+                    end: a.end,
+                })
+                .collect(),
+            location: self.place.map(|p| {
+                let entry = &lex.places[p.place as usize];
+                Location {
+                    text: doc.orig(p.start, p.end).to_owned(),
+                    name: entry.name.clone(),
+                    country: entry.country.clone(),
+                    admin1: entry.admin1.clone(),
+                    lat: entry.lat,
+                    lon: entry.lon,
+                    gazetteer_id: Some(entry.id.clone()),
+                    start: p.start,
+                    end: p.end,
+                }
+            }),
+            date: self.date.map_or_else(EventDate::unresolved, |d| EventDate {
+                value: d.value,
+                precision: d.value.map(|_| d.precision),
+                text: Some(d.text.clone()),
+                resolved: d.value.is_some(),
+            }),
+            modality: self.modality,
+            confidence: self.confidence,
+            evidence: Evidence {
+                text: evidence_text.to_owned(),
+                start: self.evidence.0,
+                end: self.evidence.1,
+            },
+            engine_version: doc.engine.version.clone(),
+        }
+    }
 }
 
 /// The PLOVER type of an event of trigger type `plover` under `modality` (the PLOVER and CAMEO
@@ -1240,12 +1318,6 @@ fn plover_for_modality(plover: Option<&str>, modality: Modality) -> Option<&str>
         }
         _ => p,
     })
-}
-
-fn event_with_trigger(mut event: Event, trig: &TriggerMention) -> Event {
-    // The trigger offset is folded into the id so that two events of one sentence differ.
-    event.id = format!("{}:{}", trig.start, trig.end);
-    event
 }
 
 const WORD_BUCKETS: u64 = 4096;
@@ -1300,59 +1372,42 @@ fn kind_feature(kind: Kind) -> &'static str {
 /// Merges mentions of one real event: same kind and modality, no conflicting date or place
 /// country; statements merge only when they share a named speaker. The most informative mention
 /// gives the evidence; actors are united.
-fn merge_events(events: Vec<Event>) -> Vec<Event> {
-    let mut merged: Vec<(Event, Vec<String>)> = Vec::new();
+fn merge_events<'a>(lex: &Lexicon, events: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
+    let mut merged: Vec<Draft<'a>> = Vec::new();
     for event in events {
-        let trigger_key = event.id.clone();
-        let target = merged.iter_mut().find(|(m, _)| compatible(m, &event));
-        match target {
-            Some((m, keys)) => {
-                keys.push(trigger_key);
-                let violent = FAMILY_VIOLENT.contains(&m.kind);
-                let info = |e: &Event| {
-                    e.date.resolved as u8 * 2
-                        + e.location.is_some() as u8 * 2
-                        + e.actors.len().min(4) as u8
-                };
-                let (mut primary, secondary) = if info(&event) > info(m) {
-                    let old = std::mem::replace(m, event);
-                    (std::mem::replace(m, placeholder_event()), old)
-                } else {
-                    (std::mem::replace(m, placeholder_event()), event)
-                };
-                for a in secondary.actors {
-                    if !primary
-                        .actors
-                        .iter()
-                        .any(|p| p.id == a.id && (p.role == a.role || violent))
-                    {
-                        primary.actors.push(a);
-                    }
-                }
-                if !primary.date.resolved && secondary.date.resolved {
-                    primary.date = secondary.date;
-                }
-                if primary.location.is_none() {
-                    primary.location = secondary.location;
-                }
-                primary.confidence = primary.confidence.max(secondary.confidence);
-                *m = primary;
+        let Some(m) = merged.iter_mut().find(|m| compatible(lex, m, &event)) else {
+            merged.push(event);
+            continue;
+        };
+        let violent = FAMILY_VIOLENT.contains(&m.kind);
+        let info = |e: &Draft<'_>| {
+            e.date_resolved() as u8 * 2 + e.place.is_some() as u8 * 2 + e.actors.len().min(4) as u8
+        };
+        let (mut primary, secondary) = if info(&event) > info(m) {
+            (event, std::mem::replace(m, placeholder_draft()))
+        } else {
+            (std::mem::replace(m, placeholder_draft()), event)
+        };
+        let (secondary_date, secondary_resolved) = (secondary.date, secondary.date_resolved());
+        for (a, role) in secondary.actors {
+            if !primary
+                .actors
+                .iter()
+                .any(|(p, p_role)| p.id == a.id && (*p_role == role || violent))
+            {
+                primary.actors.push((a, role));
             }
-            None => merged.push((event, vec![trigger_key])),
         }
+        if !primary.date_resolved() && secondary_resolved {
+            primary.date = secondary_date;
+        }
+        if primary.place.is_none() {
+            primary.place = secondary.place;
+        }
+        primary.confidence = primary.confidence.max(secondary.confidence);
+        *m = primary;
     }
     merged
-        .into_iter()
-        .map(|(mut e, _)| {
-            let start = e.evidence.start.to_string();
-            let end = e.evidence.end.to_string();
-            e.id = stable_id(
-                "ev_",
-                &[e.kind.as_str(), &e.evidence.text, &start, &end, &e.id],
-            );
-            e
-        })
-        .collect()
 }
 
 /// Whether the trigger is the object of the word before it: another trigger ("تفريق
@@ -1384,9 +1439,9 @@ fn is_object(
 }
 
 /// Whether an event's targets include an armed actor (forces, police, rebels, insurgents).
-fn event_actors_armed_target(actors: &[Actor]) -> bool {
-    actors.iter().any(|a| {
-        a.role == Role::Target
+fn event_actors_armed_target(actors: &[(&ActorMention, Role)]) -> bool {
+    actors.iter().any(|(a, role)| {
+        *role == Role::Target
             && matches!(
                 a.sector.as_deref(),
                 Some("MIL" | "COP" | "REB" | "INS" | "UAF")
@@ -1395,63 +1450,56 @@ fn event_actors_armed_target(actors: &[Actor]) -> bool {
 }
 
 /// A cheap stand-in while a merged event is taken out and put back.
-fn placeholder_event() -> Event {
-    Event {
-        id: String::new(),
+fn placeholder_draft<'a>() -> Draft<'a> {
+    Draft {
+        trigger: (0, 0),
         kind: Kind::Statement,
-        plover: Plover {
-            plover_type: None,
-            mode: None,
-            context: Vec::new(),
-        },
+        plover_type: None,
+        mode: None,
         cameo: None,
         acled: None,
         actors: Vec::new(),
-        location: None,
-        date: EventDate::unresolved(),
+        place: None,
+        date: None,
         modality: Modality::Asserted,
         confidence: 0.0,
-        evidence: Evidence {
-            text: String::new(),
-            start: 0,
-            end: 0,
-        },
-        engine_version: String::new(),
+        evidence: (0, 0),
     }
 }
 
-fn compatible(a: &Event, b: &Event) -> bool {
+fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
     let factual = |m: Modality| matches!(m, Modality::Asserted | Modality::Reported);
     if a.kind != b.kind
         || (a.modality != b.modality && !(factual(a.modality) && factual(b.modality)))
     {
         return false;
     }
-    if a.date.resolved && b.date.resolved && a.date.value != b.date.value {
-        return false;
-    }
-    if let (Some(la), Some(lb)) = (&a.location, &b.location) {
-        if la.country != lb.country {
+    if let (Some(da), Some(db)) = (a.date, b.date) {
+        if da.value.is_some() && db.value.is_some() && da.value != db.value {
             return false;
         }
     }
-    let named = |e: &Event| -> HashSet<String> {
-        e.actors
-            .iter()
-            .filter(|x| x.role == Role::Actor)
-            .map(|x| x.id.clone())
-            .collect()
-    };
+    let place = |p: &PlaceMention| &lex.places[p.place as usize];
+    if let (Some(pa), Some(pb)) = (a.place, b.place) {
+        if place(pa).country != place(pb).country {
+            return false;
+        }
+    }
     match a.kind {
         Kind::Statement | Kind::Praise | Kind::Accusation | Kind::Request => {
-            let (na, nb) = (named(a), named(b));
-            !na.is_empty() && !na.is_disjoint(&nb)
+            // A named speaker in common.
+            a.actors.iter().any(|(x, rx)| {
+                *rx == Role::Actor
+                    && b.actors
+                        .iter()
+                        .any(|(y, ry)| *ry == Role::Actor && x.id == y.id)
+            })
         }
         _ if FAMILY_VIOLENT.contains(&a.kind) => {
             // Violence merges only when it is placed in the same spot, or told in one sentence
             // ("attacked a post, killing 12 soldiers").
-            a.evidence.start == b.evidence.start
-                || matches!((&a.location, &b.location), (Some(la), Some(lb)) if la.gazetteer_id == lb.gazetteer_id)
+            a.evidence.0 == b.evidence.0
+                || matches!((a.place, b.place), (Some(pa), Some(pb)) if place(pa).id == place(pb).id)
         }
         _ => true,
     }
