@@ -1,10 +1,12 @@
 //! One real-world event, many mentions: at write time (inside PutExtraction(s)' transaction, under
-//! the event-write lock) each new event joins the cluster of a compatible event from another
-//! article, or starts its own. Compatible: same kind; dates within a day of each other (or
+//! the event-write lock) each new event joins a compatible cluster that none of its article's other
+//! events took, or starts its own. A cluster is compared on its best-supported values (majority
+//! day, place of the majority place, every actor of its mentions); one founded earlier in the same
+//! write, on its founding mention. Compatible: same kind; days within one of each other (or
 //! overlapping at their precision; an undated event uses its article's publication day); places
 //! the same gazetteer entry or within 25 km; and overlapping actors (or, when either side names no
 //! actor, the same place). Re-extracting an article keeps the cluster of every event whose stable
-//! id it had before.
+//! id it had before. The stored values are recomputed from the mentions in one statement.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
