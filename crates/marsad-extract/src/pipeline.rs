@@ -15,7 +15,7 @@ use marsad_core::{
 use crate::lexicon::{ActorType, CueClass, EntryRef, Lexicon, PlaceKind};
 use crate::matcher::Hit;
 use crate::normalize::{normalize, Normalized};
-use crate::scorer::{Features, FnvBuild, ScoreClass};
+use crate::scorer::{Features, FxBuild, ScoreClass};
 use crate::segment;
 use crate::Engine;
 
@@ -531,7 +531,7 @@ fn build_entities<'e>(
 
     let mut actors: Vec<ActorMention<'e>> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut titled: Vec<usize> = Vec::new();
-    let mut consumed: HashSet<usize, FnvBuild> = HashSet::default();
+    let mut consumed: HashSet<usize, FxBuild> = HashSet::default();
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
         if to < from {
             return false;
@@ -657,7 +657,7 @@ fn build_entities<'e>(
             });
         }
     }
-    let mut dropped: HashSet<usize, FnvBuild> = HashSet::default();
+    let mut dropped: HashSet<usize, FxBuild> = HashSet::default();
     // A named group next to a bare title is that group: "JNIM militants", "مسلحو داعش".
     let mut is_titled = vec![false; actors.len()];
     for &t in &titled {

@@ -37,51 +37,15 @@ impl ScoreClass {
 /// Named feature values of one candidate.
 pub type Features = Vec<(&'static str, f32)>;
 
-/// A multiply-rotate hash over 8-byte words (as FxHash): feature names are short, and the scorer
-/// looks up dozens per candidate.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59))
-                .wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-    #[inline]
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    #[inline]
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-pub type FnvBuild = std::hash::BuildHasherDefault<FnvHasher>;
+/// The hash of the scorer's tables: feature names are short, and the scorer looks up dozens per
+/// candidate.
+pub type FxBuild = rustc_hash::FxBuildHasher;
 
 /// Weights per class; `bias` and `threshold` are read as features of the same file.
 #[derive(Debug, Default, Clone)]
 pub struct Scorer {
     /// Per class (indexed as [`ScoreClass::ALL`]): feature name to weight.
-    weights: [HashMap<String, f32, FnvBuild>; 2],
+    weights: [HashMap<String, f32, FxBuild>; 2],
     thresholds: HashMap<ScoreClass, f32>,
 }
 
