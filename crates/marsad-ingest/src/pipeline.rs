@@ -26,6 +26,21 @@ pub(crate) struct Stored {
     pub near_duplicate_of: Option<String>,
 }
 
+impl Stored {
+    /// What Storage said of an article it was given, before any extraction.
+    fn new(stored: &v1::PutArticleResponse, lang: &str) -> Self {
+        Self {
+            article_id: stored.article_id.clone(),
+            created: stored.created,
+            extracted: stored.extraction == v1::ExtractionState::Done as i32,
+            event_count: 0,
+            lang: lang.to_owned(),
+            near_duplicate_of: (!stored.duplicate_of.is_empty())
+                .then(|| stored.duplicate_of.clone()),
+        }
+    }
+}
+
 /// Largest request the bulk path sends to Extraction or Storage in one call (text bytes, or
 /// encoded bytes for extractions), well under the 16 MiB message limit.
 const MAX_CALL_BYTES: usize = 4 << 20;
@@ -166,22 +181,8 @@ impl Pipeline {
                 lease_seconds: INLINE_LEASE_SECONDS,
             })
             .await
-            .map_err(|status| match status.code() {
-                Code::Unavailable | Code::DeadlineExceeded => Status::unavailable(format!(
-                    "storage is unavailable, the article was not stored: {}",
-                    status.message()
-                )),
-                _ => status,
-            })?;
-        let mut result = Stored {
-            article_id: stored.article_id.clone(),
-            created: stored.created,
-            extracted: stored.extraction == v1::ExtractionState::Done as i32,
-            event_count: 0,
-            lang: article.lang.clone(),
-            near_duplicate_of: (!stored.duplicate_of.is_empty())
-                .then(|| stored.duplicate_of.clone()),
-        };
+            .map_err(storage_unavailable)?;
+        let mut result = Stored::new(&stored, &article.lang);
         if stored.created {
             let article = v1::Article {
                 id: stored.article_id,
@@ -372,15 +373,7 @@ impl Pipeline {
                             continue;
                         }
                     };
-                    let done = Stored {
-                        article_id: stored.article_id.clone(),
-                        created: stored.created,
-                        extracted: stored.extraction == v1::ExtractionState::Done as i32,
-                        event_count: 0,
-                        lang: article.lang.clone(),
-                        near_duplicate_of: (!stored.duplicate_of.is_empty())
-                            .then(|| stored.duplicate_of.clone()),
-                    };
+                    let done = Stored::new(&stored, &article.lang);
                     if stored.created {
                         to_extract.push((
                             *slot,
