@@ -387,15 +387,20 @@ pub(crate) fn push_page_sequences(
     }
 }
 
+/// ` and column = any(values)`, unless `values` is empty (no constraint).
+fn push_any(query: &mut QueryBuilder<'_, Postgres>, column: &str, values: &[String]) {
+    if !values.is_empty() {
+        query
+            .push(format!(" and {column} = any("))
+            .push_bind(values.to_vec())
+            .push(")");
+    }
+}
+
 /// The predicates of every filter but the text search.
 fn push_structured(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) {
     let f = &resolved.filter;
-    if !f.kinds.is_empty() {
-        query
-            .push(" and e.kind = any(")
-            .push_bind(f.kinds.clone())
-            .push(")");
-    }
+    push_any(query, "e.kind", &f.kinds);
     if !f.countries.is_empty() {
         query
             .push(" and e.countries && ")
@@ -412,34 +417,14 @@ fn push_structured(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) 
             .push(" and e.article_id = ")
             .push_bind(article.clone());
     }
-    if !f.plover_types.is_empty() {
-        query
-            .push(" and e.plover_type = any(")
-            .push_bind(f.plover_types.clone())
-            .push(")");
-    }
-    if !f.modalities.is_empty() {
-        let modalities: Vec<String> = f.modalities.iter().map(|m| m.as_str().to_owned()).collect();
-        query
-            .push(" and e.modality = any(")
-            .push_bind(modalities)
-            .push(")");
-    }
+    push_any(query, "e.plover_type", &f.plover_types);
+    let modalities: Vec<String> = f.modalities.iter().map(|m| m.as_str().to_owned()).collect();
+    push_any(query, "e.modality", &modalities);
     if let Some(min) = f.min_confidence {
         query.push(" and e.confidence >= ").push_bind(min);
     }
-    if !f.acled_event_types.is_empty() {
-        query
-            .push(" and e.acled_event_type = any(")
-            .push_bind(f.acled_event_types.clone())
-            .push(")");
-    }
-    if !f.acled_sub_event_types.is_empty() {
-        query
-            .push(" and e.acled_sub_event_type = any(")
-            .push_bind(f.acled_sub_event_types.clone())
-            .push(")");
-    }
+    push_any(query, "e.acled_event_type", &f.acled_event_types);
+    push_any(query, "e.acled_sub_event_type", &f.acled_sub_event_types);
     match (&resolved.actor_ids, f.actor_role) {
         (Some(ids), Some(role)) => {
             let keys: Vec<String> = ids
