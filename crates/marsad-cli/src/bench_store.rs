@@ -26,8 +26,8 @@ pub(crate) struct BenchStoreArgs {
     /// Events to generate.
     #[arg(long, default_value_t = 1_000_000)]
     events: usize,
-    /// Keep the database if it already holds at least the requested number of events (pending
-    /// migrations are applied to it).
+    /// Keep the database if it already holds at least the requested number of events made by this
+    /// version of the generator (pending migrations are applied to it).
     #[arg(long)]
     reuse: bool,
     /// Measure with cold caches: skip loading the tables and indexes into memory first.
@@ -262,6 +262,10 @@ const RARE_WORDS: &[&str] = &[
 
 const ACTORS: usize = 3000;
 
+/// The shape of the generated data; `--reuse` reloads a database made by another version.
+/// 2: each evidence is a sentence of its article's body.
+const GENERATOR_VERSION: i32 = 2;
+
 fn weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) -> u32) -> &'a T {
     let total: u32 = items.iter().map(&weight).sum();
     let mut pick = rng.random_range(0..total);
@@ -348,7 +352,11 @@ pub(crate) async fn run(args: BenchStoreArgs) -> Result<()> {
             .fetch_one(&pool)
             .await
             .ok();
-        reuse = n.is_some_and(|n| n >= args.events as i64);
+        let generator: Option<i32> = sqlx::query_scalar("select version from bench_generator")
+            .fetch_one(&pool)
+            .await
+            .ok();
+        reuse = n.is_some_and(|n| n >= args.events as i64) && generator == Some(GENERATOR_VERSION);
         pool.close().await;
         if reuse {
             marsad_store::migrate(bench.clone()).await?;
@@ -734,7 +742,6 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                 places[0].0,
                 words[rng.random_range(0..words.len())]
             ));
-            art.body.push(body);
             art.source
                 .push(SOURCES[rng.random_range(0..SOURCES.len())].to_owned());
             art.url.push(format!("https://news.example/{a}"));
@@ -761,6 +768,11 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                     evidence.push(' ');
                     evidence.push_str(RARE_WORDS[rng.random_range(0..RARE_WORDS.len())]);
                 }
+                // The evidence is a sentence of the article, as the engine's always is.
+                body.push_str(".\n");
+                let start = body.chars().count();
+                body.push_str(&evidence);
+                ev.span.push((start as i32, (start + evidence.chars().count()) as i32));
                 let n_actors: i32 = rng.random_range(1..=3);
                 let mut ids = Vec::new();
                 let mut roles = Vec::new();
@@ -836,6 +848,8 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                 ev.cluster.push(cluster);
                 ev.cluster_day.push(if dated { event_day } else { day });
             }
+            body.push('.');
+            art.body.push(body);
         }
         let mut tx = pool.begin().await?;
         sqlx::query(
@@ -861,7 +875,7 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                 actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors)
              overriding system value
              select seq, id, article, kind, plover, cameo, pname, pname, pcountry, lat, lon, d, p, d is not null,
-                modality, confidence, evidence, 0, length(evidence), 'bench',
+                modality, confidence, evidence, span_start, span_end, 'bench',
                 string_to_array(countries, chr(31)), string_to_array(actor_ids, chr(31)),
                 string_to_array(actor_roles, chr(31)), string_to_array(sectors, chr(31)),
                 ingested, cluster, cday, (select a.lang from articles a where a.id = t.article),
@@ -869,10 +883,10 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
              from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                 $8::text[], $9::float8[], $10::float8[], $11::date[], $12::text[], $13::text[], $14::float4[],
                 $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[],
-                $21::text[], $22::date[], $23::text[])
+                $21::text[], $22::date[], $23::text[], $24::int4[], $25::int4[])
                 as t(seq, id, article, kind, plover, cameo, pname, pcountry, lat, lon, d, p, modality,
                      confidence, evidence, countries, actor_ids, actor_roles, sectors, ingested, cluster, cday,
-                     actors)",
+                     actors, span_start, span_end)",
         )
         .bind(&ev.sequence)
         .bind(&ev.id)
@@ -897,6 +911,8 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         .bind(&ev.cluster)
         .bind(&ev.cluster_day)
         .bind(&ev.actors)
+        .bind(ev.span.iter().map(|s| s.0).collect::<Vec<_>>())
+        .bind(ev.span.iter().map(|s| s.1).collect::<Vec<_>>())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -938,6 +954,13 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         sqlx::query(def).execute(pool).await?;
         eprintln!("  index {name}: {:.1} s", started.elapsed().as_secs_f64());
     }
+    sqlx::query("create table bench_generator (version int not null)")
+        .execute(pool)
+        .await?;
+    sqlx::query("insert into bench_generator values ($1)")
+        .bind(GENERATOR_VERSION)
+        .execute(pool)
+        .await?;
     sqlx::query("vacuum analyze").execute(pool).await?;
     Ok(())
 }
@@ -979,4 +1002,6 @@ struct EventCols {
     cluster: Vec<String>,
     cluster_day: Vec<chrono::NaiveDate>,
     actors: Vec<String>,
+    /// The evidence's character span in its article's body.
+    span: Vec<(i32, i32)>,
 }

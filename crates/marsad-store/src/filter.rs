@@ -270,18 +270,24 @@ enum TextIn<'a> {
     Article(&'a ArticleMatches),
 }
 
-/// How a page of a full-text search is read. The articles the words match are looked up first
-/// (bounded), so that the planner knows what it joins: its estimates for that semi-join are often
-/// off many times, and the wrong guess walks the whole log. For the evidence, its estimate of how
-/// often the words occur (each form once, see the migrations) decides between the text index and
-/// a walk of the log.
+/// How a page of a full-text search is read. An event's evidence is a span of its article (title
+/// and text), so an evidence that has every word of a query belongs to an article that has them
+/// too: for queries without an excluded word, the events of the matching articles are the whole
+/// answer, and the evidence index is not needed. The articles are looked up first (bounded), so
+/// that the planner knows what it joins: its estimates for that semi-join, and for phrases of
+/// words that occur together, are often off many times, and the wrong guess walks the whole log.
+/// A query with an excluded word (`-word`) can match an evidence and not its article, so it also
+/// searches the evidence.
 #[derive(Debug, Clone)]
 pub(crate) struct TextPlan {
     pub articles: ArticleMatches,
+    /// The query excludes a word: the evidence is searched as well as the article.
+    pub excludes: bool,
 }
 
-/// The articles a full-text query matches: a few ids are looked up through the events'
-/// (article_id, id) index; when many match, the log is walked in order against them.
+/// The articles a full-text query matches: the events of a few are read through the
+/// (article_id, id) index, which carries their sequence numbers; when many match, the log is
+/// walked in order against them.
 #[derive(Debug, Clone)]
 pub(crate) enum ArticleMatches {
     Few(Vec<String>),
@@ -296,16 +302,19 @@ impl TextPlan {
     pub(crate) fn unknown() -> Self {
         Self {
             articles: ArticleMatches::Many,
+            excludes: true,
         }
     }
 
     pub(crate) async fn new(pool: &sqlx::PgPool, text: &str) -> Result<Self, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "select a.id from articles a where a.search @@ marsad_search_query($1) limit $2",
+        let (excludes, ids): (bool, Vec<String>) = sqlx::query_as(
+            "select strpos(q::text, '!') > 0,
+                    array(select a.id from articles a where a.search @@ q limit $2)
+             from marsad_search_query($1) q",
         )
         .bind(text)
         .bind(FEW_ARTICLES + 1)
-        .fetch_all(pool)
+        .fetch_one(pool)
         .await?;
         Ok(Self {
             articles: if ids.len() as i64 > FEW_ARTICLES {
@@ -313,6 +322,7 @@ impl TextPlan {
             } else {
                 ArticleMatches::Few(ids)
             },
+            excludes,
         })
     }
 }
@@ -336,8 +346,8 @@ fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn<
 
 /// Appends a query for the sequence numbers of one page: the first `limit` matching events after
 /// `after` (and up to `upto`), in log order. Only `events` columns are read, so an index that
-/// covers the filter answers it without visiting the table. A text search runs as two branches
-/// (the evidence matches; the article matches), each on its own index, merged.
+/// covers the filter answers it without visiting the table. A text search reads the events of the
+/// matching articles (see [`TextPlan`]); with an excluded word, merged with the evidence matches.
 pub(crate) fn push_page_sequences(
     query: &mut QueryBuilder<'_, Postgres>,
     resolved: &Resolved,
@@ -369,17 +379,21 @@ pub(crate) fn push_page_sequences(
             })
             .push_bind(i64::from(limit));
     };
+    let by_article = |query: &mut QueryBuilder<'_, Postgres>, text: &str| {
+        branch(
+            query,
+            Some((text, TextIn::Article(&text_plan.articles))),
+            matches!(text_plan.articles, ArticleMatches::Few(_)),
+        )
+    };
     match resolved.filter.text.as_deref() {
         None => branch(query, None, false),
+        Some(text) if !text_plan.excludes => by_article(query, text),
         Some(text) => {
             query.push("select s.sequence from ((");
             branch(query, Some((text, TextIn::Evidence)), false);
             query.push(") union (");
-            branch(
-                query,
-                Some((text, TextIn::Article(&text_plan.articles))),
-                matches!(text_plan.articles, ArticleMatches::Few(_)),
-            );
+            by_article(query, text);
             query
                 .push(")) s order by s.sequence limit ")
                 .push_bind(i64::from(limit));
