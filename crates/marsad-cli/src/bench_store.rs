@@ -772,7 +772,8 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                 body.push_str(".\n");
                 let start = body.chars().count();
                 body.push_str(&evidence);
-                ev.span.push((start as i32, (start + evidence.chars().count()) as i32));
+                ev.span
+                    .push((start as i32, (start + evidence.chars().count()) as i32));
                 let n_actors: i32 = rng.random_range(1..=3);
                 let mut ids = Vec::new();
                 let mut roles = Vec::new();
