@@ -606,7 +606,7 @@ async fn watch_latency(
             .put_article(&marsad_store::NewArticle {
                 content_hash: hash.to_vec(),
                 lang: "en".into(),
-                body: format!("watch probe {i}"),
+                body: format!("watch probe {i}: watchtoken ceasefire"),
                 source: Some("bench".into()),
                 ..Default::default()
             })
@@ -624,8 +624,10 @@ async fn watch_latency(
             confidence: 0.9,
             evidence: marsad_core::Evidence {
                 text: "watchtoken ceasefire".into(),
-                start: 0,
-                end: 20,
+                start: format!("watch probe {i}: ").chars().count(),
+                end: format!("watch probe {i}: watchtoken ceasefire")
+                    .chars()
+                    .count(),
             },
             engine_version: "bench".into(),
         };

@@ -285,9 +285,10 @@ pub(crate) struct TextPlan {
     pub excludes: bool,
 }
 
-/// The articles a full-text query matches: the events of a few are read through the
-/// (article_id, id) index, which carries their sequence numbers; when many match, the log is
-/// walked in order against them.
+/// The articles a full-text query matches. The events of a few are read by article id, through
+/// the (article_id, id) index (which carries their sequence numbers) or by walking the log against
+/// the ids, as the planner, which sees the ids, prefers; when many match, the log is walked and
+/// each event's article checked.
 #[derive(Debug, Clone)]
 pub(crate) enum ArticleMatches {
     Few(Vec<String>),
@@ -356,42 +357,45 @@ pub(crate) fn push_page_sequences(
     upto: Option<i64>,
     limit: u32,
 ) {
-    let branch = |query: &mut QueryBuilder<'_, Postgres>,
-                  text: Option<(&str, TextIn<'_>)>,
-                  take_all_and_sort: bool| {
-        query
-            .push("select e.sequence from events e where e.sequence > ")
-            .push_bind(after);
+    let branch = |query: &mut QueryBuilder<'_, Postgres>, text: Option<(&str, TextIn<'_>)>| {
+        query.push("select e.sequence from events e");
+        if let Some((text, TextIn::Article(ArticleMatches::Many))) = text {
+            // Many articles match: walk the log and look each event's article up (once per
+            // article). The `offset 0` keeps this a lookup per event: as a semi-join, a phrase
+            // whose words occur together, which the planner counts as rare, starts from the
+            // articles and reads all their events.
+            query
+                .push(
+                    " join lateral (select from articles a where a.id = e.article_id \
+                     and a.search @@ marsad_search_query(",
+                )
+                .push_bind(text.to_owned())
+                .push(") offset 0) matching_article on true");
+        }
+        query.push(" where e.sequence > ").push_bind(after);
         if let Some(upto) = upto {
             query.push(" and e.sequence <= ").push_bind(upto);
         }
         push_structured(query, resolved);
         if let Some((text, within)) = text {
-            query.push(" and ");
-            push_text(query, text, within);
+            if !matches!(within, TextIn::Article(ArticleMatches::Many)) {
+                query.push(" and ");
+                push_text(query, text, within);
+            }
         }
-        // `+ 0` hides the order from the primary key, so the rows come from the other indexes.
         query
-            .push(if take_all_and_sort {
-                " order by e.sequence + 0 limit "
-            } else {
-                " order by e.sequence limit "
-            })
+            .push(" order by e.sequence limit ")
             .push_bind(i64::from(limit));
     };
     let by_article = |query: &mut QueryBuilder<'_, Postgres>, text: &str| {
-        branch(
-            query,
-            Some((text, TextIn::Article(&text_plan.articles))),
-            matches!(text_plan.articles, ArticleMatches::Few(_)),
-        )
+        branch(query, Some((text, TextIn::Article(&text_plan.articles))))
     };
     match resolved.filter.text.as_deref() {
-        None => branch(query, None, false),
+        None => branch(query, None),
         Some(text) if !text_plan.excludes => by_article(query, text),
         Some(text) => {
             query.push("select s.sequence from ((");
-            branch(query, Some((text, TextIn::Evidence)), false);
+            branch(query, Some((text, TextIn::Evidence)));
             query.push(") union (");
             by_article(query, text);
             query

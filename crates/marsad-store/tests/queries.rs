@@ -935,3 +935,95 @@ async fn requeue_puts_matching_articles_back_on_the_queue(pool: PgPool) {
         .unwrap();
     assert_eq!(all, 1);
 }
+
+/// More articles match than are looked up one by one (over 2,000): the log is walked and each
+/// event's article checked. Phrases, single words and excluded words give what they give for a
+/// few articles.
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn text_search_over_thousands_of_matching_articles(pool: PgPool) {
+    let store = Store::new(pool);
+    let articles: Vec<NewArticle> = (0..2300u32)
+        .map(|i| {
+            let mut hash = vec![0u8; 32];
+            hash[..4].copy_from_slice(&i.to_le_bytes());
+            hash[31] = 0xee;
+            // Every article names Deir ez-Zor; one in three says "convoy", one in ten "Zor Deir".
+            let body = match i % 30 {
+                0 => format!("Report {i}: Zor Deir ez, a convoy was seen near Deir ez-Zor."),
+                n if n % 3 == 0 => format!("Report {i}: a convoy was seen near Deir ez-Zor."),
+                n if n % 10 == 0 => format!("Report {i}: Zor Deir ez, shelling near Deir ez-Zor."),
+                _ => format!("Report {i}: shelling was heard near Deir ez-Zor."),
+            };
+            NewArticle {
+                content_hash: hash,
+                lang: "en".into(),
+                body,
+                source: Some("wire".into()),
+                published: Some("2026-02-10".parse().unwrap()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let stored = store.put_articles(&articles).await.unwrap();
+    // Events for the first 300 articles, one each: its evidence is the sentence after the colon.
+    let mut expected_convoy = Vec::new();
+    let mut expected_all = Vec::new();
+    for (i, (outcome, article)) in stored.iter().zip(&articles).enumerate().take(300) {
+        let sentence = article.body.split_once(": ").unwrap().1;
+        let id = format!("e{i}");
+        expected_all.push(id.clone());
+        if article.body.contains("convoy") {
+            expected_convoy.push(id.clone());
+        }
+        store
+            .put_extraction(
+                &outcome.article_id,
+                &[],
+                &[event(&id, Kind::Statement, Some("2026-02-10"), sentence)],
+                "v1",
+            )
+            .await
+            .unwrap();
+    }
+    let text = |q: &str| EventFilter {
+        text: Some(q.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&store, text("\"Deir ez-Zor\"")).await,
+        expected_all,
+        "phrase"
+    );
+    assert_eq!(ids(&store, text("convoy")).await, expected_convoy, "word");
+    // In order and exact across pages.
+    let mut paged = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.list_events(&text("Deir"), after, 37).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.sequence;
+        paged.extend(page.into_iter().map(|e| e.event.id));
+    }
+    assert_eq!(paged, expected_all, "pages");
+    // "Zor Deir" is in every article's words, but as a phrase only where it is written so.
+    let zor_deir: Vec<String> = (0..300)
+        .filter(|i| i % 10 == 0)
+        .map(|i| format!("e{i}"))
+        .collect();
+    assert_eq!(
+        ids(&store, text("\"Zor Deir\"")).await,
+        zor_deir,
+        "phrase in order"
+    );
+    // Excluded word: the articles that say "convoy" do not match, their evidence may.
+    let no_convoy: Vec<String> = expected_all
+        .iter()
+        .filter(|id| !expected_convoy.contains(id))
+        .cloned()
+        .collect();
+    assert_eq!(
+        ids(&store, text("shelling -convoy")).await,
+        no_convoy,
+        "excluded word"
+    );
+}
