@@ -308,20 +308,31 @@ impl TextPlan {
     }
 
     pub(crate) async fn new(pool: &sqlx::PgPool, text: &str) -> Result<Self, StoreError> {
-        let (excludes, ids): (bool, Vec<String>) = sqlx::query_as(
+        // The planner's estimate of the matching articles is close for words and alternatives,
+        // and low (never high) for phrases and words that occur together. Well over the bound,
+        // the ids are not looked up: that lookup visits each article.
+        let (plan,): (sqlx::types::Json<serde_json::Value>,) = sqlx::query_as(
+            "explain (format json) select from articles a where a.search @@ marsad_search_query($1)",
+        )
+        .bind(text)
+        .fetch_one(pool)
+        .await?;
+        let estimate = plan.0[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
+        let look_up = estimate <= (2 * FEW_ARTICLES) as f64;
+        let (excludes, ids): (bool, Option<Vec<String>>) = sqlx::query_as(
             "select strpos(q::text, '!') > 0,
-                    array(select a.id from articles a where a.search @@ q limit $2)
+                    case when $3 then array(select a.id from articles a where a.search @@ q limit $2) end
              from marsad_search_query($1) q",
         )
         .bind(text)
         .bind(FEW_ARTICLES + 1)
+        .bind(look_up)
         .fetch_one(pool)
         .await?;
         Ok(Self {
-            articles: if ids.len() as i64 > FEW_ARTICLES {
-                ArticleMatches::Many
-            } else {
-                ArticleMatches::Few(ids)
+            articles: match ids {
+                Some(ids) if ids.len() as i64 <= FEW_ARTICLES => ArticleMatches::Few(ids),
+                _ => ArticleMatches::Many,
             },
             excludes,
         })
