@@ -349,8 +349,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     // Actors and places.
     let (actors, places) = build_entities(&doc, &entity_hits);
 
-    let mut events: Vec<Draft<'_>> = Vec::new();
+    let mut events: Vec<Draft<'_>> = Vec::with_capacity(triggers.len());
     let mut candidates: Vec<Candidate> = Vec::new();
+    let mut features: Features = Vec::new();
     // Every mention list is sorted by start: a sentence's mentions are a sub-slice.
     fn in_range<T>(items: &[T], start: impl Fn(&T) -> usize, ss: usize, se: usize) -> &[T] {
         let a = items.partition_point(|x| start(x) < ss);
@@ -379,7 +380,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             words: &words,
         };
         for trig in s_triggers {
-            let (candidate, event) = build_event(&doc, trig, &ctx, keep_all);
+            let (candidate, event) = build_event(&doc, trig, &ctx, keep_all, &mut features);
             if let Some(candidate) = candidate {
                 candidates.push(candidate);
             }
@@ -393,19 +394,17 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .iter()
         .map(|d| d.make(&doc))
         .collect();
-    let mut entities: Vec<Entity> = actors
-        .iter()
-        .map(|a| Entity {
-            entity_type: a.entity_type,
-            text: doc.orig(a.start, a.end).to_owned(),
-            name: a.name.to_string(),
-            id: a.id.to_string(),
-            country: a.country.as_deref().map(str::to_owned),
-            sector: a.sector.as_deref().map(str::to_owned),
-            start: a.start,
-            end: a.end,
-        })
-        .collect();
+    let mut entities: Vec<Entity> = Vec::with_capacity(actors.len() + places.len() + dates.len());
+    entities.extend(actors.iter().map(|a| Entity {
+        entity_type: a.entity_type,
+        text: doc.orig(a.start, a.end).to_owned(),
+        name: a.name.to_string(),
+        id: a.id.to_string(),
+        country: a.country.as_deref().map(str::to_owned),
+        sector: a.sector.as_deref().map(str::to_owned),
+        start: a.start,
+        end: a.end,
+    }));
     for p in &places {
         let entry = &engine.lexicon.places[p.place as usize];
         if entities
@@ -837,11 +836,15 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     seen
 }
 
+/// The candidate event of a trigger (kept for training when `keep_all`) and its draft, if kept.
+/// `features` is a buffer for the scorer's features, reused from one trigger to the next (a
+/// scored candidate's dozens of features would otherwise be a new vector, grown twice, each).
 fn build_event<'a>(
     doc: &'a Doc<'_>,
     trig: &TriggerMention,
     ctx: &SentenceCtx<'a, '_>,
     keep_all: bool,
+    features: &mut Features,
 ) -> (Option<Candidate>, Option<Draft<'a>>) {
     let (sentence, clauses, s_triggers, s_actors, s_places, s_cues, s_dates) = (
         ctx.span,
@@ -1059,7 +1062,8 @@ fn build_event<'a>(
     let class = ScoreClass::of_plover(plover_type);
     let scored = class.is_some_and(|c| doc.lang == "ar" && engine.scorer.has(c));
     let b = |v: bool| if v { 1.0 } else { 0.0 };
-    let features: Features = if scored || keep_all {
+    features.clear();
+    if scored || keep_all {
         let count = |class: CueClass| s_cues.iter().filter(|c| c.class == class).count() as f32;
         let words = sentence_text.split_whitespace().count();
         let same_family = s_triggers
@@ -1084,7 +1088,7 @@ fn build_event<'a>(
         let target_any = actors
             .iter()
             .any(|(_, r)| matches!(r, Role::Target | Role::Victim));
-        let mut features: Features = vec![
+        features.extend_from_slice(&[
             ("trigger_weight", entry.weight),
             ("verb", b(trig.verb && !trig.imperfect)),
             ("imperfect", b(trig.imperfect)),
@@ -1126,7 +1130,7 @@ fn build_event<'a>(
             ("sentence_initial", b(first_words)),
             ("quote", b(sentence_text.contains(['«', '"', '“']))),
             (kind_feature(kind), 1.0),
-        ];
+        ]);
         if class.is_some() && doc.lang == "ar" {
             // Lexical context: the trigger and the sentence's words, hashed into a fixed set of
             // feature names (bounded, whatever the input).
@@ -1134,10 +1138,7 @@ fn build_event<'a>(
             let words = ctx.words.get_or_init(|| sentence_words(doc, ss, se));
             features.extend(words.iter().map(|&w| (w, 1.0)));
         }
-        features
-    } else {
-        Vec::new()
-    };
+    }
 
     let mut confidence = (0.5
         + 0.1 * (actors.len().min(3) as f32)
@@ -1146,7 +1147,7 @@ fn build_event<'a>(
         * entry.weight.min(1.0);
     let mut keep = !reversed;
     if let Some(class) = class.filter(|_| scored) {
-        let p = engine.scorer.probability(class, &features);
+        let p = engine.scorer.probability(class, features);
         confidence = p;
         keep = keep && p >= engine.scorer.threshold(class);
     }
@@ -1156,7 +1157,7 @@ fn build_event<'a>(
         plover_type: plover_type.map(str::to_owned),
         event_plover_type: event_plover.map(str::to_owned),
         modality,
-        features,
+        features: std::mem::take(features),
         sentence_start: ss,
         sentence_end: se,
         trigger_start: trig.start,
@@ -1373,7 +1374,7 @@ fn kind_feature(kind: Kind) -> &'static str {
 /// country; statements merge only when they share a named speaker. The most informative mention
 /// gives the evidence; actors are united.
 fn merge_events<'a>(lex: &Lexicon, events: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
-    let mut merged: Vec<Draft<'a>> = Vec::new();
+    let mut merged: Vec<Draft<'a>> = Vec::with_capacity(events.len());
     for event in events {
         let Some(m) = merged.iter_mut().find(|m| compatible(lex, m, &event)) else {
             merged.push(event);
