@@ -774,11 +774,14 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
     let mut word = |end_byte: usize, end_char: usize, cuts: &mut Vec<usize>| {
         let w = &sentence[word_byte..end_byte];
-        let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
-        let complementiser = matches!(
-            core,
-            "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
-        );
+        // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
+        let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
+            let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+            matches!(
+                core,
+                "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+            )
+        };
         if complementiser && word_char > ss {
             cuts.push(word_char);
         }
