@@ -1230,13 +1230,14 @@ impl Draft<'_> {
         let lex = &doc.engine.lexicon;
         let evidence_text = doc.orig(self.evidence.0, self.evidence.1);
         // The numbers of the id, written once: evidence start, end, and the trigger "start:end".
-        use std::fmt::Write;
         let mut numbers = String::with_capacity(48);
-        let _ = write!(numbers, "{}", self.evidence.0);
+        push_decimal(&mut numbers, self.evidence.0);
         let a = numbers.len();
-        let _ = write!(numbers, "{}", self.evidence.1);
+        push_decimal(&mut numbers, self.evidence.1);
         let b = numbers.len();
-        let _ = write!(numbers, "{}:{}", self.trigger.0, self.trigger.1);
+        push_decimal(&mut numbers, self.trigger.0);
+        numbers.push(':');
+        push_decimal(&mut numbers, self.trigger.1);
         let id = stable_id(
             "ev_",
             &[
@@ -1304,6 +1305,22 @@ impl Draft<'_> {
             engine_version: doc.engine.version.clone(),
         }
     }
+}
+
+/// Appends `n` in decimal, as `write!(out, "{n}")` does, without the formatting machinery (three
+/// numbers per event id).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// The PLOVER type of an event of trigger type `plover` under `modality` (the PLOVER and CAMEO
@@ -1506,5 +1523,19 @@ fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
                 || matches!((a.place, b.place), (Some(pa), Some(pb)) if place(pa).id == place(pb).id)
         }
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_decimal_writes_what_format_writes() {
+        for n in [0, 7, 10, 99, 100, 12_345, 1_000_000, usize::MAX] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 }
