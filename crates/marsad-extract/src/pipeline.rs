@@ -133,11 +133,19 @@ pub fn detect_lang(text: &str) -> String {
 /// other than its own (an empty item: unless a kept span has its position strictly inside). The
 /// kept spans never overlap (but for equal ones), so each char has at most one kept span over it:
 /// a table of owners per char answers the test. Output: by start, then in the order taken.
-fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
+///
+/// `owner` is that table, all zeros, shared by the calls of one document (each leaves it all
+/// zeros again by clearing the spans it kept, rather than zeroing a table of the whole text).
+fn longest_first<T: Copy>(
+    mut items: Vec<(usize, usize, T)>,
+    owner: &mut Vec<u32>,
+) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
     let len = items.iter().map(|i| i.1).max().unwrap_or(0);
     // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
-    let mut owner: Vec<u32> = vec![0; len + 1];
+    if owner.len() < len + 1 {
+        owner.resize(len + 1, 0);
+    }
     let mut kept: Vec<(usize, usize)> = Vec::with_capacity(items.len());
     for (seq, item) in items.iter().enumerate() {
         let (s, e) = (item.0, item.1);
@@ -158,6 +166,9 @@ fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usiz
             }
             kept.push((s, seq));
         }
+    }
+    for &(s, seq) in &kept {
+        owner[s..items[seq].1].fill(0);
     }
     kept.sort_unstable();
     kept.into_iter().map(|(_, seq)| items[seq]).collect()
@@ -304,13 +315,17 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             _ => entity_hits.push((s, e, h)),
         }
     }
-    let entity_hits = longest_first(entity_hits);
-    let cues: Vec<CueMention> =
-        longest_first(cues.into_iter().map(|c| (c.start, c.end, c)).collect())
-            .into_iter()
-            .map(|(_, _, c)| c)
-            .filter(|c| c.class != CueClass::Neutral)
-            .collect();
+    // The owners table of `longest_first`, shared by its three calls.
+    let mut owner: Vec<u32> = Vec::new();
+    let entity_hits = longest_first(entity_hits, &mut owner);
+    let cues: Vec<CueMention> = longest_first(
+        cues.into_iter().map(|c| (c.start, c.end, c)).collect(),
+        &mut owner,
+    )
+    .into_iter()
+    .map(|(_, _, c)| c)
+    .filter(|c| c.class != CueClass::Neutral)
+    .collect();
     let named_spans: Vec<(usize, usize)> = entity_hits
         .iter()
         .filter(|(_, _, h)| {
@@ -321,7 +336,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .collect();
     // Dates (a trigger inside a date, "March", is no trigger).
     let dates = find_dates(doc.text, document.published);
-    let triggers: Vec<TriggerMention> = longest_first(trigger_hits)
+    let triggers: Vec<TriggerMention> = longest_first(trigger_hits, &mut owner)
         .into_iter()
         .filter_map(|(s, e, h)| {
             let EntryRef::Trigger(t) = h.entry else {
