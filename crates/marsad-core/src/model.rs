@@ -347,7 +347,13 @@ pub fn stable_id(prefix: &str, parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    format!("{prefix}{}", hex::encode(&digest[..16]))
+    // Written straight into the id (one allocation, where `hex::encode` and `format!` made two).
+    let mut digits = [0u8; 32];
+    hex::encode_to_slice(&digest[..16], &mut digits).expect("32 digits for 16 bytes");
+    let mut id = String::with_capacity(prefix.len() + digits.len());
+    id.push_str(prefix);
+    id.push_str(std::str::from_utf8(&digits).expect("hex digits are ASCII"));
+    id
 }
 
 #[cfg(test)]

@@ -540,7 +540,8 @@ impl Lexicon {
 
 /// A lower-case ASCII slug for an id: "Thomas Barrack" → "thomas-barrack".
 pub fn slug(name: &str) -> String {
-    let mut out = String::new();
+    // Sized once (a slug is rarely longer than its name), and trimmed in place.
+    let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
@@ -548,7 +549,9 @@ pub fn slug(name: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_owned()
+    let len = out.trim_end_matches('-').len();
+    out.truncate(len);
+    out
 }
 
 #[cfg(test)]

@@ -72,11 +72,17 @@ fn arabic_table() -> &'static [u32; 256] {
 }
 
 /// Normalises `text`, keeping the offset map.
+///
+/// Most chars are kept as they are: the text is copied in runs of unchanged chars (one copy per
+/// run) rather than char by char, and only the offset map is written for every byte.
 pub fn normalize(text: &str) -> Normalized {
     let mut out = String::with_capacity(text.len());
     let mut orig: Vec<u32> = Vec::with_capacity(text.len() + 1);
     let mut count = 0u32;
     let bytes = text.as_bytes();
+    let arabic = arabic_table();
+    // The start of the run of unchanged chars not yet copied to `out`.
+    let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -88,29 +94,48 @@ pub fn normalize(text: &str) -> Normalized {
                 b'`' => b'\'',
                 _ => b,
             };
-            out.push(char::from(n));
+            if n != b {
+                out.push_str(&text[run..i]);
+                out.push(char::from(n));
+                run = i + 1;
+            }
             orig.push(count);
             i += 1;
         } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
             // The Arabic block (U+0600..U+06FF), two bytes: a table.
             let offset = (usize::from(b & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
-            let n = arabic_table()[offset];
-            if n != 0 {
-                let n = char::from_u32(n).unwrap_or(' ');
-                out.push(n);
-                orig.extend(std::iter::repeat_n(count, n.len_utf8()));
+            let n = arabic[offset];
+            if n == 0x600 + offset as u32 {
+                orig.extend_from_slice(&[count, count]);
+            } else {
+                out.push_str(&text[run..i]);
+                if n != 0 {
+                    let n = char::from_u32(n).unwrap_or(' ');
+                    out.push(n);
+                    orig.extend(std::iter::repeat_n(count, n.len_utf8()));
+                }
+                run = i + 2;
             }
             i += 2;
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if let Some(n) = normalize_char(c) {
-                out.push(n);
-                orig.extend(std::iter::repeat_n(count, n.len_utf8()));
+            let len = c.len_utf8();
+            match normalize_char(c) {
+                Some(n) if n == c => orig.extend(std::iter::repeat_n(count, len)),
+                other => {
+                    out.push_str(&text[run..i]);
+                    if let Some(n) = other {
+                        out.push(n);
+                        orig.extend(std::iter::repeat_n(count, n.len_utf8()));
+                    }
+                    run = i + len;
+                }
             }
+            i += len;
         }
         count += 1;
     }
+    out.push_str(&text[run..]);
     orig.push(count);
     Normalized { text: out, orig }
 }
@@ -189,7 +214,7 @@ mod tests {
     fn the_fast_path_agrees_with_the_char_map() {
         let mut text: String = (0u8..0x80).map(char::from).collect();
         text.extend((0x600u32..0x700).filter_map(char::from_u32));
-        text.push_str("\u{e9}\u{c9}أإآٱةى\u{064B}ـ٣۴،؛؟“»‘\u{00A0}\u{200F}\u{FEFF}Ωω中\n");
+        text.push_str("\u{e9}\u{c9}أإآٱةى\u{064B}ـ٣۴،؛؟“»‘\u{00A0}\u{200F}\u{FEFF}Ωω中\u{23A}\n");
         let text = text.as_str();
         let n = normalize(text);
         let expected: String = text.chars().filter_map(normalize_char).collect();

@@ -133,11 +133,19 @@ pub fn detect_lang(text: &str) -> String {
 /// other than its own (an empty item: unless a kept span has its position strictly inside). The
 /// kept spans never overlap (but for equal ones), so each char has at most one kept span over it:
 /// a table of owners per char answers the test. Output: by start, then in the order taken.
-fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
+///
+/// `owner` is that table, all zeros, shared by the calls of one document (each leaves it all
+/// zeros again by clearing the spans it kept, rather than zeroing a table of the whole text).
+fn longest_first<T: Copy>(
+    mut items: Vec<(usize, usize, T)>,
+    owner: &mut Vec<u32>,
+) -> Vec<(usize, usize, T)> {
     items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
     let len = items.iter().map(|i| i.1).max().unwrap_or(0);
     // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
-    let mut owner: Vec<u32> = vec![0; len + 1];
+    if owner.len() < len + 1 {
+        owner.resize(len + 1, 0);
+    }
     let mut kept: Vec<(usize, usize)> = Vec::with_capacity(items.len());
     for (seq, item) in items.iter().enumerate() {
         let (s, e) = (item.0, item.1);
@@ -158,6 +166,9 @@ fn longest_first<T: Copy>(mut items: Vec<(usize, usize, T)>) -> Vec<(usize, usiz
             }
             kept.push((s, seq));
         }
+    }
+    for &(s, seq) in &kept {
+        owner[s..items[seq].1].fill(0);
     }
     kept.sort_unstable();
     kept.into_iter().map(|(_, seq)| items[seq]).collect()
@@ -304,13 +315,17 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             _ => entity_hits.push((s, e, h)),
         }
     }
-    let entity_hits = longest_first(entity_hits);
-    let cues: Vec<CueMention> =
-        longest_first(cues.into_iter().map(|c| (c.start, c.end, c)).collect())
-            .into_iter()
-            .map(|(_, _, c)| c)
-            .filter(|c| c.class != CueClass::Neutral)
-            .collect();
+    // The owners table of `longest_first`, shared by its three calls.
+    let mut owner: Vec<u32> = Vec::new();
+    let entity_hits = longest_first(entity_hits, &mut owner);
+    let cues: Vec<CueMention> = longest_first(
+        cues.into_iter().map(|c| (c.start, c.end, c)).collect(),
+        &mut owner,
+    )
+    .into_iter()
+    .map(|(_, _, c)| c)
+    .filter(|c| c.class != CueClass::Neutral)
+    .collect();
     let named_spans: Vec<(usize, usize)> = entity_hits
         .iter()
         .filter(|(_, _, h)| {
@@ -321,7 +336,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .collect();
     // Dates (a trigger inside a date, "March", is no trigger).
     let dates = find_dates(doc.text, document.published);
-    let triggers: Vec<TriggerMention> = longest_first(trigger_hits)
+    let triggers: Vec<TriggerMention> = longest_first(trigger_hits, &mut owner)
         .into_iter()
         .filter_map(|(s, e, h)| {
             let EntryRef::Trigger(t) = h.entry else {
@@ -349,8 +364,9 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     // Actors and places.
     let (actors, places) = build_entities(&doc, &entity_hits);
 
-    let mut events: Vec<Draft<'_>> = Vec::new();
+    let mut events: Vec<Draft<'_>> = Vec::with_capacity(triggers.len());
     let mut candidates: Vec<Candidate> = Vec::new();
+    let mut features: Features = Vec::new();
     // Every mention list is sorted by start: a sentence's mentions are a sub-slice.
     fn in_range<T>(items: &[T], start: impl Fn(&T) -> usize, ss: usize, se: usize) -> &[T] {
         let a = items.partition_point(|x| start(x) < ss);
@@ -379,7 +395,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             words: &words,
         };
         for trig in s_triggers {
-            let (candidate, event) = build_event(&doc, trig, &ctx, keep_all);
+            let (candidate, event) = build_event(&doc, trig, &ctx, keep_all, &mut features);
             if let Some(candidate) = candidate {
                 candidates.push(candidate);
             }
@@ -393,19 +409,17 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .iter()
         .map(|d| d.make(&doc))
         .collect();
-    let mut entities: Vec<Entity> = actors
-        .iter()
-        .map(|a| Entity {
-            entity_type: a.entity_type,
-            text: doc.orig(a.start, a.end).to_owned(),
-            name: a.name.to_string(),
-            id: a.id.to_string(),
-            country: a.country.as_deref().map(str::to_owned),
-            sector: a.sector.as_deref().map(str::to_owned),
-            start: a.start,
-            end: a.end,
-        })
-        .collect();
+    let mut entities: Vec<Entity> = Vec::with_capacity(actors.len() + places.len() + dates.len());
+    entities.extend(actors.iter().map(|a| Entity {
+        entity_type: a.entity_type,
+        text: doc.orig(a.start, a.end).to_owned(),
+        name: a.name.to_string(),
+        id: a.id.to_string(),
+        country: a.country.as_deref().map(str::to_owned),
+        sector: a.sector.as_deref().map(str::to_owned),
+        start: a.start,
+        end: a.end,
+    }));
     for p in &places {
         let entry = &engine.lexicon.places[p.place as usize];
         if entities
@@ -775,11 +789,14 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
     let mut word = |end_byte: usize, end_char: usize, cuts: &mut Vec<usize>| {
         let w = &sentence[word_byte..end_byte];
-        let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
-        let complementiser = matches!(
-            core,
-            "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
-        );
+        // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
+        let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
+            let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+            matches!(
+                core,
+                "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+            )
+        };
         if complementiser && word_char > ss {
             cuts.push(word_char);
         }
@@ -837,11 +854,15 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     seen
 }
 
+/// The candidate event of a trigger (kept for training when `keep_all`) and its draft, if kept.
+/// `features` is a buffer for the scorer's features, reused from one trigger to the next (a
+/// scored candidate's dozens of features would otherwise be a new vector, grown twice, each).
 fn build_event<'a>(
     doc: &'a Doc<'_>,
     trig: &TriggerMention,
     ctx: &SentenceCtx<'a, '_>,
     keep_all: bool,
+    features: &mut Features,
 ) -> (Option<Candidate>, Option<Draft<'a>>) {
     let (sentence, clauses, s_triggers, s_actors, s_places, s_cues, s_dates) = (
         ctx.span,
@@ -1059,7 +1080,8 @@ fn build_event<'a>(
     let class = ScoreClass::of_plover(plover_type);
     let scored = class.is_some_and(|c| doc.lang == "ar" && engine.scorer.has(c));
     let b = |v: bool| if v { 1.0 } else { 0.0 };
-    let features: Features = if scored || keep_all {
+    features.clear();
+    if scored || keep_all {
         let count = |class: CueClass| s_cues.iter().filter(|c| c.class == class).count() as f32;
         let words = sentence_text.split_whitespace().count();
         let same_family = s_triggers
@@ -1084,7 +1106,7 @@ fn build_event<'a>(
         let target_any = actors
             .iter()
             .any(|(_, r)| matches!(r, Role::Target | Role::Victim));
-        let mut features: Features = vec![
+        features.extend_from_slice(&[
             ("trigger_weight", entry.weight),
             ("verb", b(trig.verb && !trig.imperfect)),
             ("imperfect", b(trig.imperfect)),
@@ -1126,7 +1148,7 @@ fn build_event<'a>(
             ("sentence_initial", b(first_words)),
             ("quote", b(sentence_text.contains(['«', '"', '“']))),
             (kind_feature(kind), 1.0),
-        ];
+        ]);
         if class.is_some() && doc.lang == "ar" {
             // Lexical context: the trigger and the sentence's words, hashed into a fixed set of
             // feature names (bounded, whatever the input).
@@ -1134,10 +1156,7 @@ fn build_event<'a>(
             let words = ctx.words.get_or_init(|| sentence_words(doc, ss, se));
             features.extend(words.iter().map(|&w| (w, 1.0)));
         }
-        features
-    } else {
-        Vec::new()
-    };
+    }
 
     let mut confidence = (0.5
         + 0.1 * (actors.len().min(3) as f32)
@@ -1146,7 +1165,7 @@ fn build_event<'a>(
         * entry.weight.min(1.0);
     let mut keep = !reversed;
     if let Some(class) = class.filter(|_| scored) {
-        let p = engine.scorer.probability(class, &features);
+        let p = engine.scorer.probability(class, features);
         confidence = p;
         keep = keep && p >= engine.scorer.threshold(class);
     }
@@ -1156,7 +1175,7 @@ fn build_event<'a>(
         plover_type: plover_type.map(str::to_owned),
         event_plover_type: event_plover.map(str::to_owned),
         modality,
-        features,
+        features: std::mem::take(features),
         sentence_start: ss,
         sentence_end: se,
         trigger_start: trig.start,
@@ -1226,13 +1245,14 @@ impl Draft<'_> {
         let lex = &doc.engine.lexicon;
         let evidence_text = doc.orig(self.evidence.0, self.evidence.1);
         // The numbers of the id, written once: evidence start, end, and the trigger "start:end".
-        use std::fmt::Write;
         let mut numbers = String::with_capacity(48);
-        let _ = write!(numbers, "{}", self.evidence.0);
+        push_decimal(&mut numbers, self.evidence.0);
         let a = numbers.len();
-        let _ = write!(numbers, "{}", self.evidence.1);
+        push_decimal(&mut numbers, self.evidence.1);
         let b = numbers.len();
-        let _ = write!(numbers, "{}:{}", self.trigger.0, self.trigger.1);
+        push_decimal(&mut numbers, self.trigger.0);
+        numbers.push(':');
+        push_decimal(&mut numbers, self.trigger.1);
         let id = stable_id(
             "ev_",
             &[
@@ -1300,6 +1320,22 @@ impl Draft<'_> {
             engine_version: doc.engine.version.clone(),
         }
     }
+}
+
+/// Appends `n` in decimal, as `write!(out, "{n}")` does, without the formatting machinery (three
+/// numbers per event id).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// The PLOVER type of an event of trigger type `plover` under `modality` (the PLOVER and CAMEO
@@ -1373,7 +1409,7 @@ fn kind_feature(kind: Kind) -> &'static str {
 /// country; statements merge only when they share a named speaker. The most informative mention
 /// gives the evidence; actors are united.
 fn merge_events<'a>(lex: &Lexicon, events: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
-    let mut merged: Vec<Draft<'a>> = Vec::new();
+    let mut merged: Vec<Draft<'a>> = Vec::with_capacity(events.len());
     for event in events {
         let Some(m) = merged.iter_mut().find(|m| compatible(lex, m, &event)) else {
             merged.push(event);
@@ -1502,5 +1538,19 @@ fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
                 || matches!((a.place, b.place), (Some(pa), Some(pb)) if place(pa).id == place(pb).id)
         }
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_decimal_writes_what_format_writes() {
+        for n in [0, 7, 10, 99, 100, 12_345, 1_000_000, usize::MAX] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 }

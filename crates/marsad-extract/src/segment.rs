@@ -16,11 +16,10 @@ pub struct Sentence {
 pub fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push((start, i));
-            start = i + 1;
-        }
+    // A char pattern is searched with memchr, not byte by byte.
+    for (i, _) in text.match_indices('\n') {
+        out.push((start, i));
+        start = i + 1;
     }
     out.push((start, text.len()));
     out
