@@ -731,7 +731,40 @@ fn build_entities<'e>(
         .map(|(_, a)| a)
         .collect();
     actors.sort_by_key(|a| a.start);
+    if arabic {
+        resolve_possessives(doc, &mut actors);
+    }
     (actors, places)
+}
+
+/// An Arabic title with a possessive pronoun and no state of its own ("قواته", "its forces";
+/// "حكومتها", "its government") belongs to the nearest state-bearing actor before it in its
+/// sentence ("قال الجيش الأميركي إن قواته ...").
+fn resolve_possessives(doc: &Doc<'_>, actors: &mut [ActorMention<'_>]) {
+    for i in 0..actors.len() {
+        if actors[i].country.is_some()
+            || !matches!(
+                actors[i].sector.as_deref(),
+                Some("GOV" | "MIL" | "COP" | "JUD" | "LEG")
+            )
+        {
+            continue;
+        }
+        let text = doc.orig(actors[i].start, actors[i].end);
+        if !(text.ends_with('ه') || text.ends_with("ها") || text.ends_with("هم")) {
+            continue;
+        }
+        let start = actors[i].start;
+        let owner = actors[..i].iter().rev().find(|a| {
+            a.country.is_some()
+                && a.end <= start
+                && start - a.end <= 120
+                && !doc.orig(a.end, start).contains(['.', '\n'])
+        });
+        if let Some(country) = owner.and_then(|a| a.country.clone()) {
+            actors[i].country = Some(country);
+        }
+    }
 }
 
 fn is_state_like(lex: &crate::lexicon::Lexicon, entry: EntryRef) -> bool {
@@ -1870,11 +1903,14 @@ fn merge_events<'a>(lex: &Lexicon, events: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
         };
         let (secondary_date, secondary_resolved) = (secondary.date, secondary.date_resolved());
         for (a, role) in secondary.actors {
-            if !primary
-                .actors
-                .iter()
-                .any(|(p, p_role)| p.id == a.id && (*p_role == role || violent))
-            {
+            // Violence keeps one role per actor (a victim named twice is one victim), but the
+            // agent's role is never lost to another mention's ("killed by police" and "a
+            // policeman killed" in one sentence).
+            if !primary.actors.iter().any(|(p, p_role)| {
+                p.id == a.id
+                    && (*p_role == role
+                        || (violent && *p_role != Role::Actor && role != Role::Actor))
+            }) {
                 primary.actors.push((a, role));
             }
         }

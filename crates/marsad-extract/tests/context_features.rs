@@ -164,3 +164,14 @@ fn local_actors_take_the_country_of_the_place() {
         .expect("police is an actor");
     assert_eq!(police.country.as_deref(), Some("IRQ"));
 }
+
+#[test]
+fn its_forces_are_the_forces_of_the_state_before() {
+    let x = extract("وقال الجيش الأميركي إن قواته قصفت مواقع للمسلحين امس.", "ar");
+    let forces = x
+        .entities
+        .iter()
+        .find(|e| e.text == "قواته")
+        .expect("قواته is an actor");
+    assert_eq!(forces.country.as_deref(), Some("USA"));
+}
