@@ -114,6 +114,12 @@ pub enum CueClass {
     /// A word for the participants of an event rather than the event ("المتظاهرين"): a trigger
     /// that is one is a weaker witness of the event (a scorer feature).
     Participant,
+    /// A preposition that anchors a time to an event named after it ("بعد", "إثر", "عقب",
+    /// "after", "following"): the event is a reference point, told elsewhere (a scorer feature).
+    Anchor,
+    /// A preposition of cause ("جراء", "بسبب", "due to"): the event named after it caused what
+    /// the sentence tells (a scorer feature).
+    Cause,
 }
 
 impl FromStr for CueClass {
@@ -141,6 +147,8 @@ impl FromStr for CueClass {
             "reversal" => CueClass::Reversal,
             "crowd" => CueClass::Crowd,
             "participant" => CueClass::Participant,
+            "anchor" => CueClass::Anchor,
+            "cause" => CueClass::Cause,
             other => return Err(format!("unknown cue class {other:?}")),
         })
     }
@@ -442,9 +450,12 @@ impl Lexicon {
             let entry_ref = EntryRef::Cue(self.cues.len() as u32);
             self.cues.push(class);
             let affixes = match class {
-                CueClass::Negation | CueClass::Conditional | CueClass::Agent | CueClass::Time => {
-                    Affixes::Name
-                }
+                CueClass::Negation
+                | CueClass::Conditional
+                | CueClass::Agent
+                | CueClass::Time
+                | CueClass::Anchor
+                | CueClass::Cause => Affixes::Name,
                 _ => Affixes::Verb,
             };
             self.add_pattern(cols[2], entry_ref, affixes);

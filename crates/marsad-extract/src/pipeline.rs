@@ -366,7 +366,6 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
 
     let mut events: Vec<Draft<'_>> = Vec::with_capacity(triggers.len());
     let mut candidates: Vec<Candidate> = Vec::new();
-    let mut features: Features = Vec::new();
     // Every mention list is sorted by start: a sentence's mentions are a sub-slice.
     fn in_range<T>(items: &[T], start: impl Fn(&T) -> usize, ss: usize, se: usize) -> &[T] {
         let a = items.partition_point(|x| start(x) < ss);
@@ -394,15 +393,25 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             dates: s_dates,
             words: &words,
         };
-        for trig in s_triggers {
-            let (candidate, event) = build_event(&doc, trig, &ctx, keep_all, &mut features);
+        let mut pending: Vec<Pending<'_>> = s_triggers
+            .iter()
+            .map(|trig| build_event(&doc, trig, &ctx, keep_all))
+            .collect();
+        pool_sentence_features(&mut pending);
+        let first = events.len();
+        let mut weights: Vec<f32> = Vec::with_capacity(pending.len());
+        for p in pending {
+            let weight = p.entry.weight;
+            let (candidate, event) = decide(engine, p, keep_all);
             if let Some(candidate) = candidate {
                 candidates.push(candidate);
             }
             if let Some(event) = event {
                 events.push(event);
+                weights.push(weight);
             }
         }
+        specify_violence(&mut events[first..], &weights);
     }
 
     let events: Vec<Event> = merge_events(&engine.lexicon, events)
@@ -735,7 +744,40 @@ fn build_entities<'e>(
         .map(|(_, a)| a)
         .collect();
     actors.sort_by_key(|a| a.start);
+    if arabic {
+        resolve_possessives(doc, &mut actors);
+    }
     (actors, places)
+}
+
+/// An Arabic title with a possessive pronoun and no state of its own ("قواته", "its forces";
+/// "حكومتها", "its government") belongs to the nearest state-bearing actor before it in its
+/// sentence ("قال الجيش الأميركي إن قواته ...").
+fn resolve_possessives(doc: &Doc<'_>, actors: &mut [ActorMention<'_>]) {
+    for i in 0..actors.len() {
+        if actors[i].country.is_some()
+            || !matches!(
+                actors[i].sector.as_deref(),
+                Some("GOV" | "MIL" | "COP" | "JUD" | "LEG")
+            )
+        {
+            continue;
+        }
+        let text = doc.orig(actors[i].start, actors[i].end);
+        if !(text.ends_with('ه') || text.ends_with("ها") || text.ends_with("هم")) {
+            continue;
+        }
+        let start = actors[i].start;
+        let owner = actors[..i].iter().rev().find(|a| {
+            a.country.is_some()
+                && a.end <= start
+                && start - a.end <= 120
+                && !doc.orig(a.end, start).contains(['.', '\n'])
+        });
+        if let Some(country) = owner.and_then(|a| a.country.clone()) {
+            actors[i].country = Some(country);
+        }
+    }
 }
 
 fn is_state_like(lex: &crate::lexicon::Lexicon, entry: EntryRef) -> bool {
@@ -854,16 +896,12 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     seen
 }
 
-/// The candidate event of a trigger (kept for training when `keep_all`) and its draft, if kept.
-/// `features` is a buffer for the scorer's features, reused from one trigger to the next (a
-/// scored candidate's dozens of features would otherwise be a new vector, grown twice, each).
 fn build_event<'a>(
     doc: &'a Doc<'_>,
     trig: &TriggerMention,
     ctx: &SentenceCtx<'a, '_>,
     keep_all: bool,
-    features: &mut Features,
-) -> (Option<Candidate>, Option<Draft<'a>>) {
+) -> Pending<'a> {
     let (sentence, clauses, s_triggers, s_actors, s_places, s_cues, s_dates) = (
         ctx.span,
         ctx.clauses,
@@ -910,7 +948,10 @@ fn build_event<'a>(
     });
     let negated = has(CueClass::Negation, 25) || denial;
     let conditional = s_cues.iter().any(|c| {
-        c.class == CueClass::Conditional && c.start < trig.start && trig.start - c.end < 60
+        c.class == CueClass::Conditional
+            && c.start < trig.start
+            && trig.start - c.end < 60
+            && conditional_applies(doc, c)
     });
     let planned = has(CueClass::Planned, 80)
         || s_cues.iter().any(|c| {
@@ -946,6 +987,18 @@ fn build_event<'a>(
     } else {
         Modality::Asserted
     };
+
+    // Protesters right after the trigger, in its clause, with no other trigger between: its
+    // object ("arrested 15 demonstrators", "اعتقلت الشرطة عشرات المتظاهرين").
+    let protesters_object = s_cues.iter().any(|c| {
+        c.class == CueClass::Participant
+            && in_clause(c.start)
+            && c.start >= trig.end
+            && c.start - trig.end <= 40
+            && !s_triggers
+                .iter()
+                .any(|t| t.start >= trig.end && t.end <= c.start)
+    });
 
     // Actors and roles.
     let pool: Vec<&ActorMention> = {
@@ -1073,15 +1126,13 @@ fn build_event<'a>(
         .iter()
         .filter(|d| in_clause(d.start))
         .min_by_key(|d| d.start.abs_diff(trig.start));
-    let date_resolved = date.is_some_and(|d| d.value.is_some());
     let actors = roles;
 
     // Features for the scorer, built only where they are read: a scored candidate, or training.
     let class = ScoreClass::of_plover(plover_type);
     let scored = class.is_some_and(|c| doc.lang == "ar" && engine.scorer.has(c));
     let b = |v: bool| if v { 1.0 } else { 0.0 };
-    features.clear();
-    if scored || keep_all {
+    let features: Features = if scored || keep_all {
         let count = |class: CueClass| s_cues.iter().filter(|c| c.class == class).count() as f32;
         let words = sentence_text.split_whitespace().count();
         let same_family = s_triggers
@@ -1106,7 +1157,7 @@ fn build_event<'a>(
         let target_any = actors
             .iter()
             .any(|(_, r)| matches!(r, Role::Target | Role::Victim));
-        features.extend_from_slice(&[
+        let mut features: Features = vec![
             ("trigger_weight", entry.weight),
             ("verb", b(trig.verb && !trig.imperfect)),
             ("imperfect", b(trig.imperfect)),
@@ -1148,16 +1199,399 @@ fn build_event<'a>(
             ("sentence_initial", b(first_words)),
             ("quote", b(sentence_text.contains(['«', '"', '“']))),
             (kind_feature(kind), 1.0),
-        ]);
+        ];
         if class.is_some() && doc.lang == "ar" {
+            arabic_word_features(doc, trig, ctx, &mut features);
             // Lexical context: the trigger and the sentence's words, hashed into a fixed set of
             // feature names (bounded, whatever the input).
             features.push((bucket_name("t", trig.trigger as u64), 1.0));
             let words = ctx.words.get_or_init(|| sentence_words(doc, ss, se));
             features.extend(words.iter().map(|&w| (w, 1.0)));
         }
-    }
+        features
+    } else {
+        Vec::new()
+    };
 
+    Pending {
+        trig: *trig,
+        entry,
+        kind,
+        plover_type,
+        modality,
+        actors,
+        place,
+        date,
+        features,
+        class,
+        scored,
+        reversed,
+        protesters_object,
+        evidence: (ss, se),
+    }
+}
+
+/// Whether a conditional cue makes what follows hypothetical. Arabic "قد" does so only before an
+/// imperfect verb ("قد يهاجم", "may attack"); before a perfect one it asserts ("قد قتل", "has
+/// killed"; "وكان ... قد قتلوا", "had killed").
+fn conditional_applies(doc: &Doc<'_>, cue: &CueMention) -> bool {
+    let cue_text = normalize(doc.orig(cue.start, cue.end)).text;
+    if strip_conjunction(&cue_text) != "قد" {
+        return true;
+    }
+    let end = doc.char_bytes.len() - 1;
+    let rest = doc.orig(cue.end, (cue.end + 24).min(end));
+    let next = normalize(rest.split_whitespace().next().unwrap_or("")).text;
+    let letters = next.chars().count();
+    next.starts_with(['ي', 'ن'])
+        || (next.starts_with('ت') && letters >= 4 && !next.ends_with('ت') && !next.ends_with("وا"))
+}
+
+/// Relative pronouns: a trigger just after one is in a relative clause, which describes what is
+/// named before it ("الحريري الذي اغتيل") rather than telling news of its own.
+const RELATIVE_PRONOUNS: &[&str] = &[
+    "الذي",
+    "التي",
+    "الذين",
+    "اللذين",
+    "اللتين",
+    "اللذان",
+    "اللتان",
+    "اللاتي",
+    "اللواتي",
+];
+
+/// The normalised word (byte span) around a normalised byte range.
+fn word_around(norm: &str, start: usize, end: usize) -> (usize, usize) {
+    let ws = norm[..start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| crate::normalize::is_word_char(c))
+        .last()
+        .map_or(start, |(i, _)| i);
+    let we = end
+        + norm[end..]
+            .char_indices()
+            .find(|&(_, c)| !crate::normalize::is_word_char(c))
+            .map_or(norm.len() - end, |(i, _)| i);
+    (ws, we)
+}
+
+/// Strips the conjunction proclitics و ف of an Arabic word.
+fn strip_conjunction(word: &str) -> &str {
+    word.strip_prefix('و')
+        .or_else(|| word.strip_prefix('ف'))
+        .filter(|w| w.chars().count() >= 2)
+        .unwrap_or(word)
+}
+
+/// Morphology and syntax of the Arabic word that carries a trigger, the features that tell a
+/// report of an event from a reference to one:
+/// - `m_def`: the definite article ("الهجوم", "للهجوم"): an event already known to the reader;
+/// - `m_li`, `m_bi`: the prepositions ل ("to, for": a purpose, "لاغتيال") and ب ("by, with")
+///   attached;
+/// - `m_plural_at`: a sound feminine plural ("تفجيرات", "اعتداءات"): events in general;
+/// - `m_verb_pl`: a verb with a plural subject ending ("قتلوا", "خطفوا"): agents acting;
+/// - `m_noun_pron`: a noun with a possessive pronoun ("هجومها");
+/// - `c_anchor`, `c_cause`: right after a preposition of time or of cause ("بعد الهجوم", "جراء
+///   الانفجار");
+/// - `c_relative`: within three words after a relative pronoun;
+/// - `c_idafa`: a noun followed by a definite genitive ("اغتيال الحريري"), the name of a known event;
+/// - `c_speech_before`: a statement verb before it ("قال ان ...");
+/// - `c_first2`: among the sentence's first two words (Arabic news opens on its verb);
+/// - `p_nom`, `p_obl`: a participant word in the nominative ("المتظاهرون": they act) or the
+///   oblique case ("المتظاهرين": acted upon, counted, or a genitive);
+/// - `p_crowd_near`: a crowd size, a number or a participant word within three words before or
+///   four after;
+/// - `p_subj_after`: a nominative participant word within three words after (the protesters are
+///   the subject: "تظاهر المحتجون").
+fn arabic_word_features(
+    doc: &Doc<'_>,
+    trig: &TriggerMention,
+    ctx: &SentenceCtx<'_, '_>,
+    features: &mut Features,
+) {
+    let norm = doc.norm.text.as_str();
+    let (ns, ne) = (
+        doc.norm.byte_of_orig_char(ctx.span.0),
+        doc.norm.byte_of_orig_char(ctx.span.1),
+    );
+    let (ts, te) = (
+        doc.norm.byte_of_orig_char(trig.start).max(ns),
+        doc.norm.byte_of_orig_char(trig.end).min(ne),
+    );
+    if ts >= te {
+        return;
+    }
+    let (ws, we) = word_around(norm, ts, te);
+    let (ws, we) = (ws.max(ns), we.min(ne));
+    let word = strip_conjunction(&norm[ws..we]);
+    let prefix = strip_conjunction(&norm[ws..ts]);
+    let trigger_text = &norm[ts..te];
+    let mut push = |name: &'static str, on: bool| {
+        if on {
+            features.push((name, 1.0));
+        }
+    };
+    let definite = trigger_text.starts_with("ال") || prefix.ends_with("لل");
+    push("m_def", definite);
+    push("m_li", prefix.starts_with('ل'));
+    push("m_bi", prefix.starts_with('ب'));
+    if trig.verb {
+        push("m_verb_pl", word.ends_with("وا") || word.ends_with("ون"));
+    } else {
+        let plural = ["ات", "اته", "اتها", "اتهم"]
+            .iter()
+            .any(|s| word.ends_with(s));
+        push("m_plural_at", plural);
+        push(
+            "m_noun_pron",
+            !plural && (word.ends_with("ها") || word.ends_with("هم")),
+        );
+    }
+    // The words before and after (normalised, within the sentence).
+    let before: Vec<&str> = norm[ns..ws]
+        .split(|c: char| !crate::normalize::is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .collect();
+    let after_text = &norm[we..ne];
+    let after: Vec<&str> = after_text
+        .split(|c: char| !crate::normalize::is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .collect();
+    push(
+        "c_relative",
+        before
+            .iter()
+            .any(|w| RELATIVE_PRONOUNS.contains(&strip_conjunction(w))),
+    );
+    push(
+        "c_first2",
+        before.len() < 2 && norm[ns..ws].split_whitespace().count() < 2,
+    );
+    if !trig.verb {
+        // A definite genitive right after the noun: no punctuation between.
+        let next_is_definite = after_text
+            .strip_prefix(' ')
+            .is_some_and(|rest| rest.starts_with("ال"));
+        push("c_idafa", next_is_definite);
+    }
+    // Cues: the word right before the trigger's word, and windows around it.
+    let word_start = doc.norm.orig_char(ws);
+    let word_end = doc.norm.orig_char(we);
+    let right_before = |class: CueClass| {
+        ctx.cues.iter().any(|c| {
+            c.class == class && c.end <= word_start && doc.orig(c.end, word_start).trim().is_empty()
+        })
+    };
+    push("c_anchor", right_before(CueClass::Anchor));
+    push("c_cause", right_before(CueClass::Cause));
+    let lex = &doc.engine.lexicon;
+    push(
+        "c_speech_before",
+        ctx.triggers.iter().any(|t| {
+            t.end <= trig.start && lex.triggers[t.trigger as usize].kind == Some(Kind::Statement)
+        }),
+    );
+    let participant_here = ctx
+        .cues
+        .iter()
+        .any(|c| c.class == CueClass::Participant && c.start < trig.end && trig.start < c.end);
+    if participant_here {
+        push("p_nom", word.ends_with("ون"));
+        push("p_obl", word.ends_with("ين"));
+    } else {
+        // Window bounds (original chars): three words back, four forward.
+        let back_bytes: usize = norm[ns..ws]
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .map(|w| w.len() + 1)
+            .sum();
+        let window_start = doc.norm.orig_char(ws.saturating_sub(back_bytes).max(ns));
+        let fwd = |n: usize| {
+            let mut end = we;
+            for (i, w) in norm[we..ne].split_whitespace().take(n).enumerate() {
+                let _ = i;
+                end = norm[end..ne].find(w).map_or(end, |p| end + p + w.len());
+            }
+            doc.norm.orig_char(end)
+        };
+        let (after3, after4) = (fwd(3), fwd(4));
+        let near = ctx.cues.iter().any(|c| {
+            matches!(c.class, CueClass::Crowd | CueClass::Participant)
+                && ((c.start >= window_start && c.end <= word_start)
+                    || (c.start >= word_end && c.start < after4))
+        }) || before
+            .iter()
+            .chain(after.iter())
+            .any(|w| w.chars().all(|c| c.is_ascii_digit()));
+        push("p_crowd_near", near);
+        push(
+            "p_subj_after",
+            ctx.cues.iter().any(|c| {
+                c.class == CueClass::Participant
+                    && c.start >= word_end
+                    && c.start < after3
+                    && doc.orig(c.start, c.end).ends_with("ون")
+            }),
+        );
+    }
+}
+
+/// Features of the whole sentence for the candidates of a class that the scorer reads at the
+/// sentence's level (protest): for each general feature, whether any candidate of the class in
+/// the sentence has it (`s_` + its name). A protest is told by several words together (a crowd,
+/// a verb, the protesters acting), not always by the trigger that carries the most.
+fn pool_sentence_features(pending: &mut [Pending<'_>]) {
+    let class = ScoreClass::Protest;
+    let members = pending
+        .iter()
+        .filter(|p| p.class == Some(class) && !p.features.is_empty())
+        .count();
+    if members == 0 {
+        return;
+    }
+    let mut pooled: Vec<(&'static str, f32)> = Vec::new();
+    for p in pending.iter().filter(|p| p.class == Some(class)) {
+        for &(name, value) in &p.features {
+            let Some(pooled_name) = pooled_feature_name(name) else {
+                continue;
+            };
+            match pooled.iter_mut().find(|(n, _)| *n == pooled_name) {
+                Some(slot) => slot.1 = slot.1.max(value),
+                None => pooled.push((pooled_name, value)),
+            }
+        }
+    }
+    for p in pending.iter_mut().filter(|p| p.class == Some(class)) {
+        if !p.features.is_empty() {
+            p.features.extend(pooled.iter().copied());
+        }
+    }
+}
+
+/// The general scorer features that [`pool_sentence_features`] pools (besides the kinds).
+const POOLED_FEATURES: &[&str] = &[
+    "trigger_weight",
+    "verb",
+    "imperfect",
+    "future",
+    "noun",
+    "toll",
+    "toll_many",
+    "number",
+    "time",
+    "place",
+    "armed",
+    "agent",
+    "agent_country",
+    "target",
+    "negated",
+    "question",
+    "conditional",
+    "planned",
+    "intended",
+    "reported",
+    "background",
+    "generic",
+    "pluperfect",
+    "reversed",
+    "crowd",
+    "participant",
+    "object",
+    "triggers_same_family",
+    "long_sentence",
+    "short_sentence",
+    "sentence_initial",
+    "quote",
+    "m_def",
+    "m_li",
+    "m_bi",
+    "m_plural_at",
+    "m_verb_pl",
+    "m_noun_pron",
+    "c_relative",
+    "c_first2",
+    "c_idafa",
+    "c_anchor",
+    "c_cause",
+    "c_speech_before",
+    "p_nom",
+    "p_obl",
+    "p_crowd_near",
+    "p_subj_after",
+];
+
+/// The sentence-level name (`s_` + name) of a general scorer feature or a kind; none for the
+/// lexical ones (word and trigger buckets).
+fn pooled_feature_name(name: &'static str) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    // Made once: a bounded, static set of names.
+    static NAMES: OnceLock<HashMap<&'static str, &'static str, FxBuild>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            POOLED_FEATURES
+                .iter()
+                .copied()
+                .chain(Kind::ALL.iter().map(|&k| kind_feature(k)))
+                .map(|n| (n, &*Box::leak(format!("s_{n}").into_boxed_str())))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
+/// A candidate event with its features, before the scorer decides on it.
+struct Pending<'a> {
+    trig: TriggerMention,
+    entry: &'a crate::lexicon::TriggerEntry,
+    kind: Kind,
+    plover_type: Option<&'a str>,
+    modality: Modality,
+    actors: Vec<(&'a ActorMention<'a>, Role)>,
+    place: Option<&'a PlaceMention>,
+    date: Option<&'a DateSpan>,
+    features: Features,
+    class: Option<ScoreClass>,
+    /// Whether the scorer decides on it.
+    scored: bool,
+    /// Whether a reversal verb makes it the object of an undoing ("suspended aid").
+    reversed: bool,
+    /// Whether protesters are its object ("arrested 15 demonstrators", "فرقت المتظاهرين").
+    protesters_object: bool,
+    evidence: (usize, usize),
+}
+
+/// The scorer's decision on a candidate: the candidate (when training), the event (when kept).
+fn decide<'a>(
+    engine: &Engine,
+    pending: Pending<'a>,
+    keep_all: bool,
+) -> (Option<Candidate>, Option<Draft<'a>>) {
+    let Pending {
+        trig,
+        entry,
+        kind,
+        plover_type,
+        modality,
+        actors,
+        place,
+        date,
+        features,
+        class,
+        scored,
+        reversed,
+        protesters_object,
+        evidence: (ss, se),
+    } = pending;
+    let info = kind.info();
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
+    let date_resolved = date.is_some_and(|d| d.value.is_some());
     let mut confidence = (0.5
         + 0.1 * (actors.len().min(3) as f32)
         + 0.05 * b(place.is_some())
@@ -1165,7 +1599,7 @@ fn build_event<'a>(
         * entry.weight.min(1.0);
     let mut keep = !reversed;
     if let Some(class) = class.filter(|_| scored) {
-        let p = engine.scorer.probability(class, features);
+        let p = engine.scorer.probability(class, &features);
         confidence = p;
         keep = keep && p >= engine.scorer.threshold(class);
     }
@@ -1175,7 +1609,7 @@ fn build_event<'a>(
         plover_type: plover_type.map(str::to_owned),
         event_plover_type: event_plover.map(str::to_owned),
         modality,
-        features: std::mem::take(features),
+        features,
         sentence_start: ss,
         sentence_end: se,
         trigger_start: trig.start,
@@ -1187,11 +1621,19 @@ fn build_event<'a>(
     }
     // An attack on armed men is a battle, not violence against civilians (ACLED): militants
     // attacking a military post, gunmen killing soldiers.
+    // Arrests of protesters are a protest with intervention, violence on them excessive force
+    // against protesters (ACLED).
     let armed_target = event_actors_armed_target(&actors);
-    let (kind, info) = if kind == Kind::Attack && armed_target {
-        (Kind::ArmedClash, Kind::ArmedClash.info())
-    } else {
-        (kind, info)
+    let (kind, info) = match kind {
+        Kind::Arrest if protesters_object => {
+            (Kind::ProtestIntervention, Kind::ProtestIntervention.info())
+        }
+        Kind::Attack if protesters_object => (
+            Kind::ProtestExcessiveForce,
+            Kind::ProtestExcessiveForce.info(),
+        ),
+        Kind::Attack if armed_target => (Kind::ArmedClash, Kind::ArmedClash.info()),
+        _ => (kind, info),
     };
     let (plover_type, mode) = if event_plover == plover_type {
         (plover_type, entry.mode.as_deref().or(info.plover_mode))
@@ -1213,6 +1655,63 @@ fn build_event<'a>(
         evidence: (ss, se),
     };
     (candidate, Some(draft))
+}
+
+/// Violent kinds that name the means or the nature of the violence, most specific first.
+const SPECIFIC_VIOLENCE: &[Kind] = &[
+    Kind::SuicideBombing,
+    Kind::ChemicalWeapon,
+    Kind::RemoteExplosive,
+    Kind::Grenade,
+    Kind::AirStrike,
+    Kind::Shelling,
+    Kind::ProtestExcessiveForce,
+    Kind::SexualViolence,
+    Kind::Abduction,
+];
+
+/// One sentence's violent events told by a generic word ("killed", "مقتل", or a weak trigger such
+/// as "gunmen") take the kind of a specific one of the same sentence and modality ("in a suicide
+/// bombing", "abducted"), so that they merge into one event: the means tells what happened.
+fn specify_violence(events: &mut [Draft<'_>], weights: &[f32]) {
+    if events.len() < 2 {
+        return;
+    }
+    for i in 0..events.len() {
+        let generic = events[i].kind == Kind::Attack
+            || (events[i].kind == Kind::ArmedClash && weights.get(i).is_some_and(|&w| w < 0.7));
+        if !generic {
+            continue;
+        }
+        let same = |e: &Draft<'_>| {
+            e.modality == events[i].modality && e.plover_type == events[i].plover_type
+        };
+        let weak = weights.get(i).is_some_and(|&w| w < 0.7);
+        let specific = SPECIFIC_VIOLENCE
+            .iter()
+            .copied()
+            .find(|&k| events.iter().any(|e| e.kind == k && same(e)))
+            .or_else(|| {
+                // A weak trigger ("gunmen") takes the kind of the strongest violent event.
+                weak.then(|| {
+                    events
+                        .iter()
+                        .zip(weights)
+                        .filter(|(e, &w)| w >= 0.7 && FAMILY_VIOLENT.contains(&e.kind) && same(e))
+                        .max_by(|a, b| a.1.total_cmp(b.1))
+                        .map(|(e, _)| e.kind)
+                })
+                .flatten()
+            });
+        if let Some(kind) = specific {
+            let info = kind.info();
+            let e = &mut events[i];
+            e.kind = kind;
+            e.mode = info.plover_mode;
+            e.cameo = info.cameo;
+            e.acled = info.acled;
+        }
+    }
 }
 
 /// An event before its strings are made: what merging reads, and references to the mentions and
@@ -1244,6 +1743,17 @@ impl Draft<'_> {
     fn make(&self, doc: &Doc<'_>) -> Event {
         let lex = &doc.engine.lexicon;
         let evidence_text = doc.orig(self.evidence.0, self.evidence.1);
+        // Local actors named without a state (police, civilians, officials, a court) belong to
+        // the country where the event takes place: "police in Basra" are Iraqi police.
+        let place_country = self
+            .place
+            .and_then(|p| lex.places[p.place as usize].country.as_deref());
+        let country_of = |a: &ActorMention<'_>| -> Option<String> {
+            a.country
+                .as_deref()
+                .or_else(|| place_country.filter(|_| is_local_sector(a.sector.as_deref())))
+                .map(str::to_owned)
+        };
         // The numbers of the id, written once: evidence start, end, and the trigger "start:end".
         let mut numbers = String::with_capacity(48);
         push_decimal(&mut numbers, self.evidence.0);
@@ -1283,7 +1793,7 @@ impl Draft<'_> {
                     text: doc.orig(a.start, a.end).to_owned(),
                     name: a.name.to_string(),
                     id: a.id.to_string(),
-                    country: a.country.as_deref().map(str::to_owned),
+                    country: country_of(a),
                     sector: a.sector.as_deref().map(str::to_owned),
                     role,
                     start: a.start,
@@ -1426,11 +1936,14 @@ fn merge_events<'a>(lex: &Lexicon, events: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
         };
         let (secondary_date, secondary_resolved) = (secondary.date, secondary.date_resolved());
         for (a, role) in secondary.actors {
-            if !primary
-                .actors
-                .iter()
-                .any(|(p, p_role)| p.id == a.id && (*p_role == role || violent))
-            {
+            // Violence keeps one role per actor (a victim named twice is one victim), but the
+            // agent's role is never lost to another mention's ("killed by police" and "a
+            // policeman killed" in one sentence).
+            if !primary.actors.iter().any(|(p, p_role)| {
+                p.id == a.id
+                    && (*p_role == role
+                        || (violent && *p_role != Role::Actor && role != Role::Actor))
+            }) {
                 primary.actors.push((a, role));
             }
         }
@@ -1472,6 +1985,12 @@ fn is_object(
         prev.as_str(),
         "علي" | "ضد" | "بين" | "against" | "on" | "at"
     )
+}
+
+/// Sectors of actors that, named without a state, are of the country where they act: police,
+/// civilians, officials, courts, legislators.
+fn is_local_sector(sector: Option<&str>) -> bool {
+    matches!(sector, Some("COP" | "CVL" | "GOV" | "JUD" | "LEG"))
 }
 
 /// Whether an event's targets include an armed actor (forces, police, rebels, insurgents).
