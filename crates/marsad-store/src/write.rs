@@ -93,9 +93,11 @@ pub(crate) async fn put_extractions(
     let assigned = started.elapsed();
     insert_events(&mut tx, &rows, &mentions, &clusters).await?;
     let inserted = started.elapsed();
-    let mut touched: HashSet<String> = previous.into_values().collect();
+    let lost: HashSet<String> = previous.into_values().collect();
+    let mut touched = lost.clone();
     touched.extend(clusters);
-    cluster::refresh(&mut tx, &touched).await?;
+    let article_ids: Vec<&str> = kept_records.iter().map(|r| r.article_id).collect();
+    cluster::refresh(&mut tx, &article_ids, &lost, &touched).await?;
     let refreshed = started.elapsed();
     tx.commit().await?;
     tracing::debug!(
