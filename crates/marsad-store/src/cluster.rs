@@ -9,7 +9,7 @@
 //! id it had before. The stored values are derived from per-cluster vote tallies (see
 //! [`refresh`]), which a write updates with its new mentions only.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use marsad_core::{stable_id, DatePrecision, Event};
@@ -147,7 +147,7 @@ pub(crate) async fn assign(
     mentions: &[Mention<'_>],
 ) -> Result<Vec<String>, StoreError> {
     let stored = stored_candidates(tx, mentions).await?;
-    let mut founded: HashMap<&str, Vec<Candidate>> = HashMap::new();
+    let mut founded: HashMap<&str, Candidates> = HashMap::new();
     let mut taken: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut clusters = Vec::with_capacity(mentions.len());
     for m in mentions {
@@ -155,8 +155,14 @@ pub(crate) async fn assign(
         let cluster = match m.previous {
             Some(c) if !taken_here.contains(c) => c.to_owned(),
             _ => {
-                let earlier = founded.get(m.kind).into_iter().flatten();
-                let from_store = stored.get(m.kind).into_iter().flatten();
+                let earlier = founded
+                    .get(m.kind)
+                    .into_iter()
+                    .flat_map(|c| c.near(&m.profile));
+                let from_store = stored
+                    .get(m.kind)
+                    .into_iter()
+                    .flat_map(|c| c.near(&m.profile));
                 match best(&m.profile, earlier.chain(from_store), taken_here) {
                     Some(c) => c,
                     None => {
@@ -176,6 +182,41 @@ pub(crate) async fn assign(
     Ok(clusters)
 }
 
+/// The candidates of one kind, arranged so that a mention is scored only against those whose dates
+/// can match it: single-day candidates by day (a match is within a day of the mention's dates),
+/// longer periods (weeks, months, years: few) all. Undated candidates never match.
+#[derive(Debug, Default)]
+struct Candidates {
+    by_day: BTreeMap<NaiveDate, Vec<Candidate>>,
+    periods: Vec<Candidate>,
+}
+
+impl Candidates {
+    fn push(&mut self, candidate: Candidate) {
+        match candidate.profile.range() {
+            None => {}
+            Some((start, end)) if start == end => {
+                self.by_day.entry(start).or_default().push(candidate);
+            }
+            Some(_) => self.periods.push(candidate),
+        }
+    }
+
+    /// Every candidate [`score`] may accept for `me` (and a few it rejects).
+    fn near<'c>(&'c self, me: &Profile) -> impl Iterator<Item = &'c Candidate> {
+        let days = me.range().map(|(start, end)| {
+            let slack = Duration::days(1);
+            (
+                start.checked_sub_signed(slack).unwrap_or(NaiveDate::MIN),
+                end.checked_add_signed(slack).unwrap_or(NaiveDate::MAX),
+            )
+        });
+        days.into_iter()
+            .flat_map(|(low, high)| self.by_day.range(low..=high).flat_map(|(_, c)| c))
+            .chain(&self.periods)
+    }
+}
+
 /// The best-scoring candidate's cluster (ties: the smaller cluster id), skipping `taken`.
 fn best<'c>(
     me: &Profile,
@@ -184,17 +225,15 @@ fn best<'c>(
 ) -> Option<String> {
     let mut best: Option<(u32, &str)> = None;
     for c in candidates {
-        if taken.contains(&c.cluster) {
+        let Some(s) = score(me, &c.profile) else {
             continue;
-        }
-        if let Some(s) = score(me, &c.profile) {
-            let better = match best {
-                None => true,
-                Some((bs, bc)) => s > bs || (s == bs && c.cluster.as_str() < bc),
-            };
-            if better {
-                best = Some((s, &c.cluster));
-            }
+        };
+        let better = match best {
+            None => true,
+            Some((bs, bc)) => s > bs || (s == bs && c.cluster.as_str() < bc),
+        };
+        if better && !taken.contains(&c.cluster) {
+            best = Some((s, &c.cluster));
         }
     }
     best.map(|(_, c)| c.to_owned())
@@ -207,7 +246,7 @@ fn best<'c>(
 async fn stored_candidates(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
-) -> Result<HashMap<String, Vec<Candidate>>, StoreError> {
+) -> Result<HashMap<String, Candidates>, StoreError> {
     let mut windows: BTreeSet<(&str, NaiveDate, NaiveDate)> = BTreeSet::new();
     for m in mentions {
         if let Some((start, end)) = m.profile.range() {
@@ -239,7 +278,7 @@ async fn stored_candidates(
     .bind(coarse_lows)
     .fetch_all(&mut **tx)
     .await?;
-    let mut found: HashMap<String, Vec<Candidate>> = HashMap::new();
+    let mut found: HashMap<String, Candidates> = HashMap::new();
     for row in &rows {
         let precision: Option<String> = row.try_get("match_precision")?;
         found
@@ -296,6 +335,10 @@ pub(crate) async fn refresh(
     if touched.is_empty() {
         return Ok(());
     }
+    // The votes of a chunk are sorted and grouped in memory rather than on disk.
+    sqlx::query("set local work_mem = '32MB'")
+        .execute(&mut **tx)
+        .await?;
     let mut lost: Vec<&str> = lost.iter().map(String::as_str).collect();
     lost.sort_unstable();
     if !lost.is_empty() {

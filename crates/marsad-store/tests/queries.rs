@@ -1151,6 +1151,16 @@ async fn event_search_vectors_are_the_ones_postgres_computes(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((events, differing), (4, 0));
+    // Articles too, after being marked extracted.
+    let (articles, differing): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where search is distinct from
+                marsad_search_vector(lang, coalesce(title, '') || ' ' || body))
+         from articles where extracted_at is not null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((articles, differing), (2, 0));
     let found: Vec<String> =
         sqlx::query_scalar("select id from events where search @@ marsad_search_query($1)")
             .bind("طائرات")
