@@ -1026,7 +1026,7 @@ async fn incremental_cluster_values_equal_a_recompute_from_every_mention(pool: P
     // confidences 0.6/0.7/0.8 make equal decimal sums that float4 sums would round apart.
     let make = |article: usize, round: usize| -> Vec<Event> {
         (0..3)
-            .filter(|k| (article + k + round) % 4 != 0)
+            .filter(|k| !(article + k + round).is_multiple_of(4))
             .map(|k| {
                 let n = article * 7 + k * 3 + round;
                 let mut e = event(
@@ -1036,7 +1036,8 @@ async fn incremental_cluster_values_equal_a_recompute_from_every_mention(pool: P
                     } else {
                         Kind::Meeting
                     },
-                    (n % 5 != 0).then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
+                    (!n.is_multiple_of(5))
+                        .then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
                     "evidence",
                 );
                 if n % 6 == 1 {
