@@ -856,8 +856,10 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         }
         let mut tx = pool.begin().await?;
         sqlx::query(
-            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, ingested_at, extracted_at, engine_version)
-             select id, h, lang, title, body, source, url, published, published::timestamptz, now(), 'bench'
+            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, ingested_at, extracted_at, engine_version,
+                                   search)
+             select id, h, lang, title, body, source, url, published, published::timestamptz, now(), 'bench',
+                    marsad_search_vector(lang, coalesce(title, '') || ' ' || body)
              from unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[])
                   as t(id, h, lang, title, body, source, url, published)",
         )
@@ -875,14 +877,15 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
             "insert into events (sequence, id, article_id, kind, plover_type, cameo, place_text, place_name,
                 place_country, place_lat, place_lon, event_date, date_precision, date_resolved, modality,
                 confidence, evidence_text, evidence_start, evidence_end, engine_version, countries,
-                actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors)
+                actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors, search)
              overriding system value
              select seq, id, article, kind, plover, cameo, pname, pname, pcountry, lat, lon, d, p, d is not null,
                 modality, confidence, evidence, span_start, span_end, 'bench',
                 string_to_array(countries, chr(31)), string_to_array(actor_ids, chr(31)),
                 string_to_array(actor_roles, chr(31)), string_to_array(sectors, chr(31)),
                 ingested, cluster, cday, (select a.lang from articles a where a.id = t.article),
-                actors::jsonb
+                actors::jsonb,
+                marsad_search_vector((select a.lang from articles a where a.id = t.article), evidence)
              from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                 $8::text[], $9::float8[], $10::float8[], $11::date[], $12::text[], $13::text[], $14::float4[],
                 $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[],

@@ -6,9 +6,10 @@
 //! overlapping at their precision; an undated event uses its article's publication day); places
 //! the same gazetteer entry or within 25 km; and overlapping actors (or, when either side names no
 //! actor, the same place). Re-extracting an article keeps the cluster of every event whose stable
-//! id it had before. The stored values are recomputed from the mentions in one statement.
+//! id it had before. The stored values are derived from per-cluster vote tallies (see
+//! [`refresh`]), which a write updates with its new mentions only.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use marsad_core::{stable_id, DatePrecision, Event};
@@ -146,7 +147,7 @@ pub(crate) async fn assign(
     mentions: &[Mention<'_>],
 ) -> Result<Vec<String>, StoreError> {
     let stored = stored_candidates(tx, mentions).await?;
-    let mut founded: HashMap<&str, Vec<Candidate>> = HashMap::new();
+    let mut founded: HashMap<&str, Candidates> = HashMap::new();
     let mut taken: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut clusters = Vec::with_capacity(mentions.len());
     for m in mentions {
@@ -154,8 +155,14 @@ pub(crate) async fn assign(
         let cluster = match m.previous {
             Some(c) if !taken_here.contains(c) => c.to_owned(),
             _ => {
-                let earlier = founded.get(m.kind).into_iter().flatten();
-                let from_store = stored.get(m.kind).into_iter().flatten();
+                let earlier = founded
+                    .get(m.kind)
+                    .into_iter()
+                    .flat_map(|c| c.near(&m.profile));
+                let from_store = stored
+                    .get(m.kind)
+                    .into_iter()
+                    .flat_map(|c| c.near(&m.profile));
                 match best(&m.profile, earlier.chain(from_store), taken_here) {
                     Some(c) => c,
                     None => {
@@ -175,6 +182,41 @@ pub(crate) async fn assign(
     Ok(clusters)
 }
 
+/// The candidates of one kind, arranged so that a mention is scored only against those whose dates
+/// can match it: single-day candidates by day (a match is within a day of the mention's dates),
+/// longer periods (weeks, months, years: few) all. Undated candidates never match.
+#[derive(Debug, Default)]
+struct Candidates {
+    by_day: BTreeMap<NaiveDate, Vec<Candidate>>,
+    periods: Vec<Candidate>,
+}
+
+impl Candidates {
+    fn push(&mut self, candidate: Candidate) {
+        match candidate.profile.range() {
+            None => {}
+            Some((start, end)) if start == end => {
+                self.by_day.entry(start).or_default().push(candidate);
+            }
+            Some(_) => self.periods.push(candidate),
+        }
+    }
+
+    /// Every candidate [`score`] may accept for `me` (and a few it rejects).
+    fn near<'c>(&'c self, me: &Profile) -> impl Iterator<Item = &'c Candidate> {
+        let days = me.range().map(|(start, end)| {
+            let slack = Duration::days(1);
+            (
+                start.checked_sub_signed(slack).unwrap_or(NaiveDate::MIN),
+                end.checked_add_signed(slack).unwrap_or(NaiveDate::MAX),
+            )
+        });
+        days.into_iter()
+            .flat_map(|(low, high)| self.by_day.range(low..=high).flat_map(|(_, c)| c))
+            .chain(&self.periods)
+    }
+}
+
 /// The best-scoring candidate's cluster (ties: the smaller cluster id), skipping `taken`.
 fn best<'c>(
     me: &Profile,
@@ -183,17 +225,15 @@ fn best<'c>(
 ) -> Option<String> {
     let mut best: Option<(u32, &str)> = None;
     for c in candidates {
-        if taken.contains(&c.cluster) {
+        let Some(s) = score(me, &c.profile) else {
             continue;
-        }
-        if let Some(s) = score(me, &c.profile) {
-            let better = match best {
-                None => true,
-                Some((bs, bc)) => s > bs || (s == bs && c.cluster.as_str() < bc),
-            };
-            if better {
-                best = Some((s, &c.cluster));
-            }
+        };
+        let better = match best {
+            None => true,
+            Some((bs, bc)) => s > bs || (s == bs && c.cluster.as_str() < bc),
+        };
+        if better && !taken.contains(&c.cluster) {
+            best = Some((s, &c.cluster));
         }
     }
     best.map(|(_, c)| c.to_owned())
@@ -206,7 +246,7 @@ fn best<'c>(
 async fn stored_candidates(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
-) -> Result<HashMap<String, Vec<Candidate>>, StoreError> {
+) -> Result<HashMap<String, Candidates>, StoreError> {
     let mut windows: BTreeSet<(&str, NaiveDate, NaiveDate)> = BTreeSet::new();
     for m in mentions {
         if let Some((start, end)) = m.profile.range() {
@@ -238,7 +278,7 @@ async fn stored_candidates(
     .bind(coarse_lows)
     .fetch_all(&mut **tx)
     .await?;
-    let mut found: HashMap<String, Vec<Candidate>> = HashMap::new();
+    let mut found: HashMap<String, Candidates> = HashMap::new();
     for row in &rows {
         let precision: Option<String> = row.try_get("match_precision")?;
         found
@@ -259,100 +299,152 @@ async fn stored_candidates(
     Ok(found)
 }
 
-/// Recomputes the stored values of `clusters` from their mentions, in one statement; removes those
-/// left without mentions. Majorities count mentions, ties go to the larger summed confidence, then
-/// the smaller value; the representative is the most confident mention (then the earliest); the
-/// place is the most confident mention's among those naming the majority place.
+/// Adds the votes `event_cluster_votes` selects (`{where}`) to the cluster tallies, in key order.
+const ADD_VOTES: &str = "insert into event_cluster_tallies as t (cluster_id, attr, value, mentions,
+        confidence_sum, best_confidence, best_sequence)
+     select cluster_id, attr, value, count(*)::int, sum(confidence::numeric), max(confidence),
+            (array_agg(sequence order by confidence desc, sequence))[1]
+     from event_cluster_votes v
+     where {where}
+     group by cluster_id, attr, value
+     order by cluster_id, attr, value
+     on conflict (cluster_id, attr, value) do update set
+        mentions = t.mentions + excluded.mentions,
+        confidence_sum = t.confidence_sum + excluded.confidence_sum,
+        best_confidence = greatest(t.best_confidence, excluded.best_confidence),
+        best_sequence = case
+            when excluded.best_confidence > t.best_confidence
+                 or (excluded.best_confidence = t.best_confidence
+                     and excluded.best_sequence < t.best_sequence)
+            then excluded.best_sequence else t.best_sequence end";
+
+/// Brings the stored values of the `touched` clusters up to date after a write that stored the
+/// events of `articles` (all their events are new) and deleted earlier events from the `lost`
+/// clusters. New mentions are added to their clusters' vote tallies; the tallies of a cluster that
+/// lost mentions are rebuilt from its events; clusters left without mentions are removed; the
+/// stored values are then derived from the tallies, in one statement. Majorities count mentions,
+/// ties go to the larger summed confidence, then the smaller value; the representative is the most
+/// confident mention (then the earliest); the place is the most confident mention's among those
+/// naming the majority place.
 pub(crate) async fn refresh(
     tx: &mut Transaction<'_, Postgres>,
-    clusters: &HashSet<String>,
+    articles: &[&str],
+    lost: &HashSet<String>,
+    touched: &HashSet<String>,
 ) -> Result<(), StoreError> {
-    if clusters.is_empty() {
+    if touched.is_empty() {
         return Ok(());
     }
-    let mut ids: Vec<&str> = clusters.iter().map(String::as_str).collect();
-    ids.sort_unstable();
-    sqlx::query(
-        "delete from event_clusters c where c.id = any($1)
-           and not exists (select 1 from events e where e.cluster_id = c.id)",
-    )
-    .bind(&ids)
+    // The votes of a chunk are sorted and grouped in memory rather than on disk.
+    sqlx::query("set local work_mem = '32MB'")
+        .execute(&mut **tx)
+        .await?;
+    let mut lost: Vec<&str> = lost.iter().map(String::as_str).collect();
+    lost.sort_unstable();
+    if !lost.is_empty() {
+        sqlx::query("delete from event_cluster_tallies where cluster_id = any($1)")
+            .bind(&lost)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(&ADD_VOTES.replace("{where}", "v.cluster_id = any($1)"))
+            .bind(&lost)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(&ADD_VOTES.replace(
+        "{where}",
+        "v.article_id = any($1) and v.cluster_id <> all($2)",
+    ))
+    .bind(articles)
+    .bind(&lost)
     .execute(&mut **tx)
     .await?;
+    if !lost.is_empty() {
+        sqlx::query(
+            "delete from event_clusters c where c.id = any($1)
+               and not exists (select 1 from event_cluster_tallies t where t.cluster_id = c.id)",
+        )
+        .bind(&lost)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let mut ids: Vec<&str> = touched.iter().map(String::as_str).collect();
+    ids.sort_unstable();
     sqlx::query(
-        "with m as (
-            select e.cluster_id, e.sequence, e.kind, e.cluster_day, e.event_date, e.date_precision,
-                   e.place_gazetteer_id, e.place_name, e.place_country, e.place_lat, e.place_lon,
-                   coalesce(e.place_gazetteer_id, e.place_name) as place_key, e.modality,
-                   e.confidence, e.actor_ids, e.countries, nullif(a.source, '') as source,
-                   coalesce(nullif(a.source, ''), 'article:' || coalesce(a.duplicate_of, a.id)) as source_key
-            from events e join articles a on a.id = e.article_id
-            where e.cluster_id = any($1)
+        "with tallies as (
+            select * from event_cluster_tallies where cluster_id = any($1)
          ),
          totals as (
-            select cluster_id, min(kind) as kind, max(confidence) as confidence,
-                   count(*)::int as mentions, count(distinct source_key)::int as source_count,
-                   coalesce(array_agg(distinct source order by source) filter (where source is not null), '{}') as sources
-            from m group by cluster_id
+            select cluster_id, mentions, best_confidence, best_sequence from tallies where attr = 0
          ),
-         representative as (
-            select distinct on (cluster_id) cluster_id, sequence
-            from m order by cluster_id, confidence desc, sequence
+         kinds as (
+            select cluster_id, min(value) as kind from tallies where attr = 1 group by cluster_id
          ),
          dates as (
-            select distinct on (cluster_id) cluster_id, event_date, date_precision
-            from m where event_date is not null
-            group by cluster_id, event_date, date_precision
-            order by cluster_id, count(*) desc, sum(confidence) desc, event_date, date_precision nulls first
+            select distinct on (cluster_id) cluster_id,
+                   split_part(value, '|', 1)::date as event_date,
+                   nullif(split_part(value, '|', 2), '') as date_precision
+            from tallies where attr = 2
+            order by cluster_id, mentions desc, confidence_sum desc,
+                     split_part(value, '|', 1)::date, nullif(split_part(value, '|', 2), '') nulls first
          ),
          days as (
-            select distinct on (cluster_id) cluster_id, cluster_day
-            from m where cluster_day is not null
-            group by cluster_id, cluster_day
-            order by cluster_id, count(*) desc, sum(confidence) desc, cluster_day
+            select distinct on (cluster_id) cluster_id, value::date as cluster_day
+            from tallies where attr = 3
+            order by cluster_id, mentions desc, confidence_sum desc, value::date
          ),
          place_keys as (
-            select distinct on (cluster_id) cluster_id, place_key
-            from m where place_key is not null
-            group by cluster_id, place_key
-            order by cluster_id, count(*) desc, sum(confidence) desc, place_key
+            select distinct on (cluster_id) cluster_id, best_sequence
+            from tallies where attr = 4
+            order by cluster_id, mentions desc, confidence_sum desc, value
          ),
          places as (
-            select distinct on (m.cluster_id) m.cluster_id, m.place_gazetteer_id, m.place_name,
-                   m.place_country, m.place_lat, m.place_lon
-            from m join place_keys k on k.cluster_id = m.cluster_id and k.place_key = m.place_key
-            order by m.cluster_id, m.confidence desc, m.sequence
+            select k.cluster_id, e.place_gazetteer_id, e.place_name, e.place_country, e.place_lat,
+                   e.place_lon
+            from place_keys k join events e on e.sequence = k.best_sequence
          ),
          modalities as (
-            select distinct on (cluster_id) cluster_id, modality
-            from m group by cluster_id, modality
-            order by cluster_id, count(*) desc, sum(confidence) desc, modality
+            select distinct on (cluster_id) cluster_id, value as modality
+            from tallies where attr = 5
+            order by cluster_id, mentions desc, confidence_sum desc, value
          ),
          actors as (
-            select cluster_id, array_agg(distinct a order by a) as actor_ids
-            from m cross join lateral unnest(m.actor_ids) a group by cluster_id
+            select cluster_id, array_agg(value order by value) as actor_ids
+            from tallies where attr = 6 group by cluster_id
          ),
          countries as (
-            select cluster_id, array_agg(distinct c order by c) as countries
-            from m cross join lateral unnest(m.countries) c group by cluster_id
+            select cluster_id, array_agg(value order by value) as countries
+            from tallies where attr = 7 group by cluster_id
+         ),
+         source_keys as (
+            select cluster_id, count(*)::int as source_count
+            from tallies where attr = 8 group by cluster_id
+         ),
+         sources as (
+            select cluster_id, array_agg(value order by value) as sources
+            from tallies where attr = 9 group by cluster_id
          )
          insert into event_clusters as c (id, kind, representative_sequence, event_date, date_precision,
             place_gazetteer_id, place_name, place_country, place_lat, place_lon, modality, confidence,
             mention_count, source_count, sources, actor_ids, countries, match_day, match_precision)
-         select t.cluster_id, t.kind, r.sequence, d.event_date, d.date_precision,
-                p.place_gazetteer_id, p.place_name, p.place_country, p.place_lat, p.place_lon,
-                mo.modality, t.confidence, t.mentions, t.source_count, t.sources,
-                coalesce(ac.actor_ids, '{}'), coalesce(co.countries, '{}'),
-                coalesce(d.event_date, dy.cluster_day),
-                case when d.event_date is not null then d.date_precision end
+         select t.cluster_id as id, k.kind, t.best_sequence as representative_sequence,
+                d.event_date, d.date_precision, p.place_gazetteer_id, p.place_name,
+                p.place_country, p.place_lat, p.place_lon, mo.modality,
+                t.best_confidence as confidence, t.mentions as mention_count,
+                coalesce(sk.source_count, 0) as source_count, coalesce(so.sources, '{}') as sources,
+                coalesce(ac.actor_ids, '{}') as actor_ids, coalesce(co.countries, '{}') as countries,
+                coalesce(d.event_date, dy.cluster_day) as match_day,
+                case when d.event_date is not null then d.date_precision end as match_precision
          from totals t
-         join representative r using (cluster_id)
+         join kinds k using (cluster_id)
          left join dates d using (cluster_id)
          left join days dy using (cluster_id)
          left join places p using (cluster_id)
          left join modalities mo using (cluster_id)
          left join actors ac using (cluster_id)
          left join countries co using (cluster_id)
+         left join source_keys sk using (cluster_id)
+         left join sources so using (cluster_id)
          order by t.cluster_id
          on conflict (id) do update set
             kind = excluded.kind, representative_sequence = excluded.representative_sequence,

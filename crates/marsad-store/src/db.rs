@@ -227,9 +227,12 @@ impl Store {
             fresh.iter().map(|&i| f(&articles[i])).collect()
         };
         let inserted: Vec<String> = sqlx::query_scalar(
-            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, simhash, duplicate_of)
-             select * from unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                  $7::text[], $8::date[], $9::bigint[], $10::text[])
+            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, simhash, duplicate_of,
+                                   search)
+             select t.*, marsad_search_vector(t.lang, coalesce(t.title, '') || ' ' || t.body)
+             from unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::text[], $8::date[], $9::bigint[], $10::text[])
+                  as t(id, content_hash, lang, title, body, source, url, published_on, simhash, duplicate_of)
              on conflict (content_hash) do nothing
              returning id",
         )

@@ -65,6 +65,8 @@ pub(crate) async fn put_extractions(
         .execute(&mut *tx)
         .await?;
 
+    let vectors = search_vectors(&mut tx, &kept_records, &articles, &events).await?;
+
     let prepared = started.elapsed();
     sqlx::query("select pg_advisory_xact_lock($1)")
         .bind(EVENT_WRITE_LOCK)
@@ -91,11 +93,13 @@ pub(crate) async fn put_extractions(
     let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
-    insert_events(&mut tx, &rows, &mentions, &clusters).await?;
+    insert_events(&mut tx, &rows, &mentions, &clusters, &vectors).await?;
     let inserted = started.elapsed();
-    let mut touched: HashSet<String> = previous.into_values().collect();
+    let lost: HashSet<String> = previous.into_values().collect();
+    let mut touched = lost.clone();
     touched.extend(clusters);
-    cluster::refresh(&mut tx, &touched).await?;
+    let article_ids: Vec<&str> = kept_records.iter().map(|r| r.article_id).collect();
+    cluster::refresh(&mut tx, &article_ids, &lost, &touched).await?;
     let refreshed = started.elapsed();
     tx.commit().await?;
     tracing::debug!(
@@ -312,6 +316,39 @@ async fn insert_actor_names<'e>(
     Ok(())
 }
 
+/// The events' search vectors (`marsad_search_vector` of the article's language and the evidence),
+/// in the order the events are inserted, as text. Computed before the event-write lock is taken:
+/// stemming is the largest part of the cost of an event row, and text converts back to the same
+/// vector exactly.
+async fn search_vectors(
+    tx: &mut Transaction<'_, Postgres>,
+    records: &[&ExtractionRecord<'_>],
+    articles: &HashMap<&str, ArticleFacts>,
+    events: &[Vec<&Event>],
+) -> Result<Vec<String>, StoreError> {
+    let mut langs = Vec::new();
+    let mut texts = Vec::new();
+    for (record, events) in records.iter().zip(events) {
+        let lang = articles[record.article_id].lang.as_str();
+        for event in events {
+            langs.push(lang);
+            texts.push(event.evidence.text.as_str());
+        }
+    }
+    if texts.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_scalar(
+        "select marsad_search_vector(t.lang, t.doc)::text
+         from unnest($1::text[], $2::text[]) with ordinality as t(lang, doc, ord)
+         order by t.ord",
+    )
+    .bind(langs)
+    .bind(texts)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 /// What an event stores besides its own fields: the sorted, distinct keys filters match on.
 pub(crate) struct EventRow {
     pub countries: Vec<String>,
@@ -356,13 +393,16 @@ async fn insert_events(
     rows: &[Row<'_>],
     mentions: &[Mention<'_>],
     clusters: &[String],
+    vectors: &[String],
 ) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
+    // One vector per event by construction (`search_vectors` walks the same records).
+    debug_assert_eq!(vectors.len(), rows.len());
     let mut c = EventColumns::default();
-    for ((&(article_id, article, event, ref row), mention), cluster) in
-        rows.iter().zip(mentions).zip(clusters)
+    for (((&(article_id, article, event, ref row), mention), cluster), vector) in
+        rows.iter().zip(mentions).zip(clusters).zip(vectors)
     {
         let place = event.location.as_ref();
         c.id.push(&event.id);
@@ -410,6 +450,7 @@ async fn insert_events(
         );
         c.cluster_id.push(cluster);
         c.cluster_day.push(mention.profile.day);
+        c.search.push(vector);
     }
     sqlx::query(
         "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
@@ -417,27 +458,28 @@ async fn insert_events(
             place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
             date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
             engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-            cluster_day, lang, actors)
+            cluster_day, lang, actors, search)
          select id, article_id, kind, plover_type, plover_mode, marsad_unpack(plover_context), cameo,
             acled_type, acled_sub, place_text, place_name, place_country, place_admin1, place_lat,
             place_lon, place_gid, place_start, place_end, event_date, date_precision, date_text,
             date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
             engine_version, marsad_unpack(countries), marsad_unpack(actor_ids), marsad_unpack(actor_roles),
             marsad_unpack(sectors),
-            ingested_at, cluster_id, cluster_day, lang, actors::jsonb
+            ingested_at, cluster_id, cluster_day, lang, actors::jsonb, search::tsvector
          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
                      $14::float8[], $15::float8[], $16::text[], $17::int4[], $18::int4[], $19::date[],
                      $20::text[], $21::text[], $22::bool[], $23::text[], $24::float4[], $25::text[],
                      $26::int4[], $27::int4[], $28::text[], $29::text[], $30::text[], $31::text[],
-                     $32::text[], $33::timestamptz[], $34::text[], $35::date[], $36::text[], $37::text[])
+                     $32::text[], $33::timestamptz[], $34::text[], $35::date[], $36::text[], $37::text[],
+                     $38::text[])
               with ordinality
               as t(id, article_id, kind, plover_type, plover_mode, plover_context, cameo, acled_type,
                    acled_sub, place_text, place_name, place_country, place_admin1, place_lat, place_lon,
                    place_gid, place_start, place_end, event_date, date_precision, date_text,
                    date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
                    engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-                   cluster_day, lang, actors, ord)
+                   cluster_day, lang, actors, search, ord)
          order by ord",
     )
     .bind(c.id)
@@ -477,6 +519,7 @@ async fn insert_events(
     .bind(c.cluster_day)
     .bind(c.lang)
     .bind(c.actors)
+    .bind(c.search)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -521,6 +564,7 @@ struct EventColumns<'a> {
     cluster_day: Vec<Option<NaiveDate>>,
     lang: Vec<&'a str>,
     actors: Vec<String>,
+    search: Vec<&'a str>,
 }
 
 /// A list as one text for `marsad_unpack` (see the migrations).

@@ -1027,3 +1027,264 @@ async fn text_search_over_thousands_of_matching_articles(pool: PgPool) {
         "excluded word"
     );
 }
+
+/// The stored values of every cluster recomputed from all its mentions (the definition the
+/// incremental tallies must agree with): majorities count mentions, ties go to the larger summed
+/// confidence (exact decimal sums), then the smaller value.
+const CLUSTERS_FROM_MENTIONS: &str = "
+    with m as (
+        select e.cluster_id, e.sequence, e.kind, e.cluster_day, e.event_date, e.date_precision,
+               e.place_gazetteer_id, e.place_name, e.place_country, e.place_lat, e.place_lon,
+               coalesce(e.place_gazetteer_id, e.place_name) as place_key, e.modality,
+               e.confidence, e.actor_ids, e.countries, nullif(a.source, '') as source,
+               coalesce(nullif(a.source, ''), 'article:' || coalesce(a.duplicate_of, a.id)) as source_key
+        from events e join articles a on a.id = e.article_id
+        where e.cluster_id is not null
+    ),
+    totals as (
+        select cluster_id, min(kind) as kind, max(confidence) as confidence,
+               count(*)::int as mentions, count(distinct source_key)::int as source_count,
+               coalesce(array_agg(distinct source order by source) filter (where source is not null), '{}') as sources
+        from m group by cluster_id
+    ),
+    representative as (
+        select distinct on (cluster_id) cluster_id, sequence
+        from m order by cluster_id, confidence desc, sequence
+    ),
+    dates as (
+        select distinct on (cluster_id) cluster_id, event_date, date_precision
+        from m where event_date is not null
+        group by cluster_id, event_date, date_precision
+        order by cluster_id, count(*) desc, sum(confidence::numeric) desc, event_date, date_precision nulls first
+    ),
+    days as (
+        select distinct on (cluster_id) cluster_id, cluster_day
+        from m where cluster_day is not null
+        group by cluster_id, cluster_day
+        order by cluster_id, count(*) desc, sum(confidence::numeric) desc, cluster_day
+    ),
+    place_keys as (
+        select distinct on (cluster_id) cluster_id, place_key
+        from m where place_key is not null
+        group by cluster_id, place_key
+        order by cluster_id, count(*) desc, sum(confidence::numeric) desc, place_key
+    ),
+    places as (
+        select distinct on (m.cluster_id) m.cluster_id, m.place_gazetteer_id, m.place_name,
+               m.place_country, m.place_lat, m.place_lon
+        from m join place_keys k on k.cluster_id = m.cluster_id and k.place_key = m.place_key
+        order by m.cluster_id, m.confidence desc, m.sequence
+    ),
+    modalities as (
+        select distinct on (cluster_id) cluster_id, modality
+        from m group by cluster_id, modality
+        order by cluster_id, count(*) desc, sum(confidence::numeric) desc, modality
+    ),
+    actors as (
+        select cluster_id, array_agg(distinct a order by a) as actor_ids
+        from m cross join lateral unnest(m.actor_ids) a group by cluster_id
+    ),
+    countries as (
+        select cluster_id, array_agg(distinct c order by c) as countries
+        from m cross join lateral unnest(m.countries) c group by cluster_id
+    )
+    select t.cluster_id as id, t.kind, r.sequence as representative_sequence, d.event_date,
+           d.date_precision, p.place_gazetteer_id, p.place_name, p.place_country, p.place_lat,
+           p.place_lon, mo.modality, t.confidence, t.mentions as mention_count, t.source_count,
+           t.sources, coalesce(ac.actor_ids, '{}') as actor_ids,
+           coalesce(co.countries, '{}') as countries, coalesce(d.event_date, dy.cluster_day) as match_day,
+           case when d.event_date is not null then d.date_precision end as match_precision
+    from totals t
+    join representative r using (cluster_id)
+    left join dates d using (cluster_id)
+    left join days dy using (cluster_id)
+    left join places p using (cluster_id)
+    left join modalities mo using (cluster_id)
+    left join actors ac using (cluster_id)
+    left join countries co using (cluster_id)";
+
+/// The clusters as stored, in the shape of [`CLUSTERS_FROM_MENTIONS`], as text rows in id order.
+async fn clusters_as_text(pool: &PgPool, query: &str) -> Vec<String> {
+    sqlx::query_scalar(&format!(
+        "select (r.id, r.kind, r.representative_sequence, r.event_date, r.date_precision,
+                 r.place_gazetteer_id, r.place_name, r.place_country, r.place_lat, r.place_lon,
+                 r.modality, r.confidence, r.mention_count, r.source_count, r.sources, r.actor_ids,
+                 r.countries, r.match_day, r.match_precision)::text
+         from ({query}) r order by r.id"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn incremental_cluster_values_equal_a_recompute_from_every_mention(pool: PgPool) {
+    let store = Store::new(pool.clone());
+    let sources = ["alsharq", "reuters", "afp", ""];
+    let places = [
+        riyadh(),
+        damascus(),
+        place("geonames:1", "Jobar", "SYR", 33.53, 36.35),
+    ];
+    let actors = [
+        actor("Q851", "Saudi Arabia", "SAU", "GOV", Role::Host),
+        actor("Q858", "Syria", "SYR", "GOV", Role::Participant),
+        actor("Q30", "United States", "USA", "GOV", Role::Actor),
+    ];
+    // Small, repetitive values so that mentions pile into few clusters and majorities tie often:
+    // confidences 0.6/0.7/0.8 make equal decimal sums that float4 sums would round apart.
+    let make = |article: usize, round: usize| -> Vec<Event> {
+        (0..3)
+            .filter(|k| !(article + k + round).is_multiple_of(4))
+            .map(|k| {
+                let n = article * 7 + k * 3 + round;
+                let mut e = event(
+                    &format!("e{k}"),
+                    if k == 2 {
+                        Kind::AirStrike
+                    } else {
+                        Kind::Meeting
+                    },
+                    (!n.is_multiple_of(5))
+                        .then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
+                    "evidence",
+                );
+                if n % 6 == 1 {
+                    e.date.precision = Some(DatePrecision::Week);
+                }
+                e.location = (n % 4 != 3).then(|| places[n % 3].clone());
+                e.actors = vec![actors[n % 3].clone(), actors[(n + k) % 3].clone()];
+                e.actors.dedup_by(|a, b| a.id == b.id);
+                e.modality = [Modality::Asserted, Modality::Reported][n % 2];
+                e.confidence = [0.6, 0.7, 0.8][(n / 2) % 3];
+                e
+            })
+            .collect()
+    };
+    let mut ids = Vec::new();
+    for i in 0..24u8 {
+        let source = sources[usize::from(i) % sources.len()];
+        let published = ["2026-02-10", "2026-02-11"][usize::from(i) % 2];
+        ids.push(
+            store
+                .put_article(&article(&format!("body {i}"), i + 1, source, published))
+                .await
+                .unwrap()
+                .article_id,
+        );
+    }
+    let reference = |pool: PgPool| async move {
+        let stored = clusters_as_text(&pool, "select * from event_clusters").await;
+        let recomputed = clusters_as_text(&pool, CLUSTERS_FROM_MENTIONS).await;
+        assert_eq!(
+            stored, recomputed,
+            "stored cluster values = recomputed ones"
+        );
+        let tallies: Vec<String> = sqlx::query_scalar(
+            "select (cluster_id, attr, value, mentions, confidence_sum, best_confidence, best_sequence)::text
+             from event_cluster_tallies order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let rebuilt: Vec<String> = sqlx::query_scalar(
+            "select (cluster_id, attr, value, count(*)::int, sum(confidence::numeric), max(confidence),
+                     (array_agg(sequence order by confidence desc, sequence))[1])::text
+             from event_cluster_votes group by cluster_id, attr, value order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            tallies, rebuilt,
+            "tallies = the votes of the stored mentions"
+        );
+        stored.len()
+    };
+    // First round: one article at a time, then batches; each batch mixes stored and new clusters.
+    for (i, id) in ids.iter().enumerate().take(6) {
+        store
+            .put_extraction(id, &[], &make(i, 0), "v1")
+            .await
+            .unwrap();
+    }
+    let events: Vec<Vec<Event>> = (0..ids.len()).map(|i| make(i, 0)).collect();
+    for batch in (6..ids.len()).collect::<Vec<_>>().chunks(6) {
+        let records: Vec<ExtractionRecord<'_>> = batch
+            .iter()
+            .map(|&i| ExtractionRecord {
+                article_id: &ids[i],
+                entities: &[],
+                events: &events[i],
+                engine_version: "v1",
+            })
+            .collect();
+        store.put_extractions(&records).await.unwrap();
+    }
+    let clusters = reference(pool.clone()).await;
+    assert!(clusters >= 2, "{clusters} clusters");
+    let mentions: i64 = sqlx::query_scalar("select max(mention_count)::int8 from event_clusters")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(mentions >= 5, "mentions pile up ({mentions})");
+
+    // Re-extraction: articles lose, keep and change events, so clusters lose mentions (and some
+    // disappear) in the same writes that add mentions to others.
+    let again: Vec<Vec<Event>> = (0..ids.len()).map(|i| make(i, 1)).collect();
+    for batch in (0..ids.len()).step_by(3).collect::<Vec<_>>().chunks(4) {
+        let records: Vec<ExtractionRecord<'_>> = batch
+            .iter()
+            .map(|&i| ExtractionRecord {
+                article_id: &ids[i],
+                entities: &[],
+                events: &again[i],
+                engine_version: "v2",
+            })
+            .collect();
+        store.put_extractions(&records).await.unwrap();
+        reference(pool.clone()).await;
+    }
+    store.put_extraction(&ids[1], &[], &[], "v3").await.unwrap();
+    reference(pool.clone()).await;
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn event_search_vectors_are_the_ones_postgres_computes(pool: PgPool) {
+    let (store, _, _) = seeded(pool.clone()).await;
+    let (events, differing): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (
+                where search is distinct from marsad_search_vector(lang, evidence_text))
+         from events",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((events, differing), (4, 0));
+    // Articles too, after being marked extracted.
+    let (articles, differing): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where search is distinct from
+                marsad_search_vector(lang, coalesce(title, '') || ' ' || body))
+         from articles where extracted_at is not null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((articles, differing), (2, 0));
+    let found: Vec<String> =
+        sqlx::query_scalar("select id from events where search @@ marsad_search_query($1)")
+            .bind("طائرات")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(found, ["e_strike"]);
+    let found = ids(
+        &store,
+        EventFilter {
+            text: Some("Envoys".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(found, ["e_meeting", "e_statement"], "the article's events");
+}
