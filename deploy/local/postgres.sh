@@ -52,6 +52,8 @@ if [[ -n $huge_kb && -w /proc/sys/vm/nr_hugepages ]]; then
     want=$(( (buffers_mb * 11 / 10 + 64) * 1024 / huge_kb ))
     have=$(cat /proc/sys/vm/nr_hugepages)
     if (( have < want )); then
+        # Compacting memory first lets the kernel find more contiguous 2 MB blocks.
+        echo 1 2>/dev/null > /proc/sys/vm/compact_memory || true
         if echo "$want" 2>/dev/null > /proc/sys/vm/nr_hugepages; then
             log "reserved $(cat /proc/sys/vm/nr_hugepages) huge pages of $huge_kb kB"
             restart=true
