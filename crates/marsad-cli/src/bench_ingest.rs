@@ -436,9 +436,11 @@ fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Articles per second that Postgres takes with a bare COPY of the same rows into a scratch
-/// table shaped like `articles` (same columns, indexes and generated search vector).
-async fn copy_rate(database: PgConnectOptions, seed: u64, n: usize) -> Result<f64> {
+/// A connection to `database` with an empty `bench_copy` schema for the COPY baselines (and the
+/// one-connection pool it came from, which must outlive it).
+async fn scratch_schema(
+    database: PgConnectOptions,
+) -> Result<(sqlx::PgPool, sqlx::pool::PoolConnection<sqlx::Postgres>)> {
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .connect_with(database)
@@ -450,6 +452,13 @@ async fn copy_rate(database: PgConnectOptions, seed: u64, n: usize) -> Result<f6
     sqlx::query("create schema bench_copy")
         .execute(&mut *conn)
         .await?;
+    Ok((pool, conn))
+}
+
+/// Articles per second that Postgres takes with a bare COPY of the same rows into a scratch
+/// table shaped like `articles` (same columns, indexes and generated search vector).
+async fn copy_rate(database: PgConnectOptions, seed: u64, n: usize) -> Result<f64> {
+    let (_pool, mut conn) = scratch_schema(database).await?;
     sqlx::query("create table bench_copy.articles (like public.articles including all)")
         .execute(&mut *conn)
         .await?;
@@ -525,17 +534,7 @@ async fn written_columns(conn: &mut sqlx::PgConnection, table: &str) -> Result<S
 /// into scratch tables shaped like the real ones (same columns, indexes and search vectors
 /// computed by Postgres; no foreign keys).
 async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<f64> {
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(database)
-        .await?;
-    let mut conn = pool.acquire().await?;
-    sqlx::query("drop schema if exists bench_copy cascade")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("create schema bench_copy")
-        .execute(&mut *conn)
-        .await?;
+    let (_pool, mut conn) = scratch_schema(database).await?;
     for table in ["articles", "entities", "events"] {
         sqlx::query(&format!(
             "create table bench_copy.{table} (like public.{table} including all)"
