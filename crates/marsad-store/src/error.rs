@@ -42,6 +42,12 @@ fn database_status(err: &sqlx::Error) -> tonic::Status {
         E::RowNotFound => tonic::Status::not_found("not found"),
         E::Database(db) => {
             let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            if matches!(code.as_str(), "42P01" | "42883") {
+                // A table or function of the schema is missing: the migrations, which the service
+                // applies once Postgres answers, have not run yet.
+                tracing::info!(sqlstate = %code, error = %db, "database schema not ready");
+                return tonic::Status::unavailable("the database schema is not ready; retry later");
+            }
             tracing::warn!(sqlstate = %code, error = %db, "database rejected a statement");
             match code.as_str() {
                 "23505" => tonic::Status::already_exists("the record already exists"),

@@ -180,3 +180,20 @@ async fn reextraction_replaces_events_atomically(pool: PgPool) {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.kind, Kind::AirStrike);
 }
+
+/// Before the migrations have run (the service applies them once Postgres answers), a call is
+/// told to retry (UNAVAILABLE), not that the server failed (INTERNAL).
+#[sqlx::test(migrations = false)]
+async fn calls_before_the_migrations_are_unavailable(pool: PgPool) {
+    let store = Store::new(pool);
+    let err = store
+        .claim_pending(10, Duration::from_secs(60))
+        .await
+        .expect_err("no schema yet");
+    let status = tonic::Status::from(err);
+    assert_eq!(status.code(), tonic::Code::Unavailable, "{status:?}");
+    assert!(
+        !status.message().contains("relation"),
+        "no database text: {status:?}"
+    );
+}
