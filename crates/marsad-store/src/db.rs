@@ -492,15 +492,15 @@ impl Store {
             return Ok(Vec::new());
         }
         let text_plan = match resolved.filter.text.as_deref() {
-            Some(text) => filter::TextPlan::new(&self.pool, text).await?,
-            None => filter::TextPlan::unknown(),
+            Some(text) => Some(filter::TextPlan::new(&self.pool, text).await?),
+            None => None,
         };
         // The page's sequence numbers first (an index-only walk where an index covers the filter),
         // then only those rows.
         let mut query = QueryBuilder::<Postgres>::new(format!(
             "select {EVENT_COLUMNS} from {EVENT_FROM} where e.sequence in ("
         ));
-        filter::push_page_sequences(&mut query, resolved, &text_plan, after, upto, limit);
+        filter::push_page_sequences(&mut query, resolved, text_plan.as_ref(), after, upto, limit);
         query.push(") order by e.sequence");
         let rows = query.build().fetch_all(&self.pool).await?;
         rows.iter().map(event_from_row).collect()

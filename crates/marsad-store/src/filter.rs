@@ -280,6 +280,8 @@ enum TextIn<'a> {
 /// searches the evidence.
 #[derive(Debug, Clone)]
 pub(crate) struct TextPlan {
+    /// The query as the caller wrote it.
+    pub text: String,
     pub articles: ArticleMatches,
     /// The query excludes a word: the evidence is searched as well as the article.
     pub excludes: bool,
@@ -299,14 +301,6 @@ pub(crate) enum ArticleMatches {
 const FEW_ARTICLES: i64 = 2000;
 
 impl TextPlan {
-    /// Without a lookup: let the planner choose.
-    pub(crate) fn unknown() -> Self {
-        Self {
-            articles: ArticleMatches::Many,
-            excludes: true,
-        }
-    }
-
     pub(crate) async fn new(pool: &sqlx::PgPool, text: &str) -> Result<Self, StoreError> {
         // The planner's estimate of the matching articles is close (within ~12 %) for words and
         // alternatives, and low (never high) for phrases and words that occur together. Over the
@@ -331,6 +325,7 @@ impl TextPlan {
         .fetch_one(pool)
         .await?;
         Ok(Self {
+            text: text.to_owned(),
             articles: match ids {
                 Some(ids) if ids.len() as i64 <= FEW_ARTICLES => ArticleMatches::Few(ids),
                 _ => ArticleMatches::Many,
@@ -359,12 +354,13 @@ fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn<
 
 /// Appends a query for the sequence numbers of one page: the first `limit` matching events after
 /// `after` (and up to `upto`), in log order. Only `events` columns are read, so an index that
-/// covers the filter answers it without visiting the table. A text search reads the events of the
-/// matching articles (see [`TextPlan`]); with an excluded word, merged with the evidence matches.
+/// covers the filter answers it without visiting the table. A text search (the filter's, planned)
+/// reads the events of the matching articles; with an excluded word, merged with the evidence
+/// matches.
 pub(crate) fn push_page_sequences(
     query: &mut QueryBuilder<'_, Postgres>,
     resolved: &Resolved,
-    text_plan: &TextPlan,
+    text_plan: Option<&TextPlan>,
     after: i64,
     upto: Option<i64>,
     limit: u32,
@@ -399,17 +395,17 @@ pub(crate) fn push_page_sequences(
             .push(" order by e.sequence limit ")
             .push_bind(i64::from(limit));
     };
-    let by_article = |query: &mut QueryBuilder<'_, Postgres>, text: &str| {
-        branch(query, Some((text, TextIn::Article(&text_plan.articles))))
+    let by_article = |query: &mut QueryBuilder<'_, Postgres>, plan: &TextPlan| {
+        branch(query, Some((&plan.text, TextIn::Article(&plan.articles))))
     };
-    match resolved.filter.text.as_deref() {
+    match text_plan {
         None => branch(query, None),
-        Some(text) if !text_plan.excludes => by_article(query, text),
-        Some(text) => {
+        Some(plan) if !plan.excludes => by_article(query, plan),
+        Some(plan) => {
             query.push("select s.sequence from ((");
-            branch(query, Some((text, TextIn::Evidence)));
+            branch(query, Some((&plan.text, TextIn::Evidence)));
             query.push(") union (");
-            by_article(query, text);
+            by_article(query, plan);
             query
                 .push(")) s order by s.sequence limit ")
                 .push_bind(i64::from(limit));
