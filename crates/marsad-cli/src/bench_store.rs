@@ -602,11 +602,13 @@ async fn watch_latency(
         let mut hash = [0u8; 32];
         hash[..8].copy_from_slice(&salt.to_le_bytes());
         hash[8..16].copy_from_slice(&(i as u64).to_le_bytes());
+        // The evidence is a span of the article, as the text search expects.
+        let (prefix, evidence) = (format!("watch probe {i}: "), "watchtoken ceasefire");
         let article = store
             .put_article(&marsad_store::NewArticle {
                 content_hash: hash.to_vec(),
                 lang: "en".into(),
-                body: format!("watch probe {i}: watchtoken ceasefire"),
+                body: format!("{prefix}{evidence}"),
                 source: Some("bench".into()),
                 ..Default::default()
             })
@@ -623,11 +625,9 @@ async fn watch_latency(
             modality: marsad_core::Modality::Asserted,
             confidence: 0.9,
             evidence: marsad_core::Evidence {
-                text: "watchtoken ceasefire".into(),
-                start: format!("watch probe {i}: ").chars().count(),
-                end: format!("watch probe {i}: watchtoken ceasefire")
-                    .chars()
-                    .count(),
+                text: evidence.into(),
+                start: prefix.chars().count(),
+                end: prefix.chars().count() + evidence.chars().count(),
             },
             engine_version: "bench".into(),
         };
@@ -879,20 +879,19 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
                 confidence, evidence_text, evidence_start, evidence_end, engine_version, countries,
                 actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors, search)
              overriding system value
-             select seq, id, article, kind, plover, cameo, pname, pname, pcountry, lat, lon, d, p, d is not null,
+             select seq, t.id, article, kind, plover, cameo, pname, pname, pcountry, lat, lon, d, p, d is not null,
                 modality, confidence, evidence, span_start, span_end, 'bench',
                 string_to_array(countries, chr(31)), string_to_array(actor_ids, chr(31)),
                 string_to_array(actor_roles, chr(31)), string_to_array(sectors, chr(31)),
-                ingested, cluster, cday, (select a.lang from articles a where a.id = t.article),
-                actors::jsonb,
-                marsad_search_vector((select a.lang from articles a where a.id = t.article), evidence)
+                ingested, cluster, cday, a.lang, actors::jsonb, marsad_search_vector(a.lang, evidence)
              from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                 $8::text[], $9::float8[], $10::float8[], $11::date[], $12::text[], $13::text[], $14::float4[],
                 $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[],
                 $21::text[], $22::date[], $23::text[], $24::int4[], $25::int4[])
                 as t(seq, id, article, kind, plover, cameo, pname, pcountry, lat, lon, d, p, modality,
                      confidence, evidence, countries, actor_ids, actor_roles, sectors, ingested, cluster, cday,
-                     actors, span_start, span_end)",
+                     actors, span_start, span_end)
+                join articles a on a.id = t.article",
         )
         .bind(&ev.sequence)
         .bind(&ev.id)
