@@ -1,37 +1,15 @@
 //! Times normalisation and the pattern matcher alone on the benchmark articles (a development
 //! aid): `cargo run --release -p marsad-eval --example matcher_only -- [COUNT]`.
 
-use marsad_extract::{lexicon::Lexicon, matcher::Matcher, normalize::normalize, BUILTIN_FILES};
+use marsad_extract::{matcher::Matcher, normalize::normalize, Engine};
 
 fn main() {
     let count: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(5000);
-    let mut lex = Lexicon::default();
-    for name in [
-        "triggers.tsv",
-        "actors.tsv",
-        "titles.tsv",
-        "cues.tsv",
-        "stop-names.tsv",
-        "places.tsv",
-        "gazetteer.tsv",
-    ] {
-        let content = BUILTIN_FILES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, c)| c);
-        let r = match name {
-            "triggers.tsv" => lex.read_triggers(name, content),
-            "actors.tsv" => lex.read_actors(name, content),
-            "titles.tsv" => lex.read_titles(name, content),
-            "cues.tsv" => lex.read_cues(name, content),
-            "stop-names.tsv" => lex.read_stop_names(name, content),
-            _ => lex.read_gazetteer(name, content),
-        };
-        r.expect("built-in data loads");
-    }
+    let engine = Engine::builtin().expect("built-in data loads");
+    let lex = engine.lexicon();
     let t = std::time::Instant::now();
     let matcher = Matcher::build(&lex.patterns).expect("patterns compile");
     println!("build {:.3} s, {matcher:?}", t.elapsed().as_secs_f64());

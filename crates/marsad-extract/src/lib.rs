@@ -153,6 +153,11 @@ impl Engine {
         })
     }
 
+    /// The lexicons and gazetteer as loaded (for development tools that time or inspect them).
+    pub fn lexicon(&self) -> &lexicon::Lexicon {
+        &self.lexicon
+    }
+
     /// The version stamped on every event.
     pub fn version(&self) -> &str {
         &self.version
