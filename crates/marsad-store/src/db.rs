@@ -492,7 +492,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let text_plan = match resolved.filter.text.as_deref() {
-            Some(text) => Some(filter::TextPlan::new(&self.pool, text).await?),
+            Some(text) => Some(filter::TextPlan::new(&self.pool, text, limit).await?),
             None => None,
         };
         // The page's sequence numbers first (an index-only walk where an index covers the filter),
