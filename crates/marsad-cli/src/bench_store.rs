@@ -419,7 +419,7 @@ pub(crate) async fn run(args: BenchStoreArgs) -> Result<()> {
     let mut rng = StdRng::seed_from_u64(7);
     let mut queries = Vec::new();
     type Make = fn(&mut StdRng) -> v1::EventFilter;
-    let cases: [(&str, Make); 4] = [
+    let cases: [(&str, Make); 5] = [
         ("country + month", |rng| {
             let (country, _, _) = weighted(rng, COUNTRIES, |c| c.1);
             let month: i32 = rng.random_range(0..26);
@@ -468,6 +468,15 @@ pub(crate) async fn run(args: BenchStoreArgs) -> Result<()> {
             };
             v1::EventFilter {
                 text: word.to_owned(),
+                ..Default::default()
+            }
+        }),
+        ("text, a word excluded", |rng| {
+            let (_, _, places) = weighted(rng, COUNTRIES, |c| c.1);
+            let place = places[rng.random_range(0..places.len())].0;
+            let excluded = RARE_WORDS[rng.random_range(0..RARE_WORDS.len())];
+            v1::EventFilter {
+                text: format!("\"{place}\" -{excluded}"),
                 ..Default::default()
             }
         }),

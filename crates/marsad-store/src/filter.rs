@@ -255,46 +255,152 @@ async fn resolve_actor(pool: &sqlx::PgPool, value: &str) -> Result<Vec<String>, 
 pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) {
     push_structured(query, resolved);
     if let Some(text) = &resolved.filter.text {
-        query.push(" and (");
-        push_text(query, text, TextIn::Evidence);
-        query.push(" or ");
-        push_text(query, text, TextIn::Article(&ArticleMatches::Many));
-        query.push(")");
+        let words = QueryWords::of(text);
+        if let Some(required) = &words.required {
+            query
+                .push(" and e.article_id in (select a.id from articles a where a.search @@ marsad_search_query(")
+                .push_bind(required.clone())
+                .push("))");
+        }
+        if words.excludes {
+            push_whole_query(query, text, WholeQuery::LookUp);
+        }
     }
 }
 
-/// Where a full-text query looks.
-#[derive(Clone, Copy)]
-enum TextIn<'a> {
-    Evidence,
-    Article(&'a ArticleMatches),
+/// What a full-text query (web-search syntax) asks of an article.
+///
+/// An event's evidence is a span of its article (title and text), so an evidence with every word
+/// and phrase of a query belongs to an article that has them too. Excluded words (`-word`,
+/// `-"a phrase"`) are the exception: an evidence can lack a word its article has. So the events a
+/// query can match are those of the articles with its *required* words (the query without its
+/// exclusions), and, when it excludes something, each of those events matches if its evidence or
+/// its article matches the whole query.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct QueryWords {
+    /// The query without its exclusions; `None` when it requires nothing: a query of exclusions
+    /// only, or one with an exclusion and an alternative (`a or -b` matches what has neither).
+    pub required: Option<String>,
+    /// The query excludes something.
+    pub excludes: bool,
 }
 
-/// How a page of a full-text search is read. An event's evidence is a span of its article (title
-/// and text), so an evidence that has every word of a query belongs to an article that has them
-/// too: for queries without an excluded word, the events of the matching articles are the whole
-/// answer, and the evidence index is not needed. The articles are looked up first (bounded), so
-/// that the planner knows what it joins: its estimates for that semi-join, and for phrases of
-/// words that occur together, are often off many times, and the wrong guess walks the whole log.
-/// A query with an excluded word (`-word`) can match an evidence and not its article, so it also
-/// searches the evidence.
+impl QueryWords {
+    /// Splits a query as Postgres's `websearch_to_tsquery` reads it: a `-` at the start of a word
+    /// or a phrase, or before a quote, excludes that word or phrase; inside quotes, `-` is a letter. Erring
+    /// towards dropping more keeps the required words a superset of the matches.
+    pub(crate) fn of(text: &str) -> Self {
+        let mut required = String::with_capacity(text.len());
+        let mut excludes = false;
+        let mut chars = text.chars().peekable();
+        let mut at_word_start = true;
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    required.push(c);
+                    for inner in chars.by_ref() {
+                        required.push(inner);
+                        if inner == '"' {
+                            break;
+                        }
+                    }
+                    // A phrase ends a word: `"a b"-c` excludes `c`.
+                    at_word_start = true;
+                }
+                '-' if at_word_start && chars.peek().is_some_and(|next| !next.is_whitespace()) => {
+                    excludes = true;
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        chars
+                            .by_ref()
+                            .take_while(|&inner| inner != '"')
+                            .for_each(drop);
+                    } else {
+                        while chars.next_if(|next| !next.is_whitespace()).is_some() {}
+                    }
+                    at_word_start = false;
+                }
+                c if c.is_whitespace() => {
+                    required.push(c);
+                    at_word_start = true;
+                }
+                c => {
+                    required.push(c);
+                    at_word_start = false;
+                }
+            }
+        }
+        let words: Vec<&str> = required.split_whitespace().collect();
+        let alternatives = words.iter().any(|w| w.eq_ignore_ascii_case("or"));
+        let requires_something = words
+            .iter()
+            .any(|w| !w.eq_ignore_ascii_case("or") && w.chars().any(char::is_alphanumeric));
+        Self {
+            required: (requires_something && !(excludes && alternatives)).then(|| words.join(" ")),
+            excludes,
+        }
+    }
+}
+
+/// ` and (the evidence or the article matches the whole query)`, for queries with exclusions.
+/// `article_matches` says whether the event's article does; by default it is looked up per event
+/// (a scalar subquery: as `exists` or `in`, the planner hashes every article matching the whole
+/// query first, ~30,000 for a place name, 88 ms).
+fn push_whole_query(
+    query: &mut QueryBuilder<'_, Postgres>,
+    text: &str,
+    article_matches: WholeQuery<'_>,
+) {
+    query
+        .push(" and (e.search @@ marsad_search_query(")
+        .push_bind(text.to_owned())
+        .push(") or ");
+    match article_matches {
+        WholeQuery::LookUp => query
+            .push("(select whole.search from articles whole where whole.id = e.article_id) @@ marsad_search_query(")
+            .push_bind(text.to_owned())
+            .push(")"),
+        WholeQuery::Among(ids) => query.push("e.article_id = any(").push_bind(ids.to_vec()).push(")"),
+        WholeQuery::Column(column) => query.push(column),
+    };
+    query.push(")");
+}
+
+/// How [`push_whole_query`] knows whether an event's article matches the whole query.
+enum WholeQuery<'a> {
+    LookUp,
+    /// The article is one of these.
+    Among(&'a [String]),
+    /// A boolean column of the query says.
+    Column(&'static str),
+}
+
+/// How a page of a full-text search is read (see [`QueryWords`]): from the events of the articles
+/// with the query's required words. Those articles are looked up first (bounded), so that the
+/// planner knows what it joins: its estimates for that semi-join, and for phrases of words that
+/// occur together, are often off many times, and the wrong guess walks the whole log.
 #[derive(Debug, Clone)]
 pub(crate) struct TextPlan {
     /// The query as the caller wrote it.
     pub text: String,
+    pub words: QueryWords,
+    /// The articles with the required words.
     pub articles: ArticleMatches,
-    /// The query excludes a word: the evidence is searched as well as the article.
-    pub excludes: bool,
 }
 
-/// The articles a full-text query matches. The events of a few are read by article id, through
-/// the (article_id, id) index (which carries their sequence numbers) or by walking the log against
-/// the ids, as the planner, which sees the ids, prefers; when many match, the log is walked and
-/// each event's article checked.
+/// The articles with a query's required words. The events of a few are read by article id,
+/// through the (article_id, id) index (which carries their sequence numbers) or by walking the log
+/// against the ids, as the planner, which sees the ids, prefers; when many match, the log is
+/// walked and each event's article checked; when the query requires nothing, every article.
 #[derive(Debug, Clone)]
 pub(crate) enum ArticleMatches {
-    Few(Vec<String>),
+    Few {
+        ids: Vec<String>,
+        /// Those that match the whole query, when it excludes something.
+        whole: Vec<String>,
+    },
     Many,
+    All,
 }
 
 /// The fewest matching articles whose events are always read by article id.
@@ -314,65 +420,56 @@ impl TextPlan {
         text: &str,
         limit: u32,
     ) -> Result<Self, StoreError> {
-        // The planner's estimate of the matching articles is close (within ~12 %) for words and
-        // alternatives, and low (never high) for phrases and words that occur together. Over the
-        // bound, the ids are not looked up: the lookup visits each article, and when more than the
-        // bound match, the log walk visits them again.
-        let (plan,): (sqlx::types::Json<serde_json::Value>,) = sqlx::query_as(
-            "explain (format json) select from articles a where a.search @@ marsad_search_query($1)",
+        let words = QueryWords::of(text);
+        let Some(required) = &words.required else {
+            return Ok(Self {
+                text: text.to_owned(),
+                words,
+                articles: ArticleMatches::All,
+            });
+        };
+        // Whether to look the ids up is decided on an upper bound of the matching articles from
+        // the statistics (see migration 20261206000002), in the same statement: the planner's
+        // own estimate is low for phrases and for words that occur together, and a lookup that
+        // goes over the bound visits the bound's worth of articles for nothing (35 ms for the
+        // phrase "Deir ez-Zor" at a million events).
+        let (bound, looked_up, ids, whole): (i64, bool, Vec<String>, Vec<String>) = sqlx::query_as(
+            "select few.bound, few.upper <= few.bound, found.ids, found.whole
+             from (select greatest($3, sqrt($2 * greatest(c.reltuples, 0)))::int8 as bound,
+                          greatest(c.reltuples, 0)
+                              * marsad_article_share_bound(marsad_search_query($1)) as upper
+                   from pg_class c where c.oid = 'articles'::regclass) few,
+             lateral (
+                 select coalesce(array_agg(m.id), '{}') as ids,
+                        coalesce(array_agg(m.id) filter (where $5 and m.search @@ marsad_search_query($4)), '{}') as whole
+                 from (select a.id, a.search from articles a
+                       where few.upper <= few.bound and a.search @@ marsad_search_query($1)
+                       limit few.bound + 1) m
+             ) found",
         )
-        .bind(text)
-        .fetch_one(pool)
-        .await?;
-        let estimate = plan.0[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
-        let (excludes, bound, ids): (bool, i64, Option<Vec<String>>) = sqlx::query_as(
-            "select strpos(q::text, '!') > 0, few.bound,
-                    case when $2 <= few.bound
-                         then array(select a.id from articles a where a.search @@ q limit few.bound + 1)
-                    end
-             from marsad_search_query($1) q,
-                  lateral (select greatest($4, sqrt($3 * greatest(c.reltuples, 0)))::int8 as bound
-                           from pg_class c where c.oid = 'articles'::regclass) few",
-        )
-        .bind(text)
-        .bind(estimate)
+        .bind(required)
         .bind(f64::from(limit))
         .bind(FEW_ARTICLES)
+        .bind(text)
+        .bind(words.excludes)
         .fetch_one(pool)
         .await?;
         Ok(Self {
             text: text.to_owned(),
-            articles: match ids {
-                Some(ids) if ids.len() as i64 <= bound => ArticleMatches::Few(ids),
-                _ => ArticleMatches::Many,
+            articles: if looked_up && ids.len() as i64 <= bound {
+                ArticleMatches::Few { ids, whole }
+            } else {
+                ArticleMatches::Many
             },
-            excludes,
+            words,
         })
     }
 }
 
-fn push_text(query: &mut QueryBuilder<'_, Postgres>, text: &str, within: TextIn<'_>) {
-    match within {
-        TextIn::Evidence => query
-            .push("e.search @@ marsad_search_query(")
-            .push_bind(text.to_owned())
-            .push(")"),
-        TextIn::Article(ArticleMatches::Few(ids)) => query
-            .push("e.article_id = any(")
-            .push_bind(ids.clone())
-            .push(")"),
-        TextIn::Article(ArticleMatches::Many) => query
-            .push("e.article_id in (select a.id from articles a where a.search @@ marsad_search_query(")
-            .push_bind(text.to_owned())
-            .push("))"),
-    };
-}
-
 /// Appends a query for the sequence numbers of one page: the first `limit` matching events after
 /// `after` (and up to `upto`), in log order. Only `events` columns are read, so an index that
-/// covers the filter answers it without visiting the table. A text search (the filter's, planned)
-/// reads the events of the matching articles; with an excluded word, merged with the evidence
-/// matches.
+/// covers the filter answers it without visiting the table; a text search (the filter's, planned)
+/// reads the events of the articles with its required words.
 pub(crate) fn push_page_sequences(
     query: &mut QueryBuilder<'_, Postgres>,
     resolved: &Resolved,
@@ -381,52 +478,64 @@ pub(crate) fn push_page_sequences(
     upto: Option<i64>,
     limit: u32,
 ) {
-    let branch = |query: &mut QueryBuilder<'_, Postgres>, text: Option<(&str, TextIn<'_>)>| {
-        query.push("select e.sequence from events e");
-        if let Some((text, TextIn::Article(ArticleMatches::Many))) = text {
-            // Many articles match: walk the log and look each event's article up (once per
-            // article). The `offset 0` keeps this a lookup per event: as a semi-join, a phrase
-            // whose words occur together, which the planner counts as rare, starts from the
-            // articles and reads all their events.
+    query.push("select e.sequence from events e");
+    if let Some(
+        plan @ TextPlan {
+            words:
+                QueryWords {
+                    required: Some(required),
+                    ..
+                },
+            articles: ArticleMatches::Many,
+            ..
+        },
+    ) = text_plan
+    {
+        // Many articles match: walk the log and look each event's article up (once per article).
+        // The `offset 0` keeps this a lookup per event: as a semi-join, a phrase whose words occur
+        // together, which the planner counts as rare, starts from the articles and reads all
+        // their events.
+        query.push(" join lateral (select");
+        if plan.words.excludes {
             query
-                .push(
-                    " join lateral (select from articles a where a.id = e.article_id \
-                     and a.search @@ marsad_search_query(",
-                )
-                .push_bind(text.to_owned())
-                .push(") offset 0) matching_article on true");
-        }
-        query.push(" where e.sequence > ").push_bind(after);
-        if let Some(upto) = upto {
-            query.push(" and e.sequence <= ").push_bind(upto);
-        }
-        push_structured(query, resolved);
-        if let Some((text, within)) = text {
-            if !matches!(within, TextIn::Article(ArticleMatches::Many)) {
-                query.push(" and ");
-                push_text(query, text, within);
-            }
+                .push(" a.search @@ marsad_search_query(")
+                .push_bind(plan.text.clone())
+                .push(") as whole");
         }
         query
-            .push(" order by e.sequence limit ")
-            .push_bind(i64::from(limit));
-    };
-    let by_article = |query: &mut QueryBuilder<'_, Postgres>, plan: &TextPlan| {
-        branch(query, Some((&plan.text, TextIn::Article(&plan.articles))))
-    };
-    match text_plan {
-        None => branch(query, None),
-        Some(plan) if !plan.excludes => by_article(query, plan),
-        Some(plan) => {
-            query.push("select s.sequence from ((");
-            branch(query, Some((&plan.text, TextIn::Evidence)));
-            query.push(") union (");
-            by_article(query, plan);
+            .push(
+                " from articles a where a.id = e.article_id \
+                 and a.search @@ marsad_search_query(",
+            )
+            .push_bind(required.clone())
+            .push(") offset 0) matching_article on true");
+    }
+    query.push(" where e.sequence > ").push_bind(after);
+    if let Some(upto) = upto {
+        query.push(" and e.sequence <= ").push_bind(upto);
+    }
+    push_structured(query, resolved);
+    if let Some(plan) = text_plan {
+        if let ArticleMatches::Few { ids, .. } = &plan.articles {
             query
-                .push(")) s order by s.sequence limit ")
-                .push_bind(i64::from(limit));
+                .push(" and e.article_id = any(")
+                .push_bind(ids.clone())
+                .push(")");
+        }
+        if plan.words.excludes {
+            let article_matches = match &plan.articles {
+                ArticleMatches::Few { whole, .. } => WholeQuery::Among(whole),
+                ArticleMatches::Many if plan.words.required.is_some() => {
+                    WholeQuery::Column("matching_article.whole")
+                }
+                ArticleMatches::Many | ArticleMatches::All => WholeQuery::LookUp,
+            };
+            push_whole_query(query, &plan.text, article_matches);
         }
     }
+    query
+        .push(" order by e.sequence limit ")
+        .push_bind(i64::from(limit));
 }
 
 /// ` and column = any(values)`, unless `values` is empty (no constraint).
@@ -552,6 +661,39 @@ fn push_structured(query: &mut QueryBuilder<'_, Postgres>, resolved: &Resolved) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_requires_its_words_without_its_exclusions() {
+        let of = |text: &str| {
+            let words = QueryWords::of(text);
+            (words.required, words.excludes)
+        };
+        let required = |text: &str| Some(text.to_owned());
+        assert_eq!(of("كمين حلب"), (required("كمين حلب"), false));
+        assert_eq!(
+            of("\"Deir ez-Zor\" strike"),
+            (required("\"Deir ez-Zor\" strike"), false)
+        );
+        assert_eq!(of("strike -ambush"), (required("strike"), true));
+        assert_eq!(of("-\"Deir ez-Zor\" strike"), (required("strike"), true));
+        assert_eq!(
+            of("\"air strike\"-drone raid"),
+            (required("\"air strike\" raid"), true)
+        );
+        // Inside a phrase or a word, a hyphen is a letter.
+        assert_eq!(
+            of("\"pro -government\""),
+            (required("\"pro -government\""), false)
+        );
+        assert_eq!(of("ez-Zor"), (required("ez-Zor"), false));
+        // A lone dash excludes nothing.
+        assert_eq!(of("strike - ambush"), (required("strike - ambush"), false));
+        // Nothing required: exclusions only, or an exclusion among alternatives.
+        assert_eq!(of("-ambush"), (None, true));
+        assert_eq!(of("strike or -ambush"), (None, true));
+        assert_eq!(of("strike or raid"), (required("strike or raid"), false));
+        assert_eq!(of("  "), (None, false));
+    }
 
     #[test]
     fn radius_boxes_cover_the_circle_and_wrap() {
