@@ -263,7 +263,7 @@ pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: 
                 .push("))");
         }
         if words.excludes {
-            push_whole_query(query, text, WholeQuery::LookUp);
+            push_whole_query(query, &words, WholeQuery::LookUp);
         }
     }
 }
@@ -278,11 +278,16 @@ pub(crate) fn push_predicates(query: &mut QueryBuilder<'_, Postgres>, resolved: 
 /// its article matches the whole query.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct QueryWords {
+    /// The query as written.
+    pub text: String,
     /// The query without its exclusions; `None` when it requires nothing: a query of exclusions
     /// only, or one with an exclusion and an alternative (`a or -b` matches what has neither).
     pub required: Option<String>,
     /// The query excludes something.
     pub excludes: bool,
+    /// The excluded words and phrases as alternatives (`a or "b c"`), when they exclude from the
+    /// whole query (it has no alternatives).
+    excluded: Option<String>,
 }
 
 impl QueryWords {
@@ -291,7 +296,7 @@ impl QueryWords {
     /// towards dropping more keeps the required words a superset of the matches.
     pub(crate) fn of(text: &str) -> Self {
         let mut required = String::with_capacity(text.len());
-        let mut excludes = false;
+        let mut excluded = Vec::new();
         let mut chars = text.chars().peekable();
         let mut at_word_start = true;
         while let Some(c) = chars.next() {
@@ -308,16 +313,18 @@ impl QueryWords {
                     at_word_start = true;
                 }
                 '-' if at_word_start && chars.peek().is_some_and(|next| !next.is_whitespace()) => {
-                    excludes = true;
+                    let mut word = String::new();
                     if chars.peek() == Some(&'"') {
                         chars.next();
-                        chars
-                            .by_ref()
-                            .take_while(|&inner| inner != '"')
-                            .for_each(drop);
+                        word.push('"');
+                        word.extend(chars.by_ref().take_while(|&inner| inner != '"'));
+                        word.push('"');
                     } else {
-                        while chars.next_if(|next| !next.is_whitespace()).is_some() {}
+                        while let Some(inner) = chars.next_if(|next| !next.is_whitespace()) {
+                            word.push(inner);
+                        }
                     }
+                    excluded.push(word);
                     at_word_start = false;
                 }
                 c if c.is_whitespace() => {
@@ -335,10 +342,36 @@ impl QueryWords {
         let requires_something = words
             .iter()
             .any(|w| !w.eq_ignore_ascii_case("or") && w.chars().any(char::is_alphanumeric));
+        let excludes = !excluded.is_empty();
         Self {
+            text: text.to_owned(),
             required: (requires_something && !(excludes && alternatives)).then(|| words.join(" ")),
             excludes,
+            excluded: (excludes && !alternatives).then(|| excluded.join(" or ")),
         }
+    }
+
+    /// Appends the whole query as a tsquery. Its exclusions, when they apply to the whole query,
+    /// are one negated alternative of every form of every excluded word: `marsad_search_query`
+    /// ORs the query's Arabic, English and simple forms, and `-coalition` that way would be
+    /// `!'coalition' | !'coalit'`, true of every English text (which has 'coalit' only).
+    fn push_tsquery(&self, query: &mut QueryBuilder<'_, Postgres>) {
+        match (&self.required, &self.excluded) {
+            (Some(required), Some(excluded)) => query
+                .push("(marsad_search_query(")
+                .push_bind(required.clone())
+                .push(") && !!marsad_search_query(")
+                .push_bind(excluded.clone())
+                .push("))"),
+            (None, Some(excluded)) => query
+                .push("!!marsad_search_query(")
+                .push_bind(excluded.clone())
+                .push(")"),
+            _ => query
+                .push("marsad_search_query(")
+                .push_bind(self.text.clone())
+                .push(")"),
+        };
     }
 }
 
@@ -348,21 +381,29 @@ impl QueryWords {
 /// query first, ~30,000 for a place name, 88 ms).
 fn push_whole_query(
     query: &mut QueryBuilder<'_, Postgres>,
-    text: &str,
+    words: &QueryWords,
     article_matches: WholeQuery<'_>,
 ) {
-    query
-        .push(" and (e.search @@ marsad_search_query(")
-        .push_bind(text.to_owned())
-        .push(") or ");
+    query.push(" and (e.search @@ ");
+    words.push_tsquery(query);
+    query.push(" or ");
     match article_matches {
-        WholeQuery::LookUp => query
-            .push("(select whole.search from articles whole where whole.id = e.article_id) @@ marsad_search_query(")
-            .push_bind(text.to_owned())
-            .push(")"),
-        WholeQuery::Among(ids) => query.push("e.article_id = any(").push_bind(ids.to_vec()).push(")"),
-        WholeQuery::Column(column) => query.push(column),
-    };
+        WholeQuery::LookUp => {
+            query.push(
+                "(select whole.search from articles whole where whole.id = e.article_id) @@ ",
+            );
+            words.push_tsquery(query);
+        }
+        WholeQuery::Among(ids) => {
+            query
+                .push("e.article_id = any(")
+                .push_bind(ids.to_vec())
+                .push(")");
+        }
+        WholeQuery::Column(column) => {
+            query.push(column);
+        }
+    }
     query.push(")");
 }
 
@@ -381,8 +422,6 @@ enum WholeQuery<'a> {
 /// occur together, are often off many times, and the wrong guess walks the whole log.
 #[derive(Debug, Clone)]
 pub(crate) struct TextPlan {
-    /// The query as the caller wrote it.
-    pub text: String,
     pub words: QueryWords,
     /// The articles with the required words.
     pub articles: ArticleMatches,
@@ -423,7 +462,6 @@ impl TextPlan {
         let words = QueryWords::of(text);
         let Some(required) = &words.required else {
             return Ok(Self {
-                text: text.to_owned(),
                 words,
                 articles: ArticleMatches::All,
             });
@@ -433,29 +471,44 @@ impl TextPlan {
         // own estimate is low for phrases and for words that occur together, and a lookup that
         // goes over the bound visits the bound's worth of articles for nothing (35 ms for the
         // phrase "Deir ez-Zor" at a million events).
-        let (bound, looked_up, ids, whole): (i64, bool, Vec<String>, Vec<String>) = sqlx::query_as(
+        let mut query = QueryBuilder::<Postgres>::new(
             "select few.bound, few.upper <= few.bound, found.ids, found.whole
-             from (select greatest($3, sqrt($2 * greatest(c.reltuples, 0)))::int8 as bound,
+             from (select greatest(",
+        );
+        query
+            .push_bind(FEW_ARTICLES)
+            .push(", sqrt(")
+            .push_bind(f64::from(limit))
+            .push(
+                " * greatest(c.reltuples, 0)))::int8 as bound,
                           greatest(c.reltuples, 0)
-                              * marsad_article_share_bound(marsad_search_query($1)) as upper
+                              * marsad_article_share_bound(marsad_search_query(",
+            )
+            .push_bind(required.clone())
+            .push(
+                ")) as upper
                    from pg_class c where c.oid = 'articles'::regclass) few,
              lateral (
                  select coalesce(array_agg(m.id), '{}') as ids,
-                        coalesce(array_agg(m.id) filter (where $5 and m.search @@ marsad_search_query($4)), '{}') as whole
+                        coalesce(array_agg(m.id) filter (where ",
+            );
+        if words.excludes {
+            query.push("m.search @@ ");
+            words.push_tsquery(&mut query);
+        } else {
+            query.push("false");
+        }
+        query
+            .push(
+                "), '{}') as whole
                  from (select a.id, a.search from articles a
-                       where few.upper <= few.bound and a.search @@ marsad_search_query($1)
-                       limit few.bound + 1) m
-             ) found",
-        )
-        .bind(required)
-        .bind(f64::from(limit))
-        .bind(FEW_ARTICLES)
-        .bind(text)
-        .bind(words.excludes)
-        .fetch_one(pool)
-        .await?;
+                       where few.upper <= few.bound and a.search @@ marsad_search_query(",
+            )
+            .push_bind(required.clone())
+            .push(") limit few.bound + 1) m) found");
+        let (bound, looked_up, ids, whole): (i64, bool, Vec<String>, Vec<String>) =
+            query.build_query_as().fetch_one(pool).await?;
         Ok(Self {
-            text: text.to_owned(),
             articles: if looked_up && ids.len() as i64 <= bound {
                 ArticleMatches::Few { ids, whole }
             } else {
@@ -497,10 +550,9 @@ pub(crate) fn push_page_sequences(
         // their events.
         query.push(" join lateral (select");
         if plan.words.excludes {
-            query
-                .push(" a.search @@ marsad_search_query(")
-                .push_bind(plan.text.clone())
-                .push(") as whole");
+            query.push(" a.search @@ ");
+            plan.words.push_tsquery(query);
+            query.push(" as whole");
         }
         query
             .push(
@@ -530,7 +582,7 @@ pub(crate) fn push_page_sequences(
                 }
                 ArticleMatches::Many | ArticleMatches::All => WholeQuery::LookUp,
             };
-            push_whole_query(query, &plan.text, article_matches);
+            push_whole_query(query, &plan.words, article_matches);
         }
     }
     query

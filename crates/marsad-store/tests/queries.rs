@@ -445,6 +445,22 @@ async fn each_filter_selects_what_it_names(pool: PgPool) {
             vec!["e_statement"],
         ),
         (
+            "an excluded English word, stemmed or not, excludes",
+            EventFilter {
+                text: Some("said -coalition".into()),
+                ..f()
+            },
+            vec![],
+        ),
+        (
+            "an excluded English word, by itself",
+            EventFilter {
+                text: Some("-coalitions".into()),
+                ..f()
+            },
+            vec!["e_meeting", "e_strike", "e_clash"],
+        ),
+        (
             "exclusions only: whatever lacks the word in its evidence or its article",
             EventFilter {
                 text: Some("-Riyadh".into()),
