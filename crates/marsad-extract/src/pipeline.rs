@@ -14,7 +14,7 @@ use marsad_core::{
 
 use crate::lexicon::{ActorType, CueClass, EntryRef, Lexicon, PlaceKind};
 use crate::matcher::Hit;
-use crate::normalize::{normalize, Normalized};
+use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::scorer::{Features, FxBuild, ScoreClass};
 use crate::segment;
 use crate::Engine;
@@ -223,9 +223,16 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .clone()
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| detect_lang(&document.text));
-    let norm = normalize(&document.text);
-    // Sized for the worst case (one byte per char): collecting would grow it from a quarter.
-    let mut char_bytes: Vec<u32> = Vec::with_capacity(document.text.len() + 1);
+    let Buffers {
+        mut norm,
+        mut char_bytes,
+        mut owner,
+        mut hits,
+    } = Buffers::take();
+    normalize_into(&document.text, &mut norm);
+    char_bytes.clear();
+    // Sized for the worst case (one byte per char): pushing would grow it from a quarter.
+    char_bytes.reserve(document.text.len() + 1);
     char_bytes.extend(document.text.char_indices().map(|(i, _)| i as u32));
     char_bytes.push(document.text.len() as u32);
     let doc = Doc {
@@ -236,7 +243,8 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         lang,
     };
 
-    let mut hits: Vec<Hit> = Vec::with_capacity(doc.norm.text.len() / 16 + 16);
+    hits.clear();
+    hits.reserve(doc.norm.text.len() / 16 + 16);
     engine.matcher.find(&doc.norm.text, &mut hits);
 
     // Lines, furniture and sentences (normalised bytes).
@@ -300,7 +308,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len());
     let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len() / 4 + 4);
     let mut cues: Vec<CueMention> = Vec::with_capacity(hits.len() / 4 + 4);
-    for h in hits {
+    for &h in &hits {
         let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
         if !in_sentence(s) {
             continue;
@@ -315,8 +323,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             _ => entity_hits.push((s, e, h)),
         }
     }
-    // The owners table of `longest_first`, shared by its three calls.
-    let mut owner: Vec<u32> = Vec::new();
+    // The owners table of `longest_first` (all zeros), shared by its three calls.
     let entity_hits = longest_first(entity_hits, &mut owner);
     let cues: Vec<CueMention> = longest_first(
         cues.into_iter().map(|c| (c.start, c.end, c)).collect(),
@@ -461,15 +468,59 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         });
     }
     entities.sort_by_key(|e| (e.start, e.end));
+    let Doc {
+        norm,
+        char_bytes,
+        lang,
+        ..
+    } = doc;
+    Buffers {
+        norm,
+        char_bytes,
+        owner,
+        hits,
+    }
+    .give_back();
     (
         Extraction {
             id: document.id.clone(),
-            lang: doc.lang.clone(),
+            lang,
             entities,
             events,
         },
         candidates,
     )
+}
+
+/// The large per-document buffers (a few bytes per char of the text each), kept per thread
+/// between documents: allocated per document, each cost a large request, and the allocator's
+/// consolidation of the small blocks freed since, more than filling it.
+#[derive(Default)]
+struct Buffers {
+    norm: Normalized,
+    char_bytes: Vec<u32>,
+    /// The owners table of [`longest_first`]: all zeros between uses.
+    owner: Vec<u32>,
+    hits: Vec<Hit>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::Cell<Buffers> = std::cell::Cell::new(Buffers::default());
+}
+
+impl Buffers {
+    /// The thread's buffers (empty ones on its first document, or after a panic lost them).
+    fn take() -> Self {
+        BUFFERS.try_with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    /// Keeps the buffers for the thread's next document, but for those of an unusually long one.
+    fn give_back(self) {
+        const KEEP_CHARS: usize = 1 << 18;
+        if self.char_bytes.capacity() <= KEEP_CHARS {
+            let _ = BUFFERS.try_with(|b| b.set(self));
+        }
+    }
 }
 
 fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
