@@ -84,10 +84,7 @@ pub fn normalize(text: &str) -> Normalized {
 /// [`normalize`] into `normalized`, whose buffers are reused (a caller that normalises one text
 /// after another allocates once, not per text).
 pub fn normalize_into(text: &str, normalized: &mut Normalized) {
-    let Normalized {
-        text: out,
-        orig,
-    } = normalized;
+    let Normalized { text: out, orig } = normalized;
     out.clear();
     orig.clear();
     out.reserve(text.len());

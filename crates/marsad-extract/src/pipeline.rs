@@ -137,10 +137,21 @@ pub fn detect_lang(text: &str) -> String {
 /// `owner` is that table, all zeros, shared by the calls of one document (each leaves it all
 /// zeros again by clearing the spans it kept, rather than zeroing a table of the whole text).
 fn longest_first<T: Copy>(
-    mut items: Vec<(usize, usize, T)>,
+    items: Vec<(usize, usize, T)>,
     owner: &mut Vec<u32>,
 ) -> Vec<(usize, usize, T)> {
-    items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    // Longest first, then by start, then in their order: a total order, so the unstable sort
+    // (no scratch buffer) orders them as the stable one would.
+    let mut keyed: Vec<(u64, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let len = (item.1 - item.0) as u64;
+            ((u64::from(u32::MAX) - len) << 32 | item.0 as u64, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    let items: Vec<(usize, usize, T)> = keyed.iter().map(|&(_, i)| items[i as usize]).collect();
     let len = items.iter().map(|i| i.1).max().unwrap_or(0);
     // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
     if owner.len() < len + 1 {
