@@ -891,7 +891,7 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
     // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
     // in the same pass.
     let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
-    let mut word = |end_byte: usize, end_char: usize, cuts: &mut Vec<usize>| {
+    let mut word = |end_byte: usize, end_char: usize, semicolon: bool, cuts: &mut Vec<usize>| {
         let w = &sentence[word_byte..end_byte];
         // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
         let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
@@ -904,20 +904,41 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
         if complementiser && word_char > ss {
             cuts.push(word_char);
         }
-        if w.ends_with(['؛', ';']) {
+        if semicolon {
             cuts.push(end_char);
         }
         word_byte = end_byte;
         word_char = end_char;
     };
-    for (i, c) in sentence.char_indices() {
+    // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
+    // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
+    let bytes = sentence.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         pos += 1;
-        if c.is_whitespace() || c == '؛' || c == ';' {
-            word(i + c.len_utf8(), pos, &mut cuts);
+        let (len, delimiter, semicolon) = if b < 0x80 {
+            let semicolon = b == b';';
+            (
+                1,
+                semicolon || b == b' ' || (0x09..=0x0D).contains(&b),
+                semicolon,
+            )
+        } else if (0xD8..=0xDB).contains(&b) {
+            let semicolon = b == 0xD8 && bytes.get(i + 1) == Some(&0x9B);
+            (2, semicolon, semicolon)
+        } else {
+            let c = sentence[i..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), c.is_whitespace(), false)
+        };
+        i += len;
+        if delimiter {
+            word(i, pos, semicolon, &mut cuts);
         }
     }
-    // The last word (an empty one changes nothing).
-    word(sentence.len(), pos, &mut cuts);
+    // The last word (an empty one changes nothing; it never ends with a semicolon, which would
+    // have ended a word of its own).
+    word(sentence.len(), pos, false, &mut cuts);
     cuts.push(se);
     cuts.dedup();
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
