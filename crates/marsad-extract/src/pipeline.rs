@@ -1084,18 +1084,16 @@ fn build_event<'a>(
     });
 
     // Actors and roles.
-    let pool: Vec<&ActorMention> = {
-        let in_cl: Vec<&ActorMention> = s_actors
+    // The actors that may take a role (never a locative): those of the trigger's clause, or of
+    // its sentence when the clause has none; walked in place, not collected.
+    let clause_has_actor = s_actors.iter().any(|a| in_clause(a.start) && !a.locative);
+    let pool = || {
+        s_actors
             .iter()
-            .filter(|a| in_clause(a.start) && !a.locative)
-            .collect();
-        if in_cl.is_empty() {
-            s_actors.iter().filter(|a| !a.locative).collect()
-        } else {
-            in_cl
-        }
+            .filter(move |a| !a.locative && (!clause_has_actor || in_clause(a.start)))
     };
-    let mut roles: Vec<(&ActorMention, Role)> = Vec::new();
+    // Sized for every role it can take (four cues' and the pool's), so that it never grows.
+    let mut roles: Vec<(&ActorMention, Role)> = Vec::with_capacity(s_actors.len() + 4);
     let cue_role = |class: CueClass| -> Option<&ActorMention> {
         let cue = s_cues
             .iter()
@@ -1129,7 +1127,7 @@ fn build_event<'a>(
         roles.iter().any(|(r, _)| r.start == a.start)
     };
     if FAMILY_JOINT.contains(&kind) {
-        for &a in &pool {
+        for a in pool() {
             if !assigned(&roles, a) {
                 roles.push((a, Role::Participant));
             }
@@ -1141,18 +1139,14 @@ fn build_event<'a>(
         if !has_agent {
             // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
             // violent ones): the first actor after it.
-            let before = pool
-                .iter()
-                .copied()
+            let before = pool()
                 .filter(|a| {
                     a.end <= trig.start
                         && !assigned(&roles, a)
                         && a.sector.as_deref() != Some("CVL")
                 })
                 .max_by_key(|a| a.end);
-            let after = pool
-                .iter()
-                .copied()
+            let after = pool()
                 .filter(|a| a.start >= trig.end && !assigned(&roles, a))
                 .min_by_key(|a| a.start);
             let agent = match (before, after) {
@@ -1175,7 +1169,7 @@ fn build_event<'a>(
                 }
             }
         }
-        for &a in &pool {
+        for a in pool() {
             if assigned(&roles, a) {
                 continue;
             }
