@@ -390,6 +390,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let b = a + items[a..].partition_point(|x| start(x) < se);
         &items[a..b]
     }
+    // Per-sentence buffers, reused from one sentence to the next.
+    let mut clauses: Vec<(usize, usize)> = Vec::new();
+    let mut pending: Vec<Pending<'_>> = Vec::new();
+    let mut weights: Vec<f32> = Vec::new();
     for &(ss, se) in &sentences {
         let s_triggers = in_range(&triggers, |t| t.start, ss, se);
         if s_triggers.is_empty() {
@@ -399,7 +403,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let s_places = in_range(&places, |p| p.start, ss, se);
         let s_cues = in_range(&cues, |c| c.start, ss, se);
         let s_dates = in_range(&dates, |d| d.start, ss, se);
-        let clauses = clause_bounds(&doc, ss, se);
+        clause_bounds(&doc, ss, se, &mut clauses);
         let words = std::cell::OnceCell::new();
         let ctx = SentenceCtx {
             span: (ss, se),
@@ -411,14 +415,16 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             dates: s_dates,
             words: &words,
         };
-        let mut pending: Vec<Pending<'_>> = s_triggers
-            .iter()
-            .map(|trig| build_event(&doc, trig, &ctx, keep_all))
-            .collect();
+        pending.clear();
+        pending.extend(
+            s_triggers
+                .iter()
+                .map(|trig| build_event(&doc, trig, &ctx, keep_all)),
+        );
         pool_sentence_features(&mut pending);
         let first = events.len();
-        let mut weights: Vec<f32> = Vec::with_capacity(pending.len());
-        for p in pending {
+        weights.clear();
+        for p in pending.drain(..) {
             let weight = p.entry.weight;
             let (candidate, event) = decide(engine, p, keep_all);
             if let Some(candidate) = candidate {
@@ -885,31 +891,42 @@ fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> 
 }
 
 /// Clause boundaries inside a sentence: complementisers ("أن", "that") and semicolons.
-fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
+///
+/// The cuts come in order (each at or after the one before): a clause ends at each one that is
+/// not where the last ended. `clauses` is cleared first.
+fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
     let sentence = doc.orig(ss, se);
-    let mut cuts = vec![ss];
+    clauses.clear();
+    let mut last_cut = ss;
+    let mut cut = |at: usize, clauses: &mut Vec<(usize, usize)>| {
+        if at != last_cut {
+            clauses.push((last_cut, at));
+            last_cut = at;
+        }
+    };
     // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
     // in the same pass.
     let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
-    let mut word = |end_byte: usize, end_char: usize, semicolon: bool, cuts: &mut Vec<usize>| {
-        let w = &sentence[word_byte..end_byte];
-        // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
-        let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
-            let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
-            matches!(
-                core,
-                "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
-            )
+    let mut word =
+        |end_byte: usize, end_char: usize, semicolon: bool, clauses: &mut Vec<(usize, usize)>| {
+            let w = &sentence[word_byte..end_byte];
+            // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
+            let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
+                let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+                matches!(
+                    core,
+                    "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+                )
+            };
+            if complementiser && word_char > ss {
+                cut(word_char, clauses);
+            }
+            if semicolon {
+                cut(end_char, clauses);
+            }
+            word_byte = end_byte;
+            word_char = end_char;
         };
-        if complementiser && word_char > ss {
-            cuts.push(word_char);
-        }
-        if semicolon {
-            cuts.push(end_char);
-        }
-        word_byte = end_byte;
-        word_char = end_char;
-    };
     // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
     // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
     let bytes = sentence.as_bytes();
@@ -933,15 +950,13 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
         };
         i += len;
         if delimiter {
-            word(i, pos, semicolon, &mut cuts);
+            word(i, pos, semicolon, clauses);
         }
     }
     // The last word (an empty one changes nothing; it never ends with a semicolon, which would
     // have ended a word of its own).
-    word(sentence.len(), pos, false, &mut cuts);
-    cuts.push(se);
-    cuts.dedup();
-    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+    word(sentence.len(), pos, false, clauses);
+    cut(se, clauses);
 }
 
 /// One sentence's mentions (sorted by start, living as long as `'m`), shared by the candidates

@@ -82,25 +82,29 @@ pub fn furniture_lines(
 
 /// The sentences of one line of original text: (byte offset, trimmed sentence).
 pub fn sentences_of_line(line: &str) -> impl Iterator<Item = (usize, &str)> {
-    let pieces: Vec<(usize, &str)> = match fast_sentence_breaks(line) {
-        Some(breaks) => {
-            let mut out = Vec::with_capacity(breaks.len() + 1);
-            let mut start = 0;
-            for b in breaks.into_iter().chain([line.len()]) {
-                if b > start {
-                    out.push((start, &line[start..b]));
-                }
-                start = b;
+    // Where sentences start after the first (the same pieces either way: consecutive, covering
+    // the line); the pieces are read between them, not collected.
+    let breaks: Vec<usize> = fast_sentence_breaks(line).unwrap_or_else(|| {
+        line.split_sentence_bound_indices()
+            .map(|(offset, _)| offset)
+            .filter(|&offset| offset > 0)
+            .collect()
+    });
+    let mut start = 0;
+    breaks
+        .into_iter()
+        .chain([line.len()])
+        .filter_map(move |end| {
+            let piece_start = start;
+            start = end;
+            if end <= piece_start {
+                return None;
             }
-            out
-        }
-        None => line.split_sentence_bound_indices().collect(),
-    };
-    pieces.into_iter().filter_map(|(offset, sentence)| {
-        let lead = sentence.len() - sentence.trim_start().len();
-        let trimmed = sentence.trim();
-        (!trimmed.is_empty()).then_some((offset + lead, trimmed))
-    })
+            let sentence = &line[piece_start..end];
+            let lead = sentence.len() - sentence.trim_start().len();
+            let trimmed = sentence.trim();
+            (!trimmed.is_empty()).then_some((piece_start + lead, trimmed))
+        })
 }
 
 /// UAX #29 sentence-break categories of the chars the fast splitter knows.
@@ -339,7 +343,7 @@ mod tests {
 
     #[test]
     fn fast_sentences_agree_with_unicode_segmentation() {
-        let alphabet: Vec<char> = "aZb.!?,-:;\"'()[]{} \t0١.؟،؛«»“”‘’–—\u{a0}اةىبلمنـًٌَُِّْ/%#"
+        let alphabet: Vec<char> = "aZb.!?,-:;\"'()[]{} \t0١.؟،؛«»“”‘’–—\u{a0}اةىبلمنـًٌَُِّْ/%#é中\r…"
             .chars()
             .collect();
         let mut seed: u64 = 0x1234_5678_9abc_def1;
