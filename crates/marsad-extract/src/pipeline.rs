@@ -680,13 +680,20 @@ fn build_entities<'e>(
             None => (s, e, None, None),
         };
         let label = if title.label.is_empty() {
-            doc.orig(s, e).to_owned()
+            doc.orig(s, e)
         } else {
-            title.label.clone()
+            title.label.as_str()
         };
-        let name = match &country_name {
-            Some(c) => format!("{c} {label}"),
-            None => label.clone(),
+        // "{country} {label}", made in one allocation.
+        let name = match country_name {
+            Some(c) => {
+                let mut name = String::with_capacity(c.len() + 1 + label.len());
+                name.push_str(c);
+                name.push(' ');
+                name.push_str(label);
+                name
+            }
+            None => label.to_owned(),
         };
         let id = crate::lexicon::slug(&name);
         titled.push(actors.len());
