@@ -148,23 +148,28 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
     let mut buf = String::with_capacity(64);
     let mut alt = String::with_capacity(64);
-    let mut it = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let arabic = arabic_table();
+    // The byte offset of the next char, and the char offset of the next token.
+    let mut next = 0usize;
     let mut ci = 0usize;
-    while let Some((b, c)) = it.next() {
+    while let Some(c) = text[next..].chars().next() {
+        let b = next;
+        next = b + c.len_utf8();
         let cstart = ci;
         ci += 1;
         if let Some(d) = digit_value(c) {
             let mut val = d;
             let mut digits: u32 = 1;
-            let mut bend = b + c.len_utf8();
-            while let Some(&(b2, c2)) = it.peek() {
+            let mut bend = next;
+            while let Some(c2) = text[bend..].chars().next() {
                 let Some(d2) = digit_value(c2) else { break };
                 val = val.saturating_mul(10).saturating_add(d2);
                 digits += 1;
-                bend = b2 + c2.len_utf8();
+                bend += c2.len_utf8();
                 ci += 1;
-                it.next();
             }
+            next = bend;
             toks.push(Token {
                 tk: Tk::Num {
                     val,
@@ -182,21 +187,35 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             buf.clear();
             let cap = c.is_ascii_uppercase();
             let latin = c.is_ascii_alphabetic();
-            let mut bend = b + c.len_utf8();
+            let mut bend = next;
             if let Some(n) = normalize_char_fast(c) {
                 buf.push(n);
             }
-            while let Some(&(b2, c2)) = it.peek() {
-                if !is_word_char_fast(c2) {
+            // The rest of the word: ASCII and the Arabic block (two bytes) read from their
+            // bytes, as `is_word_char_fast` and `normalize_char_fast` read them.
+            while bend < bytes.len() {
+                let x = bytes[bend];
+                let (word, normalized, len) = if x < 0x80 {
+                    let lower = char::from(x.to_ascii_lowercase());
+                    (x.is_ascii_alphabetic(), Some(lower), 1)
+                } else if (0xD8..=0xDB).contains(&x) {
+                    let offset = (usize::from(x & 0x03) << 6) | usize::from(bytes[bend + 1] & 0x3F);
+                    let (n, word) = arabic[offset];
+                    (word, char::from_u32(n).filter(|&m| m != '\0'), 2)
+                } else {
+                    let c2 = text[bend..].chars().next().unwrap_or('\0');
+                    (is_word_char(c2), normalize_char(c2), c2.len_utf8())
+                };
+                if !word {
                     break;
                 }
-                if let Some(n) = normalize_char_fast(c2) {
+                if let Some(n) = normalized {
                     buf.push(n);
                 }
-                bend = b2 + c2.len_utf8();
+                bend += len;
                 ci += 1;
-                it.next();
             }
+            next = bend;
             let found = if buf.len() > *lexicon::MAX_KEY_BYTES + 4 || buf.is_empty() {
                 None
             } else if latin {

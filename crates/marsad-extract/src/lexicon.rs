@@ -554,7 +554,12 @@ pub fn slug(name: &str) -> String {
     // Sized once (a slug is rarely longer than its name), and trimmed in place.
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if ('\u{0620}'..='\u{064A}').contains(&c) {
+            // Arabic letters: alphanumeric, and without case.
+            out.push(c);
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
@@ -568,6 +573,30 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slug_fast_paths_agree_with_unicode() {
+        let reference = |name: &str| {
+            let mut out = String::new();
+            for c in name.chars() {
+                if c.is_alphanumeric() {
+                    out.extend(c.to_lowercase());
+                } else if !out.ends_with('-') && !out.is_empty() {
+                    out.push('-');
+                }
+            }
+            out.trim_end_matches('-').to_owned()
+        };
+        let chars: String = (0u32..0x800).filter_map(char::from_u32).collect();
+        for name in [
+            chars.as_str(),
+            "Thomas Barrack",
+            "المبعوث الأمريكي",
+            " -ÉTAT İ Ωmega- ",
+        ] {
+            assert_eq!(slug(name), reference(name), "{name:?}");
+        }
+    }
 
     #[test]
     fn triggers_parse_options_and_reject_bad_kinds() {

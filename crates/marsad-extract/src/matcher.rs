@@ -33,6 +33,24 @@ pub struct Matcher {
     targets: Vec<Vec<(EntryRef, Affixes)>>,
     /// The first chars of patterns that do not start with a word char (they may start anywhere).
     loose_starts: Vec<char>,
+    /// [`CharClass`] of the ASCII chars (index `c`) and of the Arabic block (index `0x80 + c -
+    /// 0x600`), the chars of nearly every text, read from their bytes.
+    common_classes: Vec<CharClass>,
+}
+
+/// What the scan of [`Matcher::find`] needs to know of a char.
+#[derive(Debug, Clone, Copy)]
+struct CharClass {
+    /// Its trie symbol.
+    symbol: u16,
+    /// Whether it is a word char ([`is_word_char`]).
+    word: bool,
+    /// Whether it is Arabic ([`is_arabic`]).
+    arabic: bool,
+    /// Whether a pattern that does not open with a word char opens with it.
+    loose_start: bool,
+    /// Its proclitic digit ([`clitic_digit`]), 0 for none.
+    clitic: u8,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -66,14 +84,31 @@ impl Matcher {
             .collect();
         loose_starts.sort_unstable();
         loose_starts.dedup();
-        Ok(Self {
+        let mut matcher = Self {
             trie: Trie::build(&texts, |_| true),
             verb_trie: Trie::build(&texts, |p| {
                 targets[p].iter().any(|&(_, a)| a == Affixes::Verb)
             }),
             targets,
             loose_starts,
-        })
+            common_classes: Vec::new(),
+        };
+        matcher.common_classes = (0u32..0x80)
+            .chain(0x600..0x700)
+            .map(|n| matcher.class_of(char::from_u32(n).unwrap_or('\0')))
+            .collect();
+        Ok(matcher)
+    }
+
+    /// The [`CharClass`] of any char.
+    fn class_of(&self, c: char) -> CharClass {
+        CharClass {
+            symbol: self.trie.symbol(c),
+            word: is_word_char(c),
+            arabic: is_arabic(c),
+            loose_start: self.loose_starts.binary_search(&c).is_ok(),
+            clitic: clitic_digit(c).map_or(0, |d| d as u8),
+        }
     }
 
     pub fn pattern_count(&self) -> usize {
@@ -115,19 +150,34 @@ impl Matcher {
         // no proclitic has, or is longer than any.
         let mut code: Option<usize> = None;
         let classes = prefix_classes();
-        for (i, c) in text.char_indices() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII and the Arabic block (two bytes) by table, from their bytes; the rest decoded.
+            let b = bytes[i];
+            let (class, len) = if b < 0x80 {
+                (self.common_classes[usize::from(b)], 1)
+            } else if (0xD8..=0xDB).contains(&b) {
+                let offset = (usize::from(b & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                (self.common_classes[0x80 + offset], 2)
+            } else {
+                let c = text[i..].chars().next().unwrap_or('\0');
+                (self.class_of(c), c.len_utf8())
+            };
             let ci = chars.len() as u32;
-            chars.push((i as u32, self.trie.symbol(c)));
-            if !is_word_char(c) {
+            chars.push((i as u32, class.symbol));
+            i += len;
+            if !class.word {
                 in_word = false;
-                if !self.loose_starts.is_empty() && self.loose_starts.binary_search(&c).is_ok() {
+                if class.loose_start {
                     starts.push(ci);
                 }
                 continue;
             }
+            let clitic = (class.clitic != 0).then_some(usize::from(class.clitic));
             if !in_word {
                 in_word = true;
-                code = clitic_digit(c);
+                code = clitic;
                 starts.push(ci);
                 continue;
             }
@@ -135,14 +185,14 @@ impl Matcher {
             let Some(prefix) = code else {
                 continue;
             };
-            if is_arabic(c) {
+            if class.arabic {
                 match classes[prefix] {
                     PREFIX_ANY => starts.push(ci),
                     PREFIX_VERB => verb_starts.push(ci),
                     _ => {}
                 }
             }
-            code = match clitic_digit(c) {
+            code = match clitic {
                 Some(d) if prefix < CLITIC_CODES / CLITIC_BASE => Some(prefix * CLITIC_BASE + d),
                 _ => None,
             };

@@ -76,8 +76,19 @@ fn arabic_table() -> &'static [u32; 256] {
 /// Most chars are kept as they are: the text is copied in runs of unchanged chars (one copy per
 /// run) rather than char by char, and only the offset map is written for every byte.
 pub fn normalize(text: &str) -> Normalized {
-    let mut out = String::with_capacity(text.len());
-    let mut orig: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    let mut normalized = Normalized::default();
+    normalize_into(text, &mut normalized);
+    normalized
+}
+
+/// [`normalize`] into `normalized`, whose buffers are reused (a caller that normalises one text
+/// after another allocates once, not per text).
+pub fn normalize_into(text: &str, normalized: &mut Normalized) {
+    let Normalized { text: out, orig } = normalized;
+    out.clear();
+    orig.clear();
+    out.reserve(text.len());
+    orig.reserve(text.len() + 1);
     let mut count = 0u32;
     let bytes = text.as_bytes();
     let arabic = arabic_table();
@@ -137,7 +148,6 @@ pub fn normalize(text: &str) -> Normalized {
     }
     out.push_str(&text[run..]);
     orig.push(count);
-    Normalized { text: out, orig }
 }
 
 /// Normalises a lexicon pattern: the same char map, whitespace collapsed, trimmed.

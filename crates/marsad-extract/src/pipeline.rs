@@ -14,7 +14,7 @@ use marsad_core::{
 
 use crate::lexicon::{ActorType, CueClass, EntryRef, Lexicon, PlaceKind};
 use crate::matcher::Hit;
-use crate::normalize::{normalize, Normalized};
+use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::scorer::{Features, FxBuild, ScoreClass};
 use crate::segment;
 use crate::Engine;
@@ -137,10 +137,21 @@ pub fn detect_lang(text: &str) -> String {
 /// `owner` is that table, all zeros, shared by the calls of one document (each leaves it all
 /// zeros again by clearing the spans it kept, rather than zeroing a table of the whole text).
 fn longest_first<T: Copy>(
-    mut items: Vec<(usize, usize, T)>,
+    items: Vec<(usize, usize, T)>,
     owner: &mut Vec<u32>,
 ) -> Vec<(usize, usize, T)> {
-    items.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    // Longest first, then by start, then in their order: a total order, so the unstable sort
+    // (no scratch buffer) orders them as the stable one would.
+    let mut keyed: Vec<(u64, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let len = (item.1 - item.0) as u64;
+            ((u64::from(u32::MAX) - len) << 32 | item.0 as u64, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    let items: Vec<(usize, usize, T)> = keyed.iter().map(|&(_, i)| items[i as usize]).collect();
     let len = items.iter().map(|i| i.1).max().unwrap_or(0);
     // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
     if owner.len() < len + 1 {
@@ -223,9 +234,16 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         .clone()
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| detect_lang(&document.text));
-    let norm = normalize(&document.text);
-    // Sized for the worst case (one byte per char): collecting would grow it from a quarter.
-    let mut char_bytes: Vec<u32> = Vec::with_capacity(document.text.len() + 1);
+    let Buffers {
+        mut norm,
+        mut char_bytes,
+        mut owner,
+        mut hits,
+    } = Buffers::take();
+    normalize_into(&document.text, &mut norm);
+    char_bytes.clear();
+    // Sized for the worst case (one byte per char): pushing would grow it from a quarter.
+    char_bytes.reserve(document.text.len() + 1);
     char_bytes.extend(document.text.char_indices().map(|(i, _)| i as u32));
     char_bytes.push(document.text.len() as u32);
     let doc = Doc {
@@ -236,7 +254,8 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         lang,
     };
 
-    let mut hits: Vec<Hit> = Vec::with_capacity(doc.norm.text.len() / 16 + 16);
+    hits.clear();
+    hits.reserve(doc.norm.text.len() / 16 + 16);
     engine.matcher.find(&doc.norm.text, &mut hits);
 
     // Lines, furniture and sentences (normalised bytes).
@@ -300,7 +319,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     let mut entity_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len());
     let mut trigger_hits: Vec<(usize, usize, Hit)> = Vec::with_capacity(hits.len() / 4 + 4);
     let mut cues: Vec<CueMention> = Vec::with_capacity(hits.len() / 4 + 4);
-    for h in hits {
+    for &h in &hits {
         let (s, e) = (doc.norm.orig_char(h.start), doc.norm.orig_char(h.end));
         if !in_sentence(s) {
             continue;
@@ -315,8 +334,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             _ => entity_hits.push((s, e, h)),
         }
     }
-    // The owners table of `longest_first`, shared by its three calls.
-    let mut owner: Vec<u32> = Vec::new();
+    // The owners table of `longest_first` (all zeros), shared by its three calls.
     let entity_hits = longest_first(entity_hits, &mut owner);
     let cues: Vec<CueMention> = longest_first(
         cues.into_iter().map(|c| (c.start, c.end, c)).collect(),
@@ -372,6 +390,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let b = a + items[a..].partition_point(|x| start(x) < se);
         &items[a..b]
     }
+    // Per-sentence buffers, reused from one sentence to the next.
+    let mut clauses: Vec<(usize, usize)> = Vec::new();
+    let mut pending: Vec<Pending<'_>> = Vec::new();
+    let mut weights: Vec<f32> = Vec::new();
     for &(ss, se) in &sentences {
         let s_triggers = in_range(&triggers, |t| t.start, ss, se);
         if s_triggers.is_empty() {
@@ -381,7 +403,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         let s_places = in_range(&places, |p| p.start, ss, se);
         let s_cues = in_range(&cues, |c| c.start, ss, se);
         let s_dates = in_range(&dates, |d| d.start, ss, se);
-        let clauses = clause_bounds(&doc, ss, se);
+        clause_bounds(&doc, ss, se, &mut clauses);
         let words = std::cell::OnceCell::new();
         let ctx = SentenceCtx {
             span: (ss, se),
@@ -393,14 +415,16 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             dates: s_dates,
             words: &words,
         };
-        let mut pending: Vec<Pending<'_>> = s_triggers
-            .iter()
-            .map(|trig| build_event(&doc, trig, &ctx, keep_all))
-            .collect();
+        pending.clear();
+        pending.extend(
+            s_triggers
+                .iter()
+                .map(|trig| build_event(&doc, trig, &ctx, keep_all)),
+        );
         pool_sentence_features(&mut pending);
         let first = events.len();
-        let mut weights: Vec<f32> = Vec::with_capacity(pending.len());
-        for p in pending {
+        weights.clear();
+        for p in pending.drain(..) {
             let weight = p.entry.weight;
             let (candidate, event) = decide(engine, p, keep_all);
             if let Some(candidate) = candidate {
@@ -461,15 +485,59 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         });
     }
     entities.sort_by_key(|e| (e.start, e.end));
+    let Doc {
+        norm,
+        char_bytes,
+        lang,
+        ..
+    } = doc;
+    Buffers {
+        norm,
+        char_bytes,
+        owner,
+        hits,
+    }
+    .give_back();
     (
         Extraction {
             id: document.id.clone(),
-            lang: doc.lang.clone(),
+            lang,
             entities,
             events,
         },
         candidates,
     )
+}
+
+/// The large per-document buffers (a few bytes per char of the text each), kept per thread
+/// between documents: allocated per document, each cost a large request, and the allocator's
+/// consolidation of the small blocks freed since, more than filling it.
+#[derive(Default)]
+struct Buffers {
+    norm: Normalized,
+    char_bytes: Vec<u32>,
+    /// The owners table of [`longest_first`]: all zeros between uses.
+    owner: Vec<u32>,
+    hits: Vec<Hit>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::Cell<Buffers> = std::cell::Cell::new(Buffers::default());
+}
+
+impl Buffers {
+    /// The thread's buffers (empty ones on its first document, or after a panic lost them).
+    fn take() -> Self {
+        BUFFERS.try_with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    /// Keeps the buffers for the thread's next document, but for those of an unusually long one.
+    fn give_back(self) {
+        const KEEP_CHARS: usize = 1 << 18;
+        if self.char_bytes.capacity() <= KEEP_CHARS {
+            let _ = BUFFERS.try_with(|b| b.set(self));
+        }
+    }
 }
 
 fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
@@ -612,13 +680,20 @@ fn build_entities<'e>(
             None => (s, e, None, None),
         };
         let label = if title.label.is_empty() {
-            doc.orig(s, e).to_owned()
+            doc.orig(s, e)
         } else {
-            title.label.clone()
+            title.label.as_str()
         };
-        let name = match &country_name {
-            Some(c) => format!("{c} {label}"),
-            None => label.clone(),
+        // "{country} {label}", made in one allocation.
+        let name = match country_name {
+            Some(c) => {
+                let mut name = String::with_capacity(c.len() + 1 + label.len());
+                name.push_str(c);
+                name.push(' ');
+                name.push_str(label);
+                name
+            }
+            None => label.to_owned(),
         };
         let id = crate::lexicon::slug(&name);
         titled.push(actors.len());
@@ -823,42 +898,72 @@ fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> 
 }
 
 /// Clause boundaries inside a sentence: complementisers ("أن", "that") and semicolons.
-fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<(usize, usize)> {
+///
+/// The cuts come in order (each at or after the one before): a clause ends at each one that is
+/// not where the last ended. `clauses` is cleared first.
+fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
     let sentence = doc.orig(ss, se);
-    let mut cuts = vec![ss];
+    clauses.clear();
+    let mut last_cut = ss;
+    let mut cut = |at: usize, clauses: &mut Vec<(usize, usize)>| {
+        if at != last_cut {
+            clauses.push((last_cut, at));
+            last_cut = at;
+        }
+    };
     // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
     // in the same pass.
     let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
-    let mut word = |end_byte: usize, end_char: usize, cuts: &mut Vec<usize>| {
-        let w = &sentence[word_byte..end_byte];
-        // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
-        let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
-            let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
-            matches!(
-                core,
-                "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
-            )
+    let mut word =
+        |end_byte: usize, end_char: usize, semicolon: bool, clauses: &mut Vec<(usize, usize)>| {
+            let w = &sentence[word_byte..end_byte];
+            // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
+            let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
+                let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+                matches!(
+                    core,
+                    "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+                )
+            };
+            if complementiser && word_char > ss {
+                cut(word_char, clauses);
+            }
+            if semicolon {
+                cut(end_char, clauses);
+            }
+            word_byte = end_byte;
+            word_char = end_char;
         };
-        if complementiser && word_char > ss {
-            cuts.push(word_char);
-        }
-        if w.ends_with(['؛', ';']) {
-            cuts.push(end_char);
-        }
-        word_byte = end_byte;
-        word_char = end_char;
-    };
-    for (i, c) in sentence.char_indices() {
+    // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
+    // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
+    let bytes = sentence.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         pos += 1;
-        if c.is_whitespace() || c == '؛' || c == ';' {
-            word(i + c.len_utf8(), pos, &mut cuts);
+        let (len, delimiter, semicolon) = if b < 0x80 {
+            let semicolon = b == b';';
+            (
+                1,
+                semicolon || b == b' ' || (0x09..=0x0D).contains(&b),
+                semicolon,
+            )
+        } else if (0xD8..=0xDB).contains(&b) {
+            let semicolon = b == 0xD8 && bytes.get(i + 1) == Some(&0x9B);
+            (2, semicolon, semicolon)
+        } else {
+            let c = sentence[i..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), c.is_whitespace(), false)
+        };
+        i += len;
+        if delimiter {
+            word(i, pos, semicolon, clauses);
         }
     }
-    // The last word (an empty one changes nothing).
-    word(sentence.len(), pos, &mut cuts);
-    cuts.push(se);
-    cuts.dedup();
-    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+    // The last word (an empty one changes nothing; it never ends with a semicolon, which would
+    // have ended a word of its own).
+    word(sentence.len(), pos, false, clauses);
+    cut(se, clauses);
 }
 
 /// One sentence's mentions (sorted by start, living as long as `'m`), shared by the candidates
@@ -1001,18 +1106,16 @@ fn build_event<'a>(
     });
 
     // Actors and roles.
-    let pool: Vec<&ActorMention> = {
-        let in_cl: Vec<&ActorMention> = s_actors
+    // The actors that may take a role (never a locative): those of the trigger's clause, or of
+    // its sentence when the clause has none; walked in place, not collected.
+    let clause_has_actor = s_actors.iter().any(|a| in_clause(a.start) && !a.locative);
+    let pool = || {
+        s_actors
             .iter()
-            .filter(|a| in_clause(a.start) && !a.locative)
-            .collect();
-        if in_cl.is_empty() {
-            s_actors.iter().filter(|a| !a.locative).collect()
-        } else {
-            in_cl
-        }
+            .filter(move |a| !a.locative && (!clause_has_actor || in_clause(a.start)))
     };
-    let mut roles: Vec<(&ActorMention, Role)> = Vec::new();
+    // Sized for every role it can take (four cues' and the pool's), so that it never grows.
+    let mut roles: Vec<(&ActorMention, Role)> = Vec::with_capacity(s_actors.len() + 4);
     let cue_role = |class: CueClass| -> Option<&ActorMention> {
         let cue = s_cues
             .iter()
@@ -1046,7 +1149,7 @@ fn build_event<'a>(
         roles.iter().any(|(r, _)| r.start == a.start)
     };
     if FAMILY_JOINT.contains(&kind) {
-        for &a in &pool {
+        for a in pool() {
             if !assigned(&roles, a) {
                 roles.push((a, Role::Participant));
             }
@@ -1058,18 +1161,14 @@ fn build_event<'a>(
         if !has_agent {
             // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
             // violent ones): the first actor after it.
-            let before = pool
-                .iter()
-                .copied()
+            let before = pool()
                 .filter(|a| {
                     a.end <= trig.start
                         && !assigned(&roles, a)
                         && a.sector.as_deref() != Some("CVL")
                 })
                 .max_by_key(|a| a.end);
-            let after = pool
-                .iter()
-                .copied()
+            let after = pool()
                 .filter(|a| a.start >= trig.end && !assigned(&roles, a))
                 .min_by_key(|a| a.start);
             let agent = match (before, after) {
@@ -1092,7 +1191,7 @@ fn build_event<'a>(
                 }
             }
         }
-        for &a in &pool {
+        for a in pool() {
             if assigned(&roles, a) {
                 continue;
             }

@@ -16,8 +16,8 @@ pub struct Sentence {
 pub fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    // A char pattern is searched with memchr, not byte by byte.
-    for (i, _) in text.match_indices('\n') {
+    // Searched with vector instructions (a newline byte is always a newline char in UTF-8).
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
         out.push((start, i));
         start = i + 1;
     }
@@ -82,25 +82,29 @@ pub fn furniture_lines(
 
 /// The sentences of one line of original text: (byte offset, trimmed sentence).
 pub fn sentences_of_line(line: &str) -> impl Iterator<Item = (usize, &str)> {
-    let pieces: Vec<(usize, &str)> = match fast_sentence_breaks(line) {
-        Some(breaks) => {
-            let mut out = Vec::with_capacity(breaks.len() + 1);
-            let mut start = 0;
-            for b in breaks.into_iter().chain([line.len()]) {
-                if b > start {
-                    out.push((start, &line[start..b]));
-                }
-                start = b;
+    // Where sentences start after the first (the same pieces either way: consecutive, covering
+    // the line); the pieces are read between them, not collected.
+    let breaks: Vec<usize> = fast_sentence_breaks(line).unwrap_or_else(|| {
+        line.split_sentence_bound_indices()
+            .map(|(offset, _)| offset)
+            .filter(|&offset| offset > 0)
+            .collect()
+    });
+    let mut start = 0;
+    breaks
+        .into_iter()
+        .chain([line.len()])
+        .filter_map(move |end| {
+            let piece_start = start;
+            start = end;
+            if end <= piece_start {
+                return None;
             }
-            out
-        }
-        None => line.split_sentence_bound_indices().collect(),
-    };
-    pieces.into_iter().filter_map(|(offset, sentence)| {
-        let lead = sentence.len() - sentence.trim_start().len();
-        let trimmed = sentence.trim();
-        (!trimmed.is_empty()).then_some((offset + lead, trimmed))
-    })
+            let sentence = &line[piece_start..end];
+            let lead = sentence.len() - sentence.trim_start().len();
+            let trimmed = sentence.trim();
+            (!trimmed.is_empty()).then_some((piece_start + lead, trimmed))
+        })
 }
 
 /// UAX #29 sentence-break categories of the chars the fast splitter knows.
@@ -168,39 +172,31 @@ fn arabic_cats() -> &'static [Option<SCat>; 256] {
 /// The sentence breaks (byte offsets, start and end excluded) of a line by the rules of UAX #29
 /// (SB5 to SB11; a line has no paragraph separators), or `None` when the line has a char outside
 /// the fast table. Same result as `unicode-segmentation` (tested), several times faster.
+///
+/// One pass over the chars, Extend attached to the char before it (SB5). Only what follows a
+/// terminator is read by the rules: its closing punctuation and spaces, then the char after them
+/// (`next`); SB8 looks further, up to the first letter or terminator, so a break it may forbid
+/// stays pending until then (always before the next terminator).
 fn fast_sentence_breaks(line: &str) -> Option<Vec<usize>> {
-    thread_local! {
-        static CATS: std::cell::RefCell<Vec<(usize, SCat)>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    CATS.with(|cats| match cats.try_borrow_mut() {
-        Ok(mut cats) => {
-            cats.clear();
-            let breaks = sentence_breaks_with(line, &mut cats);
-            if cats.capacity() > 1 << 16 {
-                *cats = Vec::new();
-            }
-            breaks
-        }
-        Err(_) => sentence_breaks_with(line, &mut Vec::new()),
-    })
-}
-
-/// [`fast_sentence_breaks`] with a buffer for the chars' categories (kept per thread: a line
-/// per call).
-fn sentence_breaks_with(line: &str, cats: &mut Vec<(usize, SCat)>) -> Option<Vec<usize>> {
     // A line without terminators has no breaks, if all its chars are known.
     let bytes = line.as_bytes();
-    let terminator_byte = |b: &u8| matches!(b, b'.' | b'!' | b'?' | 0x9F);
-    if !bytes.iter().any(terminator_byte) {
+    // "." "!" "?" and the last byte of "؟" (searched with vector instructions).
+    let terminator_byte =
+        memchr::memchr3(b'.', b'!', b'?', bytes).is_some() || memchr::memchr(0x9F, bytes).is_some();
+    if !terminator_byte {
         let known = bytes.iter().all(|&b| b < 0x80 && b != b'\r')
             || line.chars().all(|c| scat(c).is_some());
         return known.then(Vec::new);
     }
-    // Chars with their categories, Extend attached to the char before it (SB5).
-    cats.reserve(line.len());
-    let mut terminators = false;
     let ascii = ascii_cats();
     let arabic = arabic_cats();
+    let mut breaks = Vec::new();
+    // The category of the char before, none at the start.
+    let mut prev: Option<SCat> = None;
+    // A terminator being read past: its closing punctuation and spaces.
+    let mut term: Option<Terminator> = None;
+    // A break that SB8 may still forbid (its byte offset).
+    let mut pending: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -216,68 +212,90 @@ fn sentence_breaks_with(line: &str, cats: &mut Vec<(usize, SCat)>) -> Option<Vec
         };
         let at = i;
         i += len;
-        match cat {
-            SCat::Extend if !cats.is_empty() => continue,
-            SCat::Extend => cats.push((at, SCat::Any)),
-            SCat::ATerm | SCat::STerm => {
-                terminators = true;
-                cats.push((at, cat));
-            }
-            _ => cats.push((at, cat)),
-        }
-    }
-    let mut breaks = Vec::new();
-    if !terminators {
-        return Some(breaks);
-    }
-    let n = cats.len();
-    let mut i = 0;
-    while i < n {
-        let cat = cats[i].1;
-        if !matches!(cat, SCat::ATerm | SCat::STerm) {
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        while j < n && cats[j].1 == SCat::Close {
-            j += 1;
-        }
-        while j < n && cats[j].1 == SCat::Sp {
-            j += 1;
-        }
-        if j >= n {
-            break;
-        }
-        let next = cats[j].1;
-        let aterm = cat == SCat::ATerm;
-        // SB6: ATerm × Numeric; SB7: (Upper|Lower) ATerm × Upper.
-        let sb6 = aterm && j == i + 1 && next == SCat::Numeric;
-        let sb7 = aterm
-            && j == i + 1
-            && next == SCat::Upper
-            && i > 0
-            && matches!(cats[i - 1].1, SCat::Upper | SCat::Lower);
-        // SB8: ATerm Close* Sp* × (¬(OLetter|Upper|Lower|SATerm))* Lower.
-        let sb8 = aterm && {
-            let mut k = j;
-            while k < n
-                && !matches!(
-                    cats[k].1,
-                    SCat::OLetter | SCat::Upper | SCat::Lower | SCat::ATerm | SCat::STerm
-                )
-            {
-                k += 1;
-            }
-            k < n && cats[k].1 == SCat::Lower
+        let cat = match cat {
+            SCat::Extend if prev.is_some() => continue,
+            SCat::Extend => SCat::Any,
+            cat => cat,
         };
-        // SB8a: SATerm Close* Sp* × (SContinue | SATerm).
-        let sb8a = matches!(next, SCat::SContinue | SCat::ATerm | SCat::STerm);
-        if !(sb6 || sb7 || sb8 || sb8a) {
-            breaks.push(cats[j].0);
+        if let Some(t) = &mut term {
+            match (t.spaces, cat) {
+                (false, SCat::Close) => {
+                    t.adjacent = false;
+                    prev = Some(cat);
+                    continue;
+                }
+                (_, SCat::Sp) => {
+                    t.spaces = true;
+                    t.adjacent = false;
+                    prev = Some(cat);
+                    continue;
+                }
+                _ => {}
+            }
+            // `cat` is the char after the terminator, its closing punctuation and spaces.
+            let Terminator {
+                aterm,
+                before,
+                adjacent,
+                ..
+            } = *t;
+            term = None;
+            // SB6: ATerm × Numeric; SB7: (Upper|Lower) ATerm × Upper.
+            let sb6 = aterm && adjacent && cat == SCat::Numeric;
+            let sb7 = aterm
+                && adjacent
+                && cat == SCat::Upper
+                && matches!(before, Some(SCat::Upper | SCat::Lower));
+            // SB8a: SATerm Close* Sp* × (SContinue | SATerm).
+            let sb8a = matches!(cat, SCat::SContinue | SCat::ATerm | SCat::STerm);
+            if !(sb6 || sb7 || sb8a) {
+                if aterm {
+                    pending = Some(at);
+                } else {
+                    breaks.push(at);
+                }
+            }
         }
-        i = j;
+        // SB8: ATerm Close* Sp* × (¬(OLetter|Upper|Lower|SATerm))* Lower.
+        if let Some(at) = pending {
+            if matches!(
+                cat,
+                SCat::OLetter | SCat::Upper | SCat::Lower | SCat::ATerm | SCat::STerm
+            ) {
+                if cat != SCat::Lower {
+                    breaks.push(at);
+                }
+                pending = None;
+            }
+        }
+        if matches!(cat, SCat::ATerm | SCat::STerm) {
+            term = Some(Terminator {
+                aterm: cat == SCat::ATerm,
+                before: prev,
+                spaces: false,
+                adjacent: true,
+            });
+        }
+        prev = Some(cat);
+    }
+    // A terminator at the end of the line breaks nothing; SB8 found no lower-case letter.
+    if let Some(at) = pending {
+        breaks.push(at);
     }
     Some(breaks)
+}
+
+/// A terminator read by [`fast_sentence_breaks`], and what has followed it.
+#[derive(Debug, Clone, Copy)]
+struct Terminator {
+    /// Whether it is a full stop (ATerm), not a question or exclamation mark (STerm).
+    aterm: bool,
+    /// The category of the char before it.
+    before: Option<SCat>,
+    /// Whether spaces have followed (no closing punctuation may come after them).
+    spaces: bool,
+    /// Whether nothing has followed yet.
+    adjacent: bool,
 }
 
 /// The sentences of the non-furniture lines.
@@ -325,7 +343,7 @@ mod tests {
 
     #[test]
     fn fast_sentences_agree_with_unicode_segmentation() {
-        let alphabet: Vec<char> = "aZb.!?,-:;\"'()[]{} \t0١.؟،؛«»“”‘’–—\u{a0}اةىبلمنـًٌَُِّْ/%#"
+        let alphabet: Vec<char> = "aZb.!?,-:;\"'()[]{} \t0١.؟،؛«»“”‘’–—\u{a0}اةىبلمنـًٌَُِّْ/%#é中\r…"
             .chars()
             .collect();
         let mut seed: u64 = 0x1234_5678_9abc_def1;
