@@ -17,6 +17,7 @@ use std::time::Duration;
 use marsad_runtime::{ServerLimits, ServingStatus};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::ConnectOptions;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tonic::service::Routes;
@@ -79,10 +80,13 @@ pub async fn serve(
     // Every statement is planned for its own values: how often a word, an actor or a country
     // occurs decides between walking the log and using an index, and a plan cached for other
     // values can be a hundred times slower (planning costs about a millisecond).
+    // A write waits for the event-write lock while other batches commit (1-2 s under a bulk
+    // ingest): sqlx's default (WARN past 1 s) logged every such wait; 5 s is a real stall.
     let database = config
         .database
         .clone()
-        .options([("plan_cache_mode", "force_custom_plan")]);
+        .options([("plan_cache_mode", "force_custom_plan")])
+        .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
     let pool = PgPoolOptions::new()
         .max_connections(config.max_connections)
         .min_connections(config.max_connections.min(WARM_CONNECTIONS))
@@ -125,6 +129,9 @@ pub async fn serve(
     pool.close().await;
     result
 }
+
+/// A statement slower than this is logged as a warning.
+const SLOW_STATEMENT: Duration = Duration::from_secs(5);
 
 /// Connections kept open (and warmed up) while the service is idle.
 const WARM_CONNECTIONS: u32 = 4;
