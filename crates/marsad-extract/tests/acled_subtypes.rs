@@ -89,3 +89,64 @@ fn people_are_no_event() {
     let got = sub_types("Aid workers said the camp was calm.");
     assert!(got.is_empty(), "{got:?}");
 }
+
+/// Arabic: the kinds of the candidates of `text` (before the context scorer decides).
+fn arabic_kinds(text: &str) -> Vec<marsad_core::Kind> {
+    engine()
+        .candidates(&Document {
+            id: "t".into(),
+            text: text.into(),
+            lang: Some("ar".into()),
+            ..Default::default()
+        })
+        .into_iter()
+        .map(|c| c.kind)
+        .collect()
+}
+
+#[test]
+fn arabic_wording_proposes_the_kind() {
+    use marsad_core::Kind;
+    let cases: &[(&str, Kind)] = &[
+        (
+            "وأفاد مصدر محلي بأن الطائرات المسيرة استهدفت سيارة على طريق المطار.",
+            Kind::AirStrike,
+        ),
+        (
+            "وأعلن الجيش أن قواته استعادت السيطرة على البلدة.",
+            Kind::TerritoryRegained,
+        ),
+        (
+            "وأضرم مسلحون النار في عدد من المحال التجارية وسط المدينة.",
+            Kind::PropertyDestruction,
+        ),
+        (
+            "وتمكنت وحدة الهندسة من تفكيك عبوة لاصقة وضعت أسفل سيارة.",
+            Kind::WeaponsSeizure,
+        ),
+        (
+            "وأعلن الفصيل إنشاء مقر جديد له في المدينة.",
+            Kind::BaseEstablished,
+        ),
+        (
+            "وتعرضت عشرات النساء للعنف الجنسي خلال الهجوم على القرية.",
+            Kind::SexualViolence,
+        ),
+        (
+            "واندلع اقتتال بين فصيلين مسلحين في ريف المدينة.",
+            Kind::ArmedClash,
+        ),
+        (
+            "وقالت المنظمة إن الناشط تعرض للإخفاء القسري منذ اعتقاله.",
+            Kind::Abduction,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for &(text, kind) in cases {
+        let got = arabic_kinds(text);
+        if !got.contains(&kind) {
+            failures.push(format!("{text:?}: expected {kind:?} among {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
