@@ -120,6 +120,14 @@ pub enum CueClass {
     /// A preposition of cause ("جراء", "بسبب", "due to"): the event named after it caused what
     /// the sentence tells (a scorer feature).
     Cause,
+    /// A detention or combat word ("احتجاز", "محتجزي", "مكافحة", "detainees", "detention of"):
+    /// in a custody, detention or transfer event, the armed group it governs (the Arabic
+    /// genitive after it, the English noun before a detainee word) is held or fought, never the
+    /// agent.
+    Held,
+    /// A word for the members of a group ("عناصر", "مقاتلي", "fighters"): it may stand between a
+    /// `held` word and the group ("احتجاز عناصر داعش").
+    Member,
 }
 
 impl FromStr for CueClass {
@@ -149,6 +157,8 @@ impl FromStr for CueClass {
             "participant" => CueClass::Participant,
             "anchor" => CueClass::Anchor,
             "cause" => CueClass::Cause,
+            "held" => CueClass::Held,
+            "member" => CueClass::Member,
             other => return Err(format!("unknown cue class {other:?}")),
         })
     }

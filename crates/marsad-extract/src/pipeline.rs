@@ -212,6 +212,15 @@ const FAMILY_VIOLENT: &[Kind] = &[
     Kind::Accusation,
 ];
 
+/// Custody, detention and transfer: an armed group held in them is no agent.
+const FAMILY_CUSTODY: &[Kind] = &[
+    Kind::CustodyHandover,
+    Kind::DetaineeTransfer,
+    Kind::Repatriation,
+    Kind::PrisonerRelease,
+    Kind::Arrest,
+];
+
 const FAMILY_JOINT: &[Kind] = &[
     Kind::Agreement,
     Kind::Ceasefire,
@@ -1148,6 +1157,55 @@ fn build_event<'a>(
     let assigned = |roles: &Vec<(&ActorMention, Role)>, a: &ActorMention| {
         roles.iter().any(|(r, _)| r.start == a.start)
     };
+    // In custody, detention and transfer, an armed group (or civilians) held or fought is the
+    // detainee or target, never the agent or the recipient: the Arabic genitive of a detention
+    // word, members' words between ("احتجاز عناصر داعش", "لمحتجزي داعش", "مكافحة داعش"); in
+    // English also the group right before a detainee or members' word ("ISIS detainees"), the
+    // latter only as the trigger's object ("handed over ISIS fighters").
+    let custody = FAMILY_CUSTODY.contains(&kind);
+    let held = |a: &ActorMention| -> bool {
+        if !custody
+            || !matches!(
+                a.sector.as_deref(),
+                Some("INS" | "REB" | "UAF" | "OPP" | "CVL")
+            )
+        {
+            return false;
+        }
+        // Only whitespace, punctuation and members' words from `from` to `to`.
+        let bridge = |from: usize, to: usize| -> bool {
+            if from > to || to - from > 24 {
+                return false;
+            }
+            let mut p = from;
+            while p < to {
+                if let Some(m) = s_cues
+                    .iter()
+                    .find(|c| c.class == CueClass::Member && c.start == p && c.end <= to)
+                {
+                    p = m.end;
+                } else if doc.orig(p, p + 1).chars().all(|ch| !ch.is_alphanumeric()) {
+                    p += 1;
+                } else {
+                    return false;
+                }
+            }
+            true
+        };
+        s_cues.iter().any(|c| match c.class {
+            CueClass::Held => {
+                (c.end <= a.start && bridge(c.end, a.start))
+                    || (doc.lang == "en" && c.start >= a.end && bridge(a.end, c.start))
+            }
+            CueClass::Member => {
+                doc.lang == "en"
+                    && a.start >= trig.end
+                    && c.start >= a.end
+                    && bridge(a.end, c.start)
+            }
+            _ => false,
+        })
+    };
     if FAMILY_JOINT.contains(&kind) {
         for a in pool() {
             if !assigned(&roles, a) {
@@ -1166,12 +1224,24 @@ fn build_event<'a>(
                     a.end <= trig.start
                         && !assigned(&roles, a)
                         && a.sector.as_deref() != Some("CVL")
+                        && !held(a)
                 })
                 .max_by_key(|a| a.end);
             let after = pool()
-                .filter(|a| a.start >= trig.end && !assigned(&roles, a))
+                .filter(|a| a.start >= trig.end && !assigned(&roles, a) && !held(a))
                 .min_by_key(|a| a.start);
+            // Arabic custody nouns take their agent as the genitive right after them ("بتولي
+            // سوريا مسؤولية", "تسلم العراق"): a state there is the agent.
+            let genitive_state = after.filter(|a| {
+                doc.lang == "ar"
+                    && custody
+                    && !trig.verb
+                    && a.entity_type == EntityType::Gpe
+                    && doc.orig(trig.end, a.start).trim().is_empty()
+                    && a.start - trig.end <= 1
+            });
             let agent = match (before, after) {
+                _ if genitive_state.is_some() => genitive_state,
                 (Some(b), _) if trig.start - b.end < 80 || doc.lang != "ar" => Some(b),
                 (_, Some(a))
                     if doc.lang == "ar"
@@ -1195,7 +1265,7 @@ fn build_event<'a>(
             if assigned(&roles, a) {
                 continue;
             }
-            let role = if violent {
+            let role = if violent || held(a) {
                 if a.sector.as_deref() == Some("CVL") {
                     Role::Victim
                 } else {

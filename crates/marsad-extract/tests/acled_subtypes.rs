@@ -1,0 +1,152 @@
+//! ACLED sub-event types of English event reports, on invented report-style sentences: the
+//! usual wording of each sub-type proposes an event of it.
+
+use std::sync::OnceLock;
+
+use marsad_core::Document;
+use marsad_extract::Engine;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
+}
+
+/// The ACLED sub-event types of the events of `text`, in order.
+fn sub_types(text: &str) -> Vec<String> {
+    engine()
+        .extract(&Document {
+            id: "t".into(),
+            text: text.into(),
+            lang: Some("en".into()),
+            ..Default::default()
+        })
+        .events
+        .into_iter()
+        .filter_map(|e| e.acled.map(|a| a.sub_event_type))
+        .collect()
+}
+
+const CASES: &[(&str, &str)] = &[
+    ("Militants of the Northern Front clashed with army forces near the town of Karsa.", "Armed clash"),
+    ("Soldiers and militiamen exchanged gunfire for two hours near the river crossing.", "Armed clash"),
+    ("Unidentified gunmen opened fire on a minibus near the market, killing two civilians.", "Attack"),
+    ("Gunmen shot and killed a village chief in front of his house.", "Attack"),
+    ("A drone strike hit a vehicle carrying suspected militants on the outskirts of the town.", "Air/drone strike"),
+    ("Government forces shelled villages on the outskirts of the district, wounding three people.", "Shelling/artillery/missile attack"),
+    ("A missile attack targeted the airport late on Tuesday.", "Shelling/artillery/missile attack"),
+    ("Army artillery fire hit residential areas of the town.", "Shelling/artillery/missile attack"),
+    ("An IED exploded near a police patrol on the main road, injuring two officers.", "Remote explosive/landmine/IED"),
+    ("A booby-trapped motorcycle exploded outside a police station.", "Remote explosive/landmine/IED"),
+    ("A suicide bomber detonated an explosive vest at a checkpoint, killing five soldiers.", "Suicide bomb"),
+    ("Armed men abducted two aid workers on the road to the border crossing.", "Abduction/forced disappearance"),
+    ("Unknown assailants kidnapped a local chief from his home overnight.", "Abduction/forced disappearance"),
+    ("Looters ransacked a warehouse belonging to an aid group.", "Looting/property destruction"),
+    ("Unknown men torched the offices of the electoral commission.", "Looting/property destruction"),
+    ("Militants set fire to a church in the village.", "Looting/property destruction"),
+    ("Militants seized control of the town after government troops withdrew.", "Non-state actor overtakes territory"),
+    ("The rebels overtook two army posts in the mountains.", "Non-state actor overtakes territory"),
+    ("The army regained control of the village following heavy fighting.", "Government regains territory"),
+    ("Government forces wrested control of the port from the rebels.", "Government regains territory"),
+    ("Police defused a bomb planted near a school.", "Disrupted weapons use"),
+    ("Army engineers dismantled an IED planted on the road to the airport.", "Disrupted weapons use"),
+    ("Militia members set up a checkpoint on the road leading to the town.", "Headquarters or base established"),
+    ("The militia established a base in the abandoned school.", "Headquarters or base established"),
+    ("Hundreds of teachers demonstrated outside the ministry to demand unpaid salaries.", "Peaceful protest"),
+    ("Thousands of residents took to the streets of the capital to denounce fuel prices.", "Peaceful protest"),
+    ("Police dispersed protesters with tear gas in front of the parliament.", "Protest with intervention"),
+    ("Police broke up a protest by unemployed graduates outside the governorate building.", "Protest with intervention"),
+    ("Security forces opened fire on protesters, killing four people.", "Excessive force against protesters"),
+    ("Soldiers beat protesters with batons and fired at demonstrators near the square.", "Excessive force against protesters"),
+    ("Rioters threw stones at police and burned tyres on the main road.", "Violent demonstration"),
+    ("Protesters clashed with police after the funeral, throwing rocks and petrol bombs.", "Violent demonstration"),
+    ("A mob lynched a man in the village.", "Mob violence"),
+    ("Soldiers raped two women during a raid on the village.", "Sexual violence"),
+    ("A grenade was thrown into a bar, wounding six people.", "Grenade"),
+    ("The two armed groups signed an agreement to share control of the district.", "Agreement"),
+    ("The rebel group announced the formation of a new military council.", "Change to group/activity"),
+    ("Government troops handed over control of the town to the local administration.", "Non-violent transfer of territory"),
+    ("Police arrested 12 people suspected of smuggling weapons.", "Arrests"),
+];
+
+#[test]
+fn report_wording_gives_the_sub_type() {
+    let mut failures = Vec::new();
+    for &(text, expected) in CASES {
+        let got = sub_types(text);
+        // The report's event comes first (other events of the sentence may follow).
+        if got.first().map(String::as_str) != Some(expected) {
+            failures.push(format!(
+                "{text:?}: expected {expected:?} first, got {got:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn people_are_no_event() {
+    // "aid workers" is no aid.
+    let got = sub_types("Aid workers said the camp was calm.");
+    assert!(got.is_empty(), "{got:?}");
+}
+
+/// Arabic: the kinds of the candidates of `text` (before the context scorer decides).
+fn arabic_kinds(text: &str) -> Vec<marsad_core::Kind> {
+    engine()
+        .candidates(&Document {
+            id: "t".into(),
+            text: text.into(),
+            lang: Some("ar".into()),
+            ..Default::default()
+        })
+        .into_iter()
+        .map(|c| c.kind)
+        .collect()
+}
+
+#[test]
+fn arabic_wording_proposes_the_kind() {
+    use marsad_core::Kind;
+    let cases: &[(&str, Kind)] = &[
+        (
+            "وأفاد مصدر محلي بأن الطائرات المسيرة استهدفت سيارة على طريق المطار.",
+            Kind::AirStrike,
+        ),
+        (
+            "وأعلن الجيش أن قواته استعادت السيطرة على البلدة.",
+            Kind::TerritoryRegained,
+        ),
+        (
+            "وأضرم مسلحون النار في عدد من المحال التجارية وسط المدينة.",
+            Kind::PropertyDestruction,
+        ),
+        (
+            "وتمكنت وحدة الهندسة من تفكيك عبوة لاصقة وضعت أسفل سيارة.",
+            Kind::WeaponsSeizure,
+        ),
+        (
+            "وأعلن الفصيل إنشاء مقر جديد له في المدينة.",
+            Kind::BaseEstablished,
+        ),
+        (
+            "وتعرضت عشرات النساء للعنف الجنسي خلال الهجوم على القرية.",
+            Kind::SexualViolence,
+        ),
+        (
+            "واندلع اقتتال بين فصيلين مسلحين في ريف المدينة.",
+            Kind::ArmedClash,
+        ),
+        (
+            "وقالت المنظمة إن الناشط تعرض للإخفاء القسري منذ اعتقاله.",
+            Kind::Abduction,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for &(text, kind) in cases {
+        let got = arabic_kinds(text);
+        if !got.contains(&kind) {
+            failures.push(format!("{text:?}: expected {kind:?} among {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
