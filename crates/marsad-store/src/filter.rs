@@ -452,8 +452,9 @@ impl TextPlan {
     /// costs a visit per event until `limit` match, about `limit` × (articles in the store) / N
     /// when an article's events are spread like the others'. Measured at a million events, one
     /// article visit costs about as much as one walked event, so the ids are looked up while
-    /// N² ≤ `limit` × articles (N ≤ 5,000 for 100-event pages over 250,000 articles), and never
-    /// below 2,000.
+    /// N² ≤ `limit` × articles (N ≤ 5,000 for 100-event pages over 250,000 articles), and always
+    /// while N ≤ 2,000; N is first bounded from the column statistics, then counted by the
+    /// (bounded) lookup itself.
     pub(crate) async fn new(
         pool: &sqlx::PgPool,
         text: &str,
