@@ -285,93 +285,128 @@ pub(crate) struct QueryWords {
     pub required: Option<String>,
     /// The query excludes something.
     pub excludes: bool,
-    /// The excluded words and phrases as alternatives (`a or "b c"`), when they exclude from the
-    /// whole query (it has no alternatives).
-    excluded: Option<String>,
+    /// The query's alternatives (split at `or`), each as its required and its excluded words.
+    alternatives: Vec<Alternative>,
+}
+
+/// One alternative of a query: words and phrases it requires and words and phrases it excludes,
+/// each as a query of its own (the excluded ones as alternatives: `a or "b c"`).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Alternative {
+    required: Vec<String>,
+    excluded: Vec<String>,
 }
 
 impl QueryWords {
     /// Splits a query as Postgres's `websearch_to_tsquery` reads it: a `-` at the start of a word
-    /// or a phrase, or before a quote, excludes that word or phrase; inside quotes, `-` is a letter. Erring
-    /// towards dropping more keeps the required words a superset of the matches.
+    /// or a phrase, or right after a phrase, excludes that word or phrase; inside quotes, `-` is a
+    /// letter; `or` between words separates alternatives. Erring towards dropping more keeps the
+    /// required words a superset of the matches.
     pub(crate) fn of(text: &str) -> Self {
-        let mut required = String::with_capacity(text.len());
-        let mut excluded = Vec::new();
+        let mut alternatives = vec![Alternative::default()];
+        let mut word = String::new();
+        let mut excluding = false;
         let mut chars = text.chars().peekable();
-        let mut at_word_start = true;
+        let end_word =
+            |word: &mut String, excluding: &mut bool, alternatives: &mut Vec<Alternative>| {
+                if word.is_empty() {
+                    return;
+                }
+                let words = std::mem::take(word);
+                let current = alternatives.last_mut().expect("one alternative at least");
+                if std::mem::take(excluding) {
+                    current.excluded.push(words);
+                } else if words.eq_ignore_ascii_case("or") {
+                    alternatives.push(Alternative::default());
+                } else {
+                    current.required.push(words);
+                }
+            };
         while let Some(c) = chars.next() {
             match c {
                 '"' => {
-                    required.push(c);
-                    for inner in chars.by_ref() {
-                        required.push(inner);
-                        if inner == '"' {
-                            break;
-                        }
-                    }
-                    // A phrase ends a word: `"a b"-c` excludes `c`.
-                    at_word_start = true;
+                    end_word(&mut word, &mut excluding, &mut alternatives);
+                    word.push('"');
+                    word.extend(chars.by_ref().take_while(|&inner| inner != '"'));
+                    word.push('"');
+                    end_word(&mut word, &mut excluding, &mut alternatives);
                 }
-                '-' if at_word_start && chars.peek().is_some_and(|next| !next.is_whitespace()) => {
-                    let mut word = String::new();
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        word.push('"');
-                        word.extend(chars.by_ref().take_while(|&inner| inner != '"'));
-                        word.push('"');
-                    } else {
-                        while let Some(inner) = chars.next_if(|next| !next.is_whitespace()) {
-                            word.push(inner);
-                        }
-                    }
-                    excluded.push(word);
-                    at_word_start = false;
+                '-' if word.is_empty()
+                    && !excluding
+                    && chars.peek().is_some_and(|next| !next.is_whitespace()) =>
+                {
+                    excluding = true;
                 }
-                c if c.is_whitespace() => {
-                    required.push(c);
-                    at_word_start = true;
-                }
-                c => {
-                    required.push(c);
-                    at_word_start = false;
-                }
+                c if c.is_whitespace() => end_word(&mut word, &mut excluding, &mut alternatives),
+                c => word.push(c),
             }
         }
-        let words: Vec<&str> = required.split_whitespace().collect();
-        let alternatives = words.iter().any(|w| w.eq_ignore_ascii_case("or"));
-        let requires_something = words
+        end_word(&mut word, &mut excluding, &mut alternatives);
+        // A dangling `or` ("a or") separates nothing.
+        alternatives.retain(|a| !(a.required.is_empty() && a.excluded.is_empty()));
+        let excludes = alternatives.iter().any(|a| !a.excluded.is_empty());
+        let has_words = |a: &Alternative| {
+            a.required
+                .iter()
+                .any(|w| w.chars().any(char::is_alphanumeric))
+        };
+        // Without exclusions, the query is its required words; with them, only a query of one
+        // alternative requires its words of every match.
+        let requires_something = if excludes {
+            alternatives.len() == 1 && has_words(&alternatives[0])
+        } else {
+            alternatives.iter().any(has_words)
+        };
+        let required = alternatives
             .iter()
-            .any(|w| !w.eq_ignore_ascii_case("or") && w.chars().any(char::is_alphanumeric));
-        let excludes = !excluded.is_empty();
+            .map(|a| a.required.join(" "))
+            .collect::<Vec<_>>()
+            .join(" or ");
         Self {
             text: text.to_owned(),
-            required: (requires_something && !(excludes && alternatives)).then(|| words.join(" ")),
+            required: requires_something.then_some(required),
             excludes,
-            excluded: (excludes && !alternatives).then(|| excluded.join(" or ")),
+            alternatives,
         }
     }
 
-    /// Appends the whole query as a tsquery. Its exclusions, when they apply to the whole query,
-    /// are one negated alternative of every form of every excluded word: `marsad_search_query`
-    /// ORs the query's Arabic, English and simple forms, and `-coalition` that way would be
+    /// Appends the whole query as a tsquery: its alternatives ORed, each its required words
+    /// (`marsad_search_query`) and none of its excluded ones. An exclusion is one negated
+    /// alternative of every form of every excluded word: `marsad_search_query` ORs the query's
+    /// Arabic, English and simple forms, and `-coalition` that way would be
     /// `!'coalition' | !'coalit'`, true of every English text (which has 'coalit' only).
     fn push_tsquery(&self, query: &mut QueryBuilder<'_, Postgres>) {
-        match (&self.required, &self.excluded) {
-            (Some(required), Some(excluded)) => query
-                .push("(marsad_search_query(")
-                .push_bind(required.clone())
-                .push(") && !!marsad_search_query(")
-                .push_bind(excluded.clone())
-                .push("))"),
-            (None, Some(excluded)) => query
-                .push("!!marsad_search_query(")
-                .push_bind(excluded.clone())
-                .push(")"),
-            _ => query
+        if !self.excludes {
+            query
                 .push("marsad_search_query(")
                 .push_bind(self.text.clone())
-                .push(")"),
-        };
+                .push(")");
+            return;
+        }
+        query.push("(");
+        for (i, alternative) in self.alternatives.iter().enumerate() {
+            if i > 0 {
+                query.push(" || ");
+            }
+            query.push("(");
+            if !alternative.required.is_empty() {
+                query
+                    .push("marsad_search_query(")
+                    .push_bind(alternative.required.join(" "))
+                    .push(")");
+            }
+            if !alternative.excluded.is_empty() {
+                if !alternative.required.is_empty() {
+                    query.push(" && ");
+                }
+                query
+                    .push("!!marsad_search_query(")
+                    .push_bind(alternative.excluded.join(" or "))
+                    .push(")");
+            }
+            query.push(")");
+        }
+        query.push(")");
     }
 }
 
@@ -746,6 +781,23 @@ mod tests {
         assert_eq!(of("strike or -ambush"), (None, true));
         assert_eq!(of("strike or raid"), (required("strike or raid"), false));
         assert_eq!(of("  "), (None, false));
+        // A dangling `or` separates nothing.
+        assert_eq!(of("strike or"), (required("strike"), false));
+        assert_eq!(of("strike or !!"), (required("strike or !!"), false));
+        let alternatives = QueryWords::of("strike OR \"air raid\" -drone -\"no fly\"").alternatives;
+        assert_eq!(
+            alternatives,
+            [
+                Alternative {
+                    required: vec!["strike".into()],
+                    excluded: vec![],
+                },
+                Alternative {
+                    required: vec!["\"air raid\"".into()],
+                    excluded: vec!["drone".into(), "\"no fly\"".into()],
+                },
+            ]
+        );
     }
 
     #[test]

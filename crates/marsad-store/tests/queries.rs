@@ -461,6 +461,14 @@ async fn each_filter_selects_what_it_names(pool: PgPool) {
             vec!["e_meeting", "e_strike", "e_clash"],
         ),
         (
+            "an excluded English word among alternatives excludes every form of it",
+            EventFilter {
+                text: Some("غارات or -coalition".into()),
+                ..f()
+            },
+            vec!["e_meeting", "e_strike", "e_clash"],
+        ),
+        (
             "exclusions only: whatever lacks the word in its evidence or its article",
             EventFilter {
                 text: Some("-Riyadh".into()),
