@@ -139,7 +139,8 @@ const WARM_CONNECTIONS: u32 = 4;
 /// Loads what a new Postgres backend loads on first use: the Arabic and English stemmers and stop
 /// words, the search functions' plans (the statistics bound's takes ~8 ms), and the catalog
 /// entries and statistics of the tables a page reads (planning a page). Together ~40 ms, which a
-/// caller's first text search on each connection used to pay. Never fails the connection (before migrations, nothing is there).
+/// caller's first text search on each connection used to pay. Never fails the connection (before
+/// migrations, nothing is there).
 async fn warm_up(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
     for statement in [
         "select marsad_search_query('warm up'), marsad_search_vector('ar', 'تسخين'),
