@@ -19,6 +19,11 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use marsad_client::DEFAULT_STORAGE_URL;
 
+/// mimalloc serves the engine's many small per-article allocations (strings of actors, places,
+/// events) with thread-local free lists; glibc malloc spent a fifth of extraction time on them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Marsad: coalition and security events from Arabic and English news.
 #[derive(Debug, Parser)]
 #[command(name = "marsad", version, propagate_version = true)]
