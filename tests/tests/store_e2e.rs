@@ -384,3 +384,52 @@ async fn timelines_and_bad_filters_over_grpc(_: PgPoolOptions, db: PgConnectOpti
     }
     stack.stop().await;
 }
+
+/// A storage service started on an empty database answers UNAVAILABLE until its migrations are
+/// applied, never a database error, and every call after that succeeds: no statement is prepared
+/// against a schema the migrations are still changing ("cached plan must not change result type"
+/// on a connection that prepared the claim before a column's collation changed).
+#[sqlx::test(migrations = false)]
+async fn calls_during_migrations_are_unavailable_then_served(
+    _pool: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let storage = start_storage(db).await;
+    let mut client = raw(&storage.url()).await;
+    let claim = v1::ClaimPendingRequest {
+        limit: 10,
+        lease_seconds: 30,
+    };
+    let mut unavailable = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match client.claim_pending(claim).await {
+            Ok(_) => break,
+            Err(status) => {
+                assert_eq!(
+                    status.code(),
+                    tonic::Code::Unavailable,
+                    "before migrations: {status:?}"
+                );
+                assert!(!status.message().contains("relation"), "{status:?}");
+                unavailable += 1;
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "never served");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(unavailable > 0, "the first call came before the migrations");
+    wait_serving(&storage.url(), "", Duration::from_secs(20)).await;
+    // More calls than the pool has connections: each one is used again.
+    for _ in 0..40 {
+        client
+            .claim_pending(claim)
+            .await
+            .expect("served after migrations");
+        client
+            .stats(v1::StatsRequest::default())
+            .await
+            .expect("served after migrations");
+    }
+    storage.stop().await;
+}

@@ -11,8 +11,8 @@ mod service;
 mod write;
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use marsad_runtime::{ServerLimits, ServingStatus};
 use sqlx::migrate::Migrator;
@@ -87,11 +87,26 @@ pub async fn serve(
         .clone()
         .options([("plan_cache_mode", "force_custom_plan")])
         .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
+    // A connection keeps the statements it prepared, with their result types: one prepared
+    // before a migration changed a column (a collation, a type) fails with "cached plan must not
+    // change result type" for as long as it lives. Connections opened before the migrations
+    // finished are closed instead of reused.
+    let migrated_at: Arc<OnceLock<Instant>> = Arc::new(OnceLock::new());
+    if !config.run_migrations {
+        let _ = migrated_at.set(Instant::now());
+    }
+    let schema_changed = migrated_at.clone();
     let pool = PgPoolOptions::new()
         .max_connections(config.max_connections)
         .min_connections(config.max_connections.min(WARM_CONNECTIONS))
         .acquire_timeout(Duration::from_secs(5))
         .after_connect(|conn, _| Box::pin(warm_up(conn)))
+        .before_acquire(move |_, meta| {
+            let current = schema_changed
+                .get()
+                .is_none_or(|at| meta.age <= at.elapsed());
+            Box::pin(async move { Ok(current) })
+        })
         .connect_lazy_with(database);
     let store = Store::new(pool.clone());
     let health = marsad_runtime::health(&[SERVICE_NAME]).await;
@@ -101,7 +116,7 @@ pub async fn serve(
     let health_task = tokio::spawn(watch_database(
         pool.clone(),
         health.reporter.clone(),
-        config.run_migrations,
+        migrated_at.clone(),
         config.health_interval,
     ));
     let listen_task = tokio::spawn(db::listen_for_events(pool.clone(), notifier.clone()));
@@ -111,6 +126,17 @@ pub async fn serve(
     let server = marsad_proto::v1::storage_service_server::StorageServiceServer::new(service)
         .max_decoding_message_size(config.limits.max_message_bytes)
         .max_encoding_message_size(config.limits.max_message_bytes);
+    // No call reaches the database before its schema is the one the statements were written
+    // for: a call during the migrations would prepare statements against the old schema.
+    let server = tonic::service::interceptor::InterceptedService::new(
+        server,
+        move |request: tonic::Request<()>| match migrated_at.get() {
+            Some(_) => Ok(request),
+            None => Err(tonic::Status::unavailable(
+                "storage is applying schema migrations; retry shortly",
+            )),
+        },
+    );
     let shutdown = async move {
         shutdown.await;
         let _ = closing_tx.send(true);
@@ -160,14 +186,15 @@ async fn warm_up(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
 }
 
 /// Keeps health in step with Postgres: SERVING while `select 1` answers (after migrations, when
-/// asked for), NOT_SERVING otherwise.
+/// `migrated_at` is not yet set), NOT_SERVING otherwise. Sets `migrated_at` once the migrations
+/// are applied.
 async fn watch_database(
     pool: PgPool,
     reporter: marsad_runtime::HealthReporter,
-    run_migrations: bool,
+    migrated_at: Arc<OnceLock<Instant>>,
     interval: Duration,
 ) {
-    let mut migrated = !run_migrations;
+    let mut migrated = migrated_at.get().is_some();
     let mut last: Option<ServingStatus> = None;
     loop {
         let reachable = tokio::time::timeout(interval.max(Duration::from_secs(1)), async {
@@ -188,6 +215,7 @@ async fn watch_database(
             match MIGRATOR.run(&pool).await {
                 Ok(()) => {
                     tracing::info!("migrations applied");
+                    let _ = migrated_at.set(Instant::now());
                     migrated = true;
                 }
                 Err(err) => {
