@@ -607,8 +607,11 @@ fn build_entities<'e>(
                 || entry.population >= 100_000;
             // A Latin name after "in", "near", "at"... is a place even when the document names
             // no country (ACLED notes: "attacked a military post in Djibo").
+            // So is a name after a settlement noun, in either language ("the town of Kidal",
+            // "مدينة كيدال").
             let latin = span.chars().any(|c| c.is_ascii_alphabetic());
-            let said_as_place = latin
+            let said_as_place = ((latin && is_locative(&doc.norm.text, doc, s))
+                || after_settlement_noun(doc, s))
                 && (entry.population >= 1000
                     || matches!(
                         entry.kind,
@@ -617,7 +620,7 @@ fn build_entities<'e>(
                             | PlaceKind::Crossing
                             | PlaceKind::Landmark
                     ))
-                && is_locative(&doc.norm.text, doc, s);
+                && !(latin && runs_on_into_a_name(doc, e));
             if cased && (in_doc || major || said_as_place) {
                 places.push(PlaceMention {
                     start: s,
@@ -887,6 +890,103 @@ fn is_locative(norm_text: &str, doc: &Doc<'_>, start_char: usize) -> bool {
         // a proclitic ب or في attached: "بدمشق"
         matches!(last_word, "ب" | "وب" | "فب")
     }
+}
+
+/// Whether the name starting at `start_char` follows a settlement or district noun: "town of",
+/// "outskirts of", "مدينة", "بلدة", "مخيم"...
+fn after_settlement_noun(doc: &Doc<'_>, start_char: usize) -> bool {
+    const ENGLISH: &[&str] = &[
+        "town",
+        "city",
+        "village",
+        "villages",
+        "area",
+        "district",
+        "province",
+        "region",
+        "outskirts",
+        "countryside",
+        "suburbs",
+        "vicinity",
+        "municipality",
+        "camp",
+        "governorate",
+    ];
+    const ARABIC: &[&str] = &[
+        "مدينه",
+        "بلده",
+        "قريه",
+        "مخيم",
+        "ناحيه",
+        "قضاء",
+        "محافظه",
+        "بلدات",
+        "قري",
+        "مدن",
+        "ريف",
+        "منطقه",
+        "اطراف",
+        "ضواحي",
+    ];
+    let (ns, ne) = (
+        doc.norm.byte_of_orig_char(start_char.saturating_sub(24)),
+        doc.norm.byte_of_orig_char(start_char),
+    );
+    let before = &doc.norm.text[ns..ne];
+    if !before.ends_with(char::is_whitespace) {
+        return false;
+    }
+    let mut words = before.split_whitespace().rev();
+    match words.next() {
+        Some("of") => words.next().is_some_and(|w| ENGLISH.contains(&w)),
+        Some(w) => {
+            let w = w
+                .strip_prefix('و')
+                .filter(|r| r.chars().count() >= 3)
+                .unwrap_or(w);
+            let w = w
+                .strip_prefix('ب')
+                .filter(|r| r.chars().count() >= 3)
+                .unwrap_or(w);
+            let w = w.strip_prefix("ال").unwrap_or(w);
+            ARABIC.contains(&w)
+        }
+        None => false,
+    }
+}
+
+/// Whether the Latin name ending at `end_char` runs on into another capitalised word that is no
+/// place-type word: "near Debre Markos" names Debre Markos, not the town of Debre (a small place
+/// known only by that first word is a fragment of a longer, unknown name).
+fn runs_on_into_a_name(doc: &Doc<'_>, end_char: usize) -> bool {
+    const PLACE_WORDS: &[&str] = &[
+        "City",
+        "Town",
+        "Village",
+        "District",
+        "Province",
+        "Governorate",
+        "Region",
+        "State",
+        "County",
+        "Camp",
+        "Airport",
+        "Base",
+        "Crossing",
+        "Port",
+        "Valley",
+        "Mountains",
+    ];
+    let last = doc.char_bytes.len() - 1;
+    let rest = doc.orig(end_char.min(last), (end_char + 24).min(last));
+    let Some(after_space) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let next: &str = after_space
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .next()
+        .unwrap_or("");
+    next.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !PLACE_WORDS.contains(&next)
 }
 
 fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> (bool, u8, u64) {

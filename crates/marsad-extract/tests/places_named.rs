@@ -1,0 +1,58 @@
+//! Places named the way conflict reports name them, on invented sentences: a small town after a
+//! settlement noun ("the town of X", "مدينة X") is a place even where the document names no
+//! country; the first word of an unknown longer name ("near Debre Markos") is not a small town of
+//! that name elsewhere.
+
+use std::sync::OnceLock;
+
+use marsad_core::{Document, Event};
+use marsad_extract::Engine;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
+}
+
+fn events(text: &str, lang: &str) -> Vec<Event> {
+    engine()
+        .extract(&Document {
+            id: "t".into(),
+            text: text.into(),
+            lang: Some(lang.into()),
+            ..Default::default()
+        })
+        .events
+}
+
+/// The country of the place of the first event that has one.
+fn place_country(text: &str, lang: &str) -> Option<String> {
+    let evs = events(text, lang);
+    assert!(!evs.is_empty(), "no event in {text:?}");
+    evs.iter()
+        .find_map(|e| e.location.as_ref())
+        .and_then(|l| l.country.clone())
+}
+
+#[test]
+fn a_small_town_after_a_settlement_noun_is_a_place() {
+    for text in [
+        "Government forces recaptured the town of Kidal after heavy fighting.",
+        "Militants attacked an army post on the outskirts of Kidal on Monday.",
+    ] {
+        assert_eq!(place_country(text, "en").as_deref(), Some("MLI"), "{text}");
+    }
+    assert_eq!(
+        place_country("هاجم مسلحون مواقع للجيش في مدينة كيدال.", "ar").as_deref(),
+        Some("MLI")
+    );
+}
+
+#[test]
+fn the_first_word_of_an_unknown_name_is_no_small_town_elsewhere() {
+    // "Debre" is also a GeoNames name of Debar (North Macedonia, 18,000 people).
+    let text = "Fano militiamen and the Ethiopian army exchanged fire near Debre Markos.";
+    assert_ne!(place_country(text, "en").as_deref(), Some("MKD"));
+    // A place-type word after the name does not make it a fragment.
+    let text = "Armed men attacked a checkpoint near Djibo town on Monday.";
+    assert_eq!(place_country(text, "en").as_deref(), Some("BFA"));
+}
