@@ -911,7 +911,44 @@ fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> 
 /// The cuts come in order (each at or after the one before): a clause ends at each one that is
 /// not where the last ended. `clauses` is cleared first.
 fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
-    let sentence = doc.orig(ss, se);
+    clause_cuts(doc.orig(ss, se), ss, se, clauses);
+}
+
+/// What [`clause_cuts`] reads of a byte: nothing, a `t` (every English complementiser has one),
+/// ASCII whitespace or a semicolon (a word's end), the lead byte of the Arabic block (two bytes,
+/// no whitespace in it) or of another char (decoded).
+const CB_PLAIN: u8 = 0;
+const CB_MARK: u8 = 1;
+const CB_SPACE: u8 = 2;
+const CB_SEMICOLON: u8 = 3;
+const CB_ARABIC: u8 = 4;
+const CB_OTHER: u8 = 5;
+
+/// [`clause_cuts`]'s class of every byte (continuation bytes never start a char).
+const CLAUSE_BYTES: [u8; 256] = {
+    let mut table = [CB_PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b't' => CB_MARK,
+            b' ' | 0x09..=0x0D => CB_SPACE,
+            b';' => CB_SEMICOLON,
+            0xD8..=0xDB => CB_ARABIC,
+            0x80..=0xFF => CB_OTHER,
+            _ => CB_PLAIN,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`clause_bounds`] of `sentence`, the text of chars `ss..se`.
+///
+/// Words end at whitespace and semicolons (";" and "؛"), each with the delimiter that ends it
+/// (as `split_inclusive`). One pass over the bytes by table; a word is compared with the
+/// complementisers only when it has a ن (its second byte 0x86) or a t, and char offsets are
+/// counted only where a cut falls.
+fn clause_cuts(sentence: &str, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
     clauses.clear();
     let mut last_cut = ss;
     let mut cut = |at: usize, clauses: &mut Vec<(usize, usize)>| {
@@ -920,58 +957,78 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, 
             last_cut = at;
         }
     };
-    // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
-    // in the same pass.
-    let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
-    let mut word =
-        |end_byte: usize, end_char: usize, semicolon: bool, clauses: &mut Vec<(usize, usize)>| {
-            let w = &sentence[word_byte..end_byte];
-            // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
-            let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
-                let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
-                matches!(
-                    core,
-                    "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
-                )
-            };
-            if complementiser && word_char > ss {
-                cut(word_char, clauses);
-            }
-            if semicolon {
-                cut(end_char, clauses);
-            }
-            word_byte = end_byte;
-            word_char = end_char;
-        };
-    // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
-    // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
+    // The char offset of a byte offset (a char boundary), counted on from the last one asked:
+    // cuts come in order.
+    let (mut counted_byte, mut counted_char) = (0usize, ss);
+    let mut char_at = |byte: usize| {
+        counted_char += sentence[counted_byte..byte].chars().count();
+        counted_byte = byte;
+        counted_char
+    };
+    let complementiser = |w: &str| {
+        let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+        matches!(
+            core,
+            "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+        )
+    };
     let bytes = sentence.as_bytes();
+    // The start of the word being read, and whether it has a ن or a t (or a char not read by
+    // table, which might hide one).
+    let (mut word_byte, mut marked) = (0usize, false);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        pos += 1;
-        let (len, delimiter, semicolon) = if b < 0x80 {
-            let semicolon = b == b';';
-            (
-                1,
-                semicolon || b == b' ' || (0x09..=0x0D).contains(&b),
-                semicolon,
-            )
-        } else if (0xD8..=0xDB).contains(&b) {
-            let semicolon = b == 0xD8 && bytes.get(i + 1) == Some(&0x9B);
-            (2, semicolon, semicolon)
-        } else {
-            let c = sentence[i..].chars().next().unwrap_or(' ');
-            (c.len_utf8(), c.is_whitespace(), false)
+        let (len, semicolon) = match CLAUSE_BYTES[usize::from(b)] {
+            CB_PLAIN => {
+                i += 1;
+                continue;
+            }
+            CB_MARK => {
+                marked = true;
+                i += 1;
+                continue;
+            }
+            CB_SPACE => (1, false),
+            CB_SEMICOLON => (1, true),
+            CB_ARABIC => {
+                let second = bytes.get(i + 1).copied().unwrap_or(0);
+                if b == 0xD8 && second == 0x9B {
+                    (2, true)
+                } else {
+                    marked |= second == 0x86;
+                    i += 2;
+                    continue;
+                }
+            }
+            _ => {
+                let c = sentence[i..].chars().next().unwrap_or(' ');
+                if !c.is_whitespace() {
+                    marked = true;
+                    i += c.len_utf8();
+                    continue;
+                }
+                (c.len_utf8(), false)
+            }
         };
-        i += len;
-        if delimiter {
-            word(i, pos, semicolon, clauses);
+        let end = i + len;
+        if marked && word_byte > 0 && complementiser(&sentence[word_byte..end]) {
+            let at = char_at(word_byte);
+            cut(at, clauses);
         }
+        if semicolon {
+            let at = char_at(end);
+            cut(at, clauses);
+        }
+        word_byte = end;
+        marked = false;
+        i = end;
     }
-    // The last word (an empty one changes nothing; it never ends with a semicolon, which would
-    // have ended a word of its own).
-    word(sentence.len(), pos, false, clauses);
+    // The last word (it never ends with a semicolon, which would have ended a word of its own).
+    if marked && word_byte > 0 && complementiser(&sentence[word_byte..]) {
+        let at = char_at(word_byte);
+        cut(at, clauses);
+    }
     cut(se, clauses);
 }
 
@@ -2240,5 +2297,105 @@ mod tests {
             push_decimal(&mut out, n);
             assert_eq!(out, format!("x{n}"));
         }
+    }
+
+    #[test]
+    fn clause_cuts_read_what_the_word_by_word_reading_reads() {
+        let pieces = [
+            "أن", "إن", "ان", "وأن", "بأن", "بان", "وإن", "that", "That", "thatt", "ن", "t", " ",
+            "  ", "\n", "\t", ";", "؛", "\u{2006}", "\u{00A0}", "\u{3000}", "(", ")", "\"", ".",
+            "،", "قال", "said", "é", "ğ", "\u{0651}", "\u{064B}", "x", "٣", "—", "«", "»",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let text: String = (0..(next() % 12))
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let ss = (next() % 50) as usize;
+            let se = ss + text.chars().count();
+            clause_cuts(&text, ss, se, &mut fast);
+            clause_cuts_reference(&text, ss, se, &mut slow);
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    /// The clause cuts as they were read before [`clause_cuts`] (word by word, chars counted
+    /// throughout).
+    fn clause_cuts_reference(
+        sentence: &str,
+        ss: usize,
+        se: usize,
+        clauses: &mut Vec<(usize, usize)>,
+    ) {
+        clauses.clear();
+        let mut last_cut = ss;
+        let mut cut = |at: usize, clauses: &mut Vec<(usize, usize)>| {
+            if at != last_cut {
+                clauses.push((last_cut, at));
+                last_cut = at;
+            }
+        };
+        // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
+        // in the same pass.
+        let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
+        let mut word = |end_byte: usize,
+                        end_char: usize,
+                        semicolon: bool,
+                        clauses: &mut Vec<(usize, usize)>| {
+            let w = &sentence[word_byte..end_byte];
+            // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
+            let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
+                let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+                matches!(
+                    core,
+                    "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+                )
+            };
+            if complementiser && word_char > ss {
+                cut(word_char, clauses);
+            }
+            if semicolon {
+                cut(end_char, clauses);
+            }
+            word_byte = end_byte;
+            word_char = end_char;
+        };
+        // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
+        // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
+        let bytes = sentence.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            pos += 1;
+            let (len, delimiter, semicolon) = if b < 0x80 {
+                let semicolon = b == b';';
+                (
+                    1,
+                    semicolon || b == b' ' || (0x09..=0x0D).contains(&b),
+                    semicolon,
+                )
+            } else if (0xD8..=0xDB).contains(&b) {
+                let semicolon = b == 0xD8 && bytes.get(i + 1) == Some(&0x9B);
+                (2, semicolon, semicolon)
+            } else {
+                let c = sentence[i..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), c.is_whitespace(), false)
+            };
+            i += len;
+            if delimiter {
+                word(i, pos, semicolon, clauses);
+            }
+        }
+        // The last word (an empty one changes nothing; it never ends with a semicolon, which would
+        // have ended a word of its own).
+        word(sentence.len(), pos, false, clauses);
+        cut(se, clauses);
     }
 }
