@@ -914,28 +914,22 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, 
     clause_cuts(doc.orig(ss, se), ss, se, clauses);
 }
 
-/// What [`clause_cuts`] reads of a byte: nothing, a `t` (every English complementiser has one),
-/// ASCII whitespace or a semicolon (a word's end), the lead byte of the Arabic block (two bytes,
-/// no whitespace in it) or of another char (decoded).
-const CB_PLAIN: u8 = 0;
+/// What [`clause_cuts`] reads of a byte, bits: [`CB_MARK`] a `t` or a 0x86 (the second byte of
+/// ن; every complementiser has one or the other), [`CB_STOP`] a byte that may end a word: ASCII
+/// whitespace, ";", 0x9B (the second byte of "؛") or the lead byte of a multi-byte whitespace
+/// char (U+0085, U+00A0, U+1680, U+2000.., U+3000).
 const CB_MARK: u8 = 1;
-const CB_SPACE: u8 = 2;
-const CB_SEMICOLON: u8 = 3;
-const CB_ARABIC: u8 = 4;
-const CB_OTHER: u8 = 5;
+const CB_STOP: u8 = 2;
 
-/// [`clause_cuts`]'s class of every byte (continuation bytes never start a char).
+/// [`clause_cuts`]'s bits of every byte.
 const CLAUSE_BYTES: [u8; 256] = {
-    let mut table = [CB_PLAIN; 256];
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         table[b] = match b as u8 {
-            b't' => CB_MARK,
-            b' ' | 0x09..=0x0D => CB_SPACE,
-            b';' => CB_SEMICOLON,
-            0xD8..=0xDB => CB_ARABIC,
-            0x80..=0xFF => CB_OTHER,
-            _ => CB_PLAIN,
+            b't' | 0x86 => CB_MARK,
+            b' ' | 0x09..=0x0D | b';' | 0x9B | 0xC2 | 0xE1 | 0xE2 | 0xE3 => CB_STOP,
+            _ => 0,
         };
         b += 1;
     }
@@ -945,9 +939,9 @@ const CLAUSE_BYTES: [u8; 256] = {
 /// [`clause_bounds`] of `sentence`, the text of chars `ss..se`.
 ///
 /// Words end at whitespace and semicolons (";" and "؛"), each with the delimiter that ends it
-/// (as `split_inclusive`). One pass over the bytes by table; a word is compared with the
-/// complementisers only when it has a ن (its second byte 0x86) or a t, and char offsets are
-/// counted only where a cut falls.
+/// (as `split_inclusive`). One pass over the bytes by table, which only stops at the bytes that
+/// may end a word; a word is compared with the complementisers only when it has a byte of ن or a
+/// t, and char offsets are counted only where a cut falls.
 fn clause_cuts(sentence: &str, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
     clauses.clear();
     let mut last_cut = ss;
@@ -973,46 +967,32 @@ fn clause_cuts(sentence: &str, ss: usize, se: usize, clauses: &mut Vec<(usize, u
         )
     };
     let bytes = sentence.as_bytes();
-    // The start of the word being read, and whether it has a ن or a t (or a char not read by
-    // table, which might hide one).
-    let (mut word_byte, mut marked) = (0usize, false);
+    // The start of the word being read, and whether it has a mark byte.
+    let (mut word_byte, mut marked) = (0usize, 0u8);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (len, semicolon) = match CLAUSE_BYTES[usize::from(b)] {
-            CB_PLAIN => {
-                i += 1;
-                continue;
-            }
-            CB_MARK => {
-                marked = true;
-                i += 1;
-                continue;
-            }
-            CB_SPACE => (1, false),
-            CB_SEMICOLON => (1, true),
-            CB_ARABIC => {
-                let second = bytes.get(i + 1).copied().unwrap_or(0);
-                if b == 0xD8 && second == 0x9B {
-                    (2, true)
-                } else {
-                    marked |= second == 0x86;
-                    i += 2;
-                    continue;
-                }
-            }
+        let class = CLAUSE_BYTES[usize::from(b)];
+        marked |= class;
+        i += 1;
+        if class & CB_STOP == 0 {
+            continue;
+        }
+        // `end`: past the delimiter, if this byte is one's.
+        let (end, semicolon) = match b {
+            b';' => (i, true),
+            0x9B if i >= 2 && bytes[i - 2] == 0xD8 => (i, true),
+            0x9B => continue,
+            0x00..=0x7F => (i, false),
             _ => {
-                let c = sentence[i..].chars().next().unwrap_or(' ');
+                let c = sentence[i - 1..].chars().next().unwrap_or('x');
                 if !c.is_whitespace() {
-                    marked = true;
-                    i += c.len_utf8();
                     continue;
                 }
-                (c.len_utf8(), false)
+                (i - 1 + c.len_utf8(), false)
             }
         };
-        let end = i + len;
-        if marked && word_byte > 0 && complementiser(&sentence[word_byte..end]) {
+        if marked & CB_MARK != 0 && word_byte > 0 && complementiser(&sentence[word_byte..end]) {
             let at = char_at(word_byte);
             cut(at, clauses);
         }
@@ -1021,11 +1001,11 @@ fn clause_cuts(sentence: &str, ss: usize, se: usize, clauses: &mut Vec<(usize, u
             cut(at, clauses);
         }
         word_byte = end;
-        marked = false;
+        marked = 0;
         i = end;
     }
     // The last word (it never ends with a semicolon, which would have ended a word of its own).
-    if marked && word_byte > 0 && complementiser(&sentence[word_byte..]) {
+    if marked & CB_MARK != 0 && word_byte > 0 && complementiser(&sentence[word_byte..]) {
         let at = char_at(word_byte);
         cut(at, clauses);
     }
@@ -2300,11 +2280,24 @@ mod tests {
     }
 
     #[test]
+    fn clause_bytes_stop_at_every_whitespace_char() {
+        for c in (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            let mut buf = [0u8; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(CLAUSE_BYTES[usize::from(first)] & CB_STOP != 0, "{c:?}");
+        }
+    }
+
+    #[test]
     fn clause_cuts_read_what_the_word_by_word_reading_reads() {
         let pieces = [
             "أن", "إن", "ان", "وأن", "بأن", "بان", "وإن", "that", "That", "thatt", "ن", "t", " ",
             "  ", "\n", "\t", ";", "؛", "\u{2006}", "\u{00A0}", "\u{3000}", "(", ")", "\"", ".",
-            "،", "قال", "said", "é", "ğ", "\u{0651}", "\u{064B}", "x", "٣", "—", "«", "»",
+            "،", "قال", "said", "é", "ğ", "©", "…", "ڛ", "\u{85}", "\u{2029}", "\u{0651}",
+            "\u{064B}", "x", "٣", "—", "«", "»",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = || {
