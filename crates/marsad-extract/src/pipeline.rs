@@ -1011,7 +1011,38 @@ fn place_rank(lex: &crate::lexicon::Lexicon, p: u32, doc_countries: &[&str]) -> 
 /// The cuts come in order (each at or after the one before): a clause ends at each one that is
 /// not where the last ended. `clauses` is cleared first.
 fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
-    let sentence = doc.orig(ss, se);
+    clause_cuts(doc.orig(ss, se), ss, se, clauses);
+}
+
+/// What [`clause_cuts`] reads of a byte, bits: [`CB_MARK`] a `t` or a 0x86 (the second byte of
+/// ن; every complementiser has one or the other), [`CB_STOP`] a byte that may end a word: ASCII
+/// whitespace, ";", 0x9B (the second byte of "؛") or the lead byte of a multi-byte whitespace
+/// char (U+0085, U+00A0, U+1680, U+2000.., U+3000).
+const CB_MARK: u8 = 1;
+const CB_STOP: u8 = 2;
+
+/// [`clause_cuts`]'s bits of every byte.
+const CLAUSE_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b't' | 0x86 => CB_MARK,
+            b' ' | 0x09..=0x0D | b';' | 0x9B | 0xC2 | 0xE1 | 0xE2 | 0xE3 => CB_STOP,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`clause_bounds`] of `sentence`, the text of chars `ss..se`.
+///
+/// Words end at whitespace and semicolons (";" and "؛"), each with the delimiter that ends it
+/// (as `split_inclusive`). One pass over the bytes by table, which only stops at the bytes that
+/// may end a word; a word is compared with the complementisers only when it has a byte of ن or a
+/// t, and char offsets are counted only where a cut falls.
+fn clause_cuts(sentence: &str, ss: usize, se: usize, clauses: &mut Vec<(usize, usize)>) {
     clauses.clear();
     let mut last_cut = ss;
     let mut cut = |at: usize, clauses: &mut Vec<(usize, usize)>| {
@@ -1020,58 +1051,64 @@ fn clause_bounds(doc: &Doc<'_>, ss: usize, se: usize, clauses: &mut Vec<(usize, 
             last_cut = at;
         }
     };
-    // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
-    // in the same pass.
-    let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
-    let mut word =
-        |end_byte: usize, end_char: usize, semicolon: bool, clauses: &mut Vec<(usize, usize)>| {
-            let w = &sentence[word_byte..end_byte];
-            // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
-            let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
-                let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
-                matches!(
-                    core,
-                    "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
-                )
-            };
-            if complementiser && word_char > ss {
-                cut(word_char, clauses);
-            }
-            if semicolon {
-                cut(end_char, clauses);
-            }
-            word_byte = end_byte;
-            word_char = end_char;
-        };
-    // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
-    // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
+    // The char offset of a byte offset (a char boundary), counted on from the last one asked:
+    // cuts come in order.
+    let (mut counted_byte, mut counted_char) = (0usize, ss);
+    let mut char_at = |byte: usize| {
+        counted_char += sentence[counted_byte..byte].chars().count();
+        counted_byte = byte;
+        counted_char
+    };
+    let complementiser = |w: &str| {
+        let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+        matches!(
+            core,
+            "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+        )
+    };
     let bytes = sentence.as_bytes();
+    // The start of the word being read, and whether it has a mark byte.
+    let (mut word_byte, mut marked) = (0usize, 0u8);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        pos += 1;
-        let (len, delimiter, semicolon) = if b < 0x80 {
-            let semicolon = b == b';';
-            (
-                1,
-                semicolon || b == b' ' || (0x09..=0x0D).contains(&b),
-                semicolon,
-            )
-        } else if (0xD8..=0xDB).contains(&b) {
-            let semicolon = b == 0xD8 && bytes.get(i + 1) == Some(&0x9B);
-            (2, semicolon, semicolon)
-        } else {
-            let c = sentence[i..].chars().next().unwrap_or(' ');
-            (c.len_utf8(), c.is_whitespace(), false)
-        };
-        i += len;
-        if delimiter {
-            word(i, pos, semicolon, clauses);
+        let class = CLAUSE_BYTES[usize::from(b)];
+        marked |= class;
+        i += 1;
+        if class & CB_STOP == 0 {
+            continue;
         }
+        // `end`: past the delimiter, if this byte is one's.
+        let (end, semicolon) = match b {
+            b';' => (i, true),
+            0x9B if i >= 2 && bytes[i - 2] == 0xD8 => (i, true),
+            0x9B => continue,
+            0x00..=0x7F => (i, false),
+            _ => {
+                let c = sentence[i - 1..].chars().next().unwrap_or('x');
+                if !c.is_whitespace() {
+                    continue;
+                }
+                (i - 1 + c.len_utf8(), false)
+            }
+        };
+        if marked & CB_MARK != 0 && word_byte > 0 && complementiser(&sentence[word_byte..end]) {
+            let at = char_at(word_byte);
+            cut(at, clauses);
+        }
+        if semicolon {
+            let at = char_at(end);
+            cut(at, clauses);
+        }
+        word_byte = end;
+        marked = 0;
+        i = end;
     }
-    // The last word (an empty one changes nothing; it never ends with a semicolon, which would
-    // have ended a word of its own).
-    word(sentence.len(), pos, false, clauses);
+    // The last word (it never ends with a semicolon, which would have ended a word of its own).
+    if marked & CB_MARK != 0 && word_byte > 0 && complementiser(&sentence[word_byte..]) {
+        let at = char_at(word_byte);
+        cut(at, clauses);
+    }
     cut(se, clauses);
 }
 
@@ -2340,5 +2377,118 @@ mod tests {
             push_decimal(&mut out, n);
             assert_eq!(out, format!("x{n}"));
         }
+    }
+
+    #[test]
+    fn clause_bytes_stop_at_every_whitespace_char() {
+        for c in (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            let mut buf = [0u8; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(CLAUSE_BYTES[usize::from(first)] & CB_STOP != 0, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn clause_cuts_read_what_the_word_by_word_reading_reads() {
+        let pieces = [
+            "أن", "إن", "ان", "وأن", "بأن", "بان", "وإن", "that", "That", "thatt", "ن", "t", " ",
+            "  ", "\n", "\t", ";", "؛", "\u{2006}", "\u{00A0}", "\u{3000}", "(", ")", "\"", ".",
+            "،", "قال", "said", "é", "ğ", "©", "…", "ڛ", "\u{85}", "\u{2029}", "\u{0651}",
+            "\u{064B}", "x", "٣", "—", "«", "»",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let text: String = (0..(next() % 12))
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let ss = (next() % 50) as usize;
+            let se = ss + text.chars().count();
+            clause_cuts(&text, ss, se, &mut fast);
+            clause_cuts_reference(&text, ss, se, &mut slow);
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    /// The clause cuts as they were read before [`clause_cuts`] (word by word, chars counted
+    /// throughout).
+    fn clause_cuts_reference(
+        sentence: &str,
+        ss: usize,
+        se: usize,
+        clauses: &mut Vec<(usize, usize)>,
+    ) {
+        clauses.clear();
+        let mut last_cut = ss;
+        let mut cut = |at: usize, clauses: &mut Vec<(usize, usize)>| {
+            if at != last_cut {
+                clauses.push((last_cut, at));
+                last_cut = at;
+            }
+        };
+        // Words with the delimiter that ends them (as `split_inclusive`), their char offsets counted
+        // in the same pass.
+        let (mut word_byte, mut word_char, mut pos) = (0usize, ss, ss);
+        let mut word = |end_byte: usize,
+                        end_char: usize,
+                        semicolon: bool,
+                        clauses: &mut Vec<(usize, usize)>| {
+            let w = &sentence[word_byte..end_byte];
+            // Every complementiser has a ن (its second byte 0x86) or a t: a cheap test first.
+            let complementiser = w.bytes().any(|b| b == 0x86 || b == b't') && {
+                let core = w.trim_matches(|c: char| !crate::normalize::is_word_char(c));
+                matches!(
+                    core,
+                    "أن" | "إن" | "ان" | "وأن" | "وإن" | "بأن" | "بان" | "that" | "That"
+                )
+            };
+            if complementiser && word_char > ss {
+                cut(word_char, clauses);
+            }
+            if semicolon {
+                cut(end_char, clauses);
+            }
+            word_byte = end_byte;
+            word_char = end_char;
+        };
+        // Words end at whitespace and semicolons (";" and "؛"). ASCII and the Arabic block (two
+        // bytes, no whitespace in it) are read from their bytes; other chars are decoded.
+        let bytes = sentence.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            pos += 1;
+            let (len, delimiter, semicolon) = if b < 0x80 {
+                let semicolon = b == b';';
+                (
+                    1,
+                    semicolon || b == b' ' || (0x09..=0x0D).contains(&b),
+                    semicolon,
+                )
+            } else if (0xD8..=0xDB).contains(&b) {
+                let semicolon = b == 0xD8 && bytes.get(i + 1) == Some(&0x9B);
+                (2, semicolon, semicolon)
+            } else {
+                let c = sentence[i..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), c.is_whitespace(), false)
+            };
+            i += len;
+            if delimiter {
+                word(i, pos, semicolon, clauses);
+            }
+        }
+        // The last word (an empty one changes nothing; it never ends with a semicolon, which would
+        // have ended a word of its own).
+        word(sentence.len(), pos, false, clauses);
+        cut(se, clauses);
     }
 }
