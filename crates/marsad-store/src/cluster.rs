@@ -300,14 +300,21 @@ async fn stored_candidates(
 }
 
 /// Adds the votes `event_cluster_votes` selects (`{where}`) to the cluster tallies, in key order.
+/// The votes are grouped and ordered byte by byte (collation "C"): the groups are the same as under
+/// the database's collation (equality of text is bytewise under any deterministic collation), the
+/// order only has to be the same for every writer (so that upserts lock rows in one order), and
+/// sorting a write's ~190 votes per article through the locale (strcoll, no abbreviated keys) is
+/// slower, all of it under the event-write lock (1,000 articles of the bench ingest corpus, tallies
+/// present: 2.8–2.9 s against 2.2–2.6 s).
 const ADD_VOTES: &str = "insert into event_cluster_tallies as t (cluster_id, attr, value, mentions,
         confidence_sum, best_confidence, best_sequence)
-     select cluster_id, attr, value, count(*)::int, sum(confidence::numeric), max(confidence),
+     select cluster_id collate \"C\", attr, value collate \"C\", count(*)::int,
+            sum(confidence::numeric), max(confidence),
             (array_agg(sequence order by confidence desc, sequence))[1]
      from event_cluster_votes v
      where {where}
-     group by cluster_id, attr, value
-     order by cluster_id, attr, value
+     group by 1, 2, 3
+     order by 1, 2, 3
      on conflict (cluster_id, attr, value) do update set
         mentions = t.mentions + excluded.mentions,
         confidence_sum = t.confidence_sum + excluded.confidence_sum,

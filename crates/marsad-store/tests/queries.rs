@@ -1368,3 +1368,60 @@ async fn event_search_vectors_are_the_ones_postgres_computes(pool: PgPool) {
     .await;
     assert_eq!(found, ["e_meeting", "e_statement"], "the article's events");
 }
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn events_sharing_an_evidence_get_the_vector_of_their_articles_language(pool: PgPool) {
+    // One write: two events of an English article share their evidence, and an Arabic-tagged
+    // article has an event with the same text. Each text is stemmed once per language.
+    let store = Store::new(pool.clone());
+    let text = "Coalition envoys were meeting about the strikes";
+    let en = store
+        .put_article(&article(text, 7, "wire", "2026-02-10"))
+        .await
+        .unwrap();
+    let ar = store
+        .put_article(&NewArticle {
+            lang: "ar".into(),
+            ..article(&format!("{text}."), 8, "outlet", "2026-02-10")
+        })
+        .await
+        .unwrap();
+    let en_events = [
+        event("e_meeting", Kind::Meeting, Some("2026-02-09"), text),
+        event("e_statement", Kind::Statement, Some("2026-02-09"), text),
+    ];
+    let ar_events = [event("e_other", Kind::Meeting, Some("2026-02-09"), text)];
+    store
+        .put_extractions(&[
+            ExtractionRecord {
+                article_id: &en.article_id,
+                entities: &[],
+                events: &en_events,
+                engine_version: "v1",
+            },
+            ExtractionRecord {
+                article_id: &ar.article_id,
+                entities: &[],
+                events: &ar_events,
+                engine_version: "v1",
+            },
+        ])
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, bool, bool)> = sqlx::query_as(
+        "select id, lang, search = marsad_search_vector(lang, evidence_text),
+                search @@ to_tsquery('english', 'meet')
+         from events order by id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("e_meeting".into(), "en".into(), true, true),
+            ("e_other".into(), "ar".into(), true, false),
+            ("e_statement".into(), "en".into(), true, true),
+        ]
+    );
+}
