@@ -1,25 +1,14 @@
 //! ACLED sub-event types of English event reports, on invented report-style sentences: the
 //! usual wording of each sub-type proposes an event of it.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_core::Document;
-use marsad_extract::Engine;
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
+use common::{document, engine};
 
 /// The ACLED sub-event types of the events of `text`, in order.
 fn sub_types(text: &str) -> Vec<String> {
     engine()
-        .extract(&Document {
-            id: "t".into(),
-            text: text.into(),
-            lang: Some("en".into()),
-            ..Default::default()
-        })
+        .extract(&document(text, "en"))
         .events
         .into_iter()
         .filter_map(|e| e.acled.map(|a| a.sub_event_type))
@@ -93,12 +82,7 @@ fn people_are_no_event() {
 /// Arabic: the kinds of the candidates of `text` (before the context scorer decides).
 fn arabic_kinds(text: &str) -> Vec<marsad_core::Kind> {
     engine()
-        .candidates(&Document {
-            id: "t".into(),
-            text: text.into(),
-            lang: Some("ar".into()),
-            ..Default::default()
-        })
+        .candidates(&document(text, "ar"))
         .into_iter()
         .map(|c| c.kind)
         .collect()

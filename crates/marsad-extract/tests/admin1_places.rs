@@ -1,26 +1,14 @@
 //! First-level regions generated for every country (`iso3166-2:*` rows of the gazetteer) resolve
 //! in English reports, and never take a name from the country or major city it shares it with.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_core::{Document, EntityType};
-use marsad_extract::Engine;
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
+use common::{document, engine};
+use marsad_core::EntityType;
 
 /// The (gazetteer id, country) of the place entity whose text is `span` in `text`.
 fn place(text: &str, span: &str) -> (String, Option<String>) {
-    let doc = Document {
-        id: "t".to_owned(),
-        text: text.to_owned(),
-        title: None,
-        published: None,
-        lang: Some("en".to_owned()),
-    };
-    let out = engine().extract(&doc);
+    let out = engine().extract(&document(text, "en"));
     let hit = out
         .entities
         .iter()

@@ -1,15 +1,11 @@
 //! The scorer's morphological and syntactic context features and the modality of "قد", on small
 //! invented sentences.
 
-use std::sync::OnceLock;
+mod common;
 
+use common::engine;
 use marsad_core::{Document, Modality};
-use marsad_extract::{Candidate, Engine};
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
+use marsad_extract::Candidate;
 
 fn candidates(text: &str) -> Vec<Candidate> {
     engine().candidates(&Document {

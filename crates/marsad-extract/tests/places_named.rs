@@ -3,25 +3,13 @@
 //! country; the first word of an unknown longer name ("near Debre Markos") is not a small town of
 //! that name elsewhere.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_core::{Document, Event};
-use marsad_extract::Engine;
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
+use common::{document, engine};
+use marsad_core::Event;
 
 fn events(text: &str, lang: &str) -> Vec<Event> {
-    engine()
-        .extract(&Document {
-            id: "t".into(),
-            text: text.into(),
-            lang: Some(lang.into()),
-            ..Default::default()
-        })
-        .events
+    engine().extract(&document(text, lang)).events
 }
 
 /// The country of the place of the first event that has one.

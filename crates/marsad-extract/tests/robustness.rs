@@ -2,18 +2,13 @@
 //! letters and marks, Latin, digits, punctuation, direction marks, emoji), lone combining marks,
 //! huge lines. A panic inside `extract` would be caught and hidden, so a panic hook counts them.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+mod common;
 
+use common::engine;
 use marsad_core::Document;
-use marsad_extract::Engine;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
 
 struct Rng(u64);
 

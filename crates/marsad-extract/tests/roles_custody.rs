@@ -1,25 +1,13 @@
 //! Roles in custody, detention and transfer events, on invented sentences: an armed group held
 //! (the object of detention) is the detainee, a target, never the agent.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_core::{Document, Event, Kind, Role};
-use marsad_extract::Engine;
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
+use common::{document, engine};
+use marsad_core::{Event, Kind, Role};
 
 fn events(text: &str, lang: &str) -> Vec<Event> {
-    engine()
-        .extract(&Document {
-            id: "t".into(),
-            text: text.into(),
-            lang: Some(lang.into()),
-            ..Default::default()
-        })
-        .events
+    engine().extract(&document(text, lang)).events
 }
 
 /// The roles of the actor whose canonical name contains `name` in the first event of `kind`.

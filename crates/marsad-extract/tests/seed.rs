@@ -1,15 +1,10 @@
 //! End-to-end checks on the seed article shipped as a fixture (no ../shared needed).
 
-use std::sync::OnceLock;
+mod common;
 
 use chrono::NaiveDate;
+use common::engine;
 use marsad_core::{Document, Kind, Modality, Role};
-use marsad_extract::Engine;
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builtin().expect("built-in data loads"))
-}
 
 fn seed(lang: &str) -> Document {
     let text = match lang {
