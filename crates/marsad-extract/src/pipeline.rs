@@ -596,8 +596,8 @@ fn build_entities<'e>(
             // Latin place names must be capitalised in the original; small places count only in
             // the countries the document names.
             let span = doc.orig(s, e);
-            let cased = !span.chars().any(|c| c.is_ascii_alphabetic())
-                || span.chars().any(char::is_uppercase);
+            let latin = span.chars().any(|c| c.is_ascii_alphabetic());
+            let cased = !latin || span.chars().any(char::is_uppercase);
             let entry = &lex.places[p as usize];
             let in_doc = entry
                 .country
@@ -608,11 +608,9 @@ fn build_entities<'e>(
             // A Latin name after "in", "near", "at"... is a place even when the document names
             // no country (ACLED notes: "attacked a military post in Djibo").
             // So is a name after a settlement noun, in either language ("the town of Kidal",
-            // "مدينة كيدال").
-            let latin = span.chars().any(|c| c.is_ascii_alphabetic());
-            let said_as_place = ((latin && is_locative(&doc.norm.text, doc, s))
-                || after_settlement_noun(doc, s))
-                && (entry.population >= 1000
+            // "مدينة كيدال"). Read only for the places neither named country nor size admits.
+            let said_as_place = || {
+                (entry.population >= 1000
                     || matches!(
                         entry.kind,
                         PlaceKind::Region
@@ -620,8 +618,11 @@ fn build_entities<'e>(
                             | PlaceKind::Crossing
                             | PlaceKind::Landmark
                     ))
-                && !(latin && runs_on_into_a_name(doc, e));
-            if cased && (in_doc || major || said_as_place) {
+                    && ((latin && is_locative(&doc.norm.text, doc, s))
+                        || after_settlement_noun(doc, s))
+                    && !(latin && runs_on_into_a_name(doc, e))
+            };
+            if cased && (in_doc || major || said_as_place()) {
                 places.push(PlaceMention {
                     start: s,
                     end: e,
