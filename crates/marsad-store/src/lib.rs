@@ -194,7 +194,6 @@ async fn watch_database(
     migrated_at: Arc<OnceLock<Instant>>,
     interval: Duration,
 ) {
-    let mut migrated = migrated_at.get().is_some();
     let mut last: Option<ServingStatus> = None;
     loop {
         let reachable = tokio::time::timeout(interval.max(Duration::from_secs(1)), async {
@@ -211,12 +210,11 @@ async fn watch_database(
             }
             Err(_) => ServingStatus::NotServing,
         };
-        if status == ServingStatus::Serving && !migrated {
+        if status == ServingStatus::Serving && migrated_at.get().is_none() {
             match MIGRATOR.run(&pool).await {
                 Ok(()) => {
                     tracing::info!("migrations applied");
                     let _ = migrated_at.set(Instant::now());
-                    migrated = true;
                 }
                 Err(err) => {
                     tracing::error!(error = %err, "migrations failed");
