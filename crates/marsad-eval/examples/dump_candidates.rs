@@ -1,10 +1,12 @@
 //! Dumps every ASSAULT or PROTEST candidate of JSON Lines sentences (standard input:
 //! `{"id", "text", "label"?}`) with the scorer's features, one JSON line per sentence, for analysis
 //! of the context scorer: `cargo run --release -p marsad-eval --example dump_candidates < file`.
+//! A line's `lang` is used when present (else Arabic); `--all` dumps the candidates of every kind.
 
 use std::io::{BufRead, Write};
 
 fn main() {
+    let all = std::env::args().any(|a| a == "--all");
     let engine = marsad_extract::Engine::load_with(None, false).expect("built-in data loads");
     let stdin = std::io::stdin();
     let mut out = std::io::BufWriter::new(std::io::stdout());
@@ -21,14 +23,21 @@ fn main() {
                 .unwrap_or("")
                 .to_owned(),
             text: text.to_owned(),
-            lang: Some("ar".to_owned()),
+            lang: Some(
+                row.get("lang")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("ar")
+                    .to_owned(),
+            ),
             ..Default::default()
         };
         let chars: Vec<char> = text.chars().collect();
         let candidates: Vec<serde_json::Value> = engine
             .candidates(&doc)
             .into_iter()
-            .filter(|c| marsad_extract::ScoreClass::of_plover(c.plover_type.as_deref()).is_some())
+            .filter(|c| {
+                all || marsad_extract::ScoreClass::of_plover(c.plover_type.as_deref()).is_some()
+            })
             .map(|c| {
                 let features: serde_json::Map<String, serde_json::Value> = c
                     .features
@@ -39,6 +48,7 @@ fn main() {
                     "kind": c.kind.as_str(),
                     "plover": c.plover_type,
                     "modality": c.modality.to_string(),
+                    "kept": c.kept,
                     "start": c.trigger_start,
                     "end": c.trigger_end,
                     "trigger": chars[c.trigger_start.min(chars.len())..c.trigger_end.min(chars.len())].iter().collect::<String>(),

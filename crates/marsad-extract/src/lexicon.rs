@@ -130,6 +130,21 @@ pub enum CueClass {
     Member,
 }
 
+impl CueClass {
+    /// Whether the cue sets an event's modality (rather than a role or a scorer feature).
+    pub fn is_modality(self) -> bool {
+        matches!(
+            self,
+            Self::Negation
+                | Self::Question
+                | Self::Conditional
+                | Self::Planned
+                | Self::Intended
+                | Self::Reported
+        )
+    }
+}
+
 impl FromStr for CueClass {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -20,6 +20,8 @@ pub struct Hit {
     pub imperfect: bool,
     /// Whether the future prefix س was read.
     pub future: bool,
+    /// Bytes of the word read past the pattern's end (an accepted suffix); 0 for an exact match.
+    pub suffix: u16,
 }
 
 /// The compiled patterns.
@@ -251,6 +253,7 @@ impl Matcher {
                     entry,
                     imperfect,
                     future,
+                    suffix: u16::try_from(suffix_len).unwrap_or(u16::MAX),
                 });
             }
         }

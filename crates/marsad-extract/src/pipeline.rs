@@ -185,6 +185,22 @@ fn longest_first<T: Copy>(
     kept.into_iter().map(|(_, seq)| items[seq]).collect()
 }
 
+/// Of the hits over one span, keeps those that read the least of the word past their pattern:
+/// "bombed" is the pattern "bombed" (an air strike) rather than "bomb" with a suffix (a bomb). The
+/// hits come from [`longest_first`]: hits over one span are next to each other.
+fn prefer_exact(hits: Vec<(usize, usize, Hit)>) -> Vec<(usize, usize, Hit)> {
+    let same_span = |a: &(usize, usize, Hit), b: &(usize, usize, Hit)| (a.0, a.1) == (b.0, b.1);
+    if !hits.windows(2).any(|w| same_span(&w[0], &w[1])) {
+        return hits;
+    }
+    let mut kept = Vec::with_capacity(hits.len());
+    for run in hits.chunk_by(same_span) {
+        let least = run.iter().map(|h| h.2.suffix).min().unwrap_or(0);
+        kept.extend(run.iter().filter(|h| h.2.suffix == least).copied());
+    }
+    kept
+}
+
 /// The longest sentence read as one; longer ones are cut at spaces.
 const MAX_SENTENCE_CHARS: usize = 1500;
 
@@ -361,9 +377,18 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         })
         .map(|(s, e, _)| (*s, *e))
         .collect();
-    // Dates (a trigger inside a date, "March", is no trigger).
+    // Dates (a trigger inside a date, "March", is no trigger; nor is a modality cue: the month in
+    // "4 May 2024" is no "may").
     let dates = find_dates(doc.text, document.published);
-    let triggers: Vec<TriggerMention> = longest_first(trigger_hits, &mut owner)
+    let in_date = |s: usize, e: usize| {
+        let d = dates.partition_point(|d| d.end <= s);
+        d < dates.len() && dates[d].start < e
+    };
+    let cues: Vec<CueMention> = cues
+        .into_iter()
+        .filter(|c| !(c.class.is_modality() && in_date(c.start, c.end)))
+        .collect();
+    let triggers: Vec<TriggerMention> = prefer_exact(longest_first(trigger_hits, &mut owner))
         .into_iter()
         .filter_map(|(s, e, h)| {
             let EntryRef::Trigger(t) = h.entry else {
@@ -373,8 +398,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             if named_spans.iter().any(|&(ns, ne)| ns <= s && e <= ne) {
                 return None;
             }
-            let d = dates.partition_point(|d| d.end <= s);
-            if d < dates.len() && dates[d].start < e {
+            if in_date(s, e) {
                 return None;
             }
             Some(TriggerMention {
