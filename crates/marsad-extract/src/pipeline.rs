@@ -426,7 +426,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     // Per-sentence buffers, reused from one sentence to the next.
     let mut clauses: Vec<(usize, usize)> = Vec::new();
     let mut pending: Vec<Pending<'_>> = Vec::new();
-    let mut weights: Vec<f32> = Vec::new();
+    let mut triggers_read: Vec<(f32, Kind)> = Vec::new();
     for &(ss, se) in &sentences {
         let s_triggers = in_range(&triggers, |t| t.start, ss, se);
         if s_triggers.is_empty() {
@@ -456,19 +456,19 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         );
         pool_sentence_features(&mut pending);
         let first = events.len();
-        weights.clear();
+        triggers_read.clear();
         for p in pending.drain(..) {
-            let weight = p.entry.weight;
+            let read = (p.entry.weight, p.kind);
             let (candidate, event) = decide(engine, p, keep_all);
             if let Some(candidate) = candidate {
                 candidates.push(candidate);
             }
             if let Some(event) = event {
                 events.push(event);
-                weights.push(weight);
+                triggers_read.push(read);
             }
         }
-        specify_violence(&mut events[first..], &weights);
+        specify_violence(&mut events[first..], &triggers_read);
     }
 
     let events: Vec<Event> = merge_events(&engine.lexicon, events)
@@ -2003,36 +2003,47 @@ const SPECIFIC_VIOLENCE: &[Kind] = &[
 
 /// One sentence's violent events told by a generic word ("killed", "مقتل", or a weak trigger such
 /// as "gunmen") take the kind of a specific one of the same sentence and modality ("in a suicide
-/// bombing", "abducted"), so that they merge into one event: the means tells what happened.
-fn specify_violence(events: &mut [Draft<'_>], weights: &[f32]) {
+/// bombing", "abducted"), so that they merge into one event: the means tells what happened. A
+/// demonstration takes the kind of a riot in its sentence the same way.
+///
+/// `triggers` holds each event's trigger weight and the kind its trigger read before the context
+/// changed it (an attack on armed men is a battle, but still told by a generic word).
+fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
     if events.len() < 2 {
         return;
     }
     for i in 0..events.len() {
-        let generic = events[i].kind == Kind::Attack
-            || (events[i].kind == Kind::ArmedClash && weights.get(i).is_some_and(|&w| w < 0.7));
-        if !generic {
-            continue;
-        }
+        let (weight, trigger_kind) = triggers.get(i).copied().unwrap_or((1.0, events[i].kind));
+        let weak = weight < 0.7;
+        let specifics: &[Kind] = match events[i].kind {
+            Kind::Attack => SPECIFIC_VIOLENCE,
+            Kind::ArmedClash if weak || trigger_kind == Kind::Attack => SPECIFIC_VIOLENCE,
+            // A demonstration that turned violent is a riot ("protesters burned tyres").
+            Kind::PeacefulProtest => &[Kind::Riot],
+            _ => continue,
+        };
+        let violent = specifics != [Kind::Riot];
         let same = |e: &Draft<'_>| {
             e.modality == events[i].modality && e.plover_type == events[i].plover_type
         };
-        let weak = weights.get(i).is_some_and(|&w| w < 0.7);
-        let specific = SPECIFIC_VIOLENCE
+        let specific = specifics
             .iter()
             .copied()
             .find(|&k| events.iter().any(|e| e.kind == k && same(e)))
             .or_else(|| {
                 // A weak trigger ("gunmen") takes the kind of the strongest violent event.
-                weak.then(|| {
-                    events
-                        .iter()
-                        .zip(weights)
-                        .filter(|(e, &w)| w >= 0.7 && FAMILY_VIOLENT.contains(&e.kind) && same(e))
-                        .max_by(|a, b| a.1.total_cmp(b.1))
-                        .map(|(e, _)| e.kind)
-                })
-                .flatten()
+                (weak && violent)
+                    .then(|| {
+                        events
+                            .iter()
+                            .zip(triggers)
+                            .filter(|(e, &(w, _))| {
+                                w >= 0.7 && FAMILY_VIOLENT.contains(&e.kind) && same(e)
+                            })
+                            .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
+                            .map(|(e, _)| e.kind)
+                    })
+                    .flatten()
             });
         if let Some(kind) = specific {
             let info = kind.info();

@@ -55,6 +55,16 @@ const CASES: &[(&str, &str)] = &[
     ("The rebel group announced the formation of a new military council.", "Change to group/activity"),
     ("Government troops handed over control of the town to the local administration.", "Non-violent transfer of territory"),
     ("Police arrested 12 people suspected of smuggling weapons.", "Arrests"),
+    // A month in the report's date is no "may": the event stays asserted.
+    ("On 12 May 2023, hundreds of nurses demonstrated outside the health ministry.", "Peaceful protest"),
+    // "bombed" is its own pattern (an air strike), not "bomb" (an explosive device) with a suffix.
+    ("Government jets bombed a market in the rebel-held town, killing 9 people.", "Air/drone strike"),
+    // The means names the violence even when the victims are armed.
+    ("A drone strike hit a pickup near the border, killing three militia fighters.", "Air/drone strike"),
+    ("Helicopters dropped barrels of chlorine gas on the besieged suburb.", "Chemical weapon"),
+    ("Rebels seized a police station in the north of the province.", "Non-state actor overtakes territory"),
+    ("Residents attacked a suspected thief and beat him to death near the market.", "Mob violence"),
+    ("Demonstrators set fire to tyres and threw stones at the police outside the court.", "Violent demonstration"),
 ];
 
 #[test]
@@ -70,6 +80,24 @@ fn report_wording_gives_the_sub_type() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_arrest_with_no_trace_is_a_forced_disappearance() {
+    let got = sub_types(
+        "Security agents detained an activist at his home and his whereabouts remain unknown.",
+    );
+    assert!(
+        got.iter().any(|s| s == "Abduction/forced disappearance"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_road_accident_is_no_attack() {
+    let got =
+        sub_types("Four people were killed in a road accident on the highway to the capital.");
+    assert!(got.is_empty(), "{got:?}");
 }
 
 #[test]
