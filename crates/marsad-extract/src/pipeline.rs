@@ -188,15 +188,23 @@ fn longest_first<T: Copy>(
 /// Of the hits over one span, keeps those that read the least of the word past their pattern:
 /// "bombed" is the pattern "bombed" (an air strike) rather than "bomb" with a suffix (a bomb). The
 /// hits come from [`longest_first`]: hits over one span are next to each other.
+///
+/// Only hits of one class compete: triggers with triggers, titles with titles ("مسلحون" is the
+/// title "مسلحون", gunmen, rather than "مسلح", a gunman, with a plural ending); a place and an
+/// actor over one span are both kept.
 fn prefer_exact(hits: Vec<(usize, usize, Hit)>) -> Vec<(usize, usize, Hit)> {
     let same_span = |a: &(usize, usize, Hit), b: &(usize, usize, Hit)| (a.0, a.1) == (b.0, b.1);
     if !hits.windows(2).any(|w| same_span(&w[0], &w[1])) {
         return hits;
     }
+    let class = |h: &Hit| std::mem::discriminant(&h.entry);
     let mut kept = Vec::with_capacity(hits.len());
     for run in hits.chunk_by(same_span) {
-        let least = run.iter().map(|h| h.2.suffix).min().unwrap_or(0);
-        kept.extend(run.iter().filter(|h| h.2.suffix == least).copied());
+        kept.extend(run.iter().copied().filter(|h| {
+            run.iter()
+                .filter(|o| class(&o.2) == class(&h.2))
+                .all(|o| o.2.suffix >= h.2.suffix)
+        }));
     }
     kept
 }
@@ -360,7 +368,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         }
     }
     // The owners table of `longest_first` (all zeros), shared by its three calls.
-    let entity_hits = longest_first(entity_hits, &mut owner);
+    let entity_hits = prefer_exact(longest_first(entity_hits, &mut owner));
     let cues: Vec<CueMention> = longest_first(
         cues.into_iter().map(|c| (c.start, c.end, c)).collect(),
         &mut owner,
@@ -856,6 +864,23 @@ fn build_entities<'e>(
         .map(|(_, a)| a)
         .collect();
     actors.sort_by_key(|a| a.start);
+    // One actor per span and name (two patterns of one word, "جيش" and "الجيش", give one army).
+    actors.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.id == b.id);
+    // Two bare titles of one sector side by side are one actor: "مسلحون مجهولون" (gunmen,
+    // unknown) are unknown gunmen, not gunmen and their target.
+    actors.dedup_by(|b, a| {
+        let bare = |x: &ActorMention<'_>| x.country.is_none() && x.entity_type == EntityType::Org;
+        let one = bare(a)
+            && bare(b)
+            && a.sector.is_some()
+            && a.sector == b.sector
+            && a.end <= b.start
+            && doc.orig(a.end, b.start).trim().is_empty();
+        if one {
+            a.end = b.end;
+        }
+        one
+    });
     if arabic {
         resolve_possessives(doc, &mut actors);
     }
@@ -1377,7 +1402,23 @@ fn build_event<'a>(
     } else {
         let violent = FAMILY_VIOLENT.contains(&kind)
             || ScoreClass::of_plover(plover_type) == Some(ScoreClass::Assault);
-        let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor);
+        // A trigger that is an actor's own word ("gunmen", "مسلحون") names the agent.
+        if violent && !roles.iter().any(|(_, r)| *r == Role::Actor) {
+            if let Some(own) = pool().find(|a| {
+                a.start <= trig.start
+                    && trig.end <= a.end
+                    && !assigned(&roles, a)
+                    && a.sector.as_deref() != Some("CVL")
+                    && !held(a)
+            }) {
+                roles.push((own, Role::Actor));
+            }
+        }
+        // A toll told as the result of the sentence's violence (", killing two officers", "ما أدى
+        // إلى مقتل") has that violence's agent, not the nearest actor before it (often its
+        // target: "attacked a police post, killing two officers").
+        let result = violent && tells_a_result(doc, trig, ss);
+        let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor) || result;
         if !has_agent {
             // SVO: the nearest actor before the trigger; VSO (Arabic verbs, or nouns other than
             // violent ones): the first actor after it.
@@ -1424,7 +1465,8 @@ fn build_event<'a>(
             }
         }
         for a in pool() {
-            if assigned(&roles, a) {
+            // A result's victims are named after it.
+            if assigned(&roles, a) || (result && a.end <= trig.start) {
                 continue;
             }
             let role = if violent || held(a) {
@@ -1560,6 +1602,36 @@ fn build_event<'a>(
         protesters_object,
         evidence: (ss, se),
     }
+}
+
+/// Whether a trigger tells the result of what its sentence told before it: an English participle
+/// after a comma (", killing two") or after "resulting in", "leaving"; an Arabic noun after "أدى
+/// إلى", "أسفر عن", "خلف" (within its last three words).
+fn tells_a_result(doc: &Doc<'_>, trig: &TriggerMention, ss: usize) -> bool {
+    let from = trig.start.saturating_sub(30).max(ss);
+    if doc.lang == "ar" {
+        let (a, b) = (
+            doc.norm.byte_of_orig_char(from),
+            doc.norm.byte_of_orig_char(trig.start),
+        );
+        let before: Vec<&str> = doc.norm.text[a..b]
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .collect();
+        return before.iter().enumerate().any(|(i, w)| {
+            let next = i.checked_sub(1).map(|j| before[j]);
+            matches!(
+                (strip_conjunction(w), next),
+                ("ادي" | "ادت" | "يؤدي", Some("الي")) | ("اسفر" | "اسفرت", Some("عن"))
+            ) || matches!(strip_conjunction(w), "خلف" | "مخلفا" | "مخلفه")
+        });
+    }
+    let before = doc.orig(from, trig.start).trim_end();
+    let word = doc.orig(trig.start, trig.end);
+    (before.ends_with(',') && word.ends_with("ing"))
+        || before.ends_with("resulting in")
+        || before.ends_with("leaving")
 }
 
 /// Whether a conditional cue makes what follows hypothetical. Arabic "قد" does so only before an
@@ -2031,15 +2103,19 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
             .copied()
             .find(|&k| events.iter().any(|e| e.kind == k && same(e)))
             .or_else(|| {
-                // A weak trigger ("gunmen") takes the kind of the strongest violent event.
-                (weak && violent)
+                // A weak trigger ("gunmen"), or violence with no agent (", killing two
+                // officers"), takes the kind of the strongest violent event.
+                let agentless = !events[i].actors.iter().any(|(_, r)| *r == Role::Actor);
+                ((weak || agentless) && violent)
                     .then(|| {
                         events
                             .iter()
                             .zip(triggers)
-                            .filter(|(e, &(w, _))| {
-                                w >= 0.7 && FAMILY_VIOLENT.contains(&e.kind) && same(e)
+                            .enumerate()
+                            .filter(|&(j, (e, &(w, _)))| {
+                                j != i && w >= 0.7 && FAMILY_VIOLENT.contains(&e.kind) && same(e)
                             })
+                            .map(|(_, x)| x)
                             .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
                             .map(|(e, _)| e.kind)
                     })
