@@ -2092,11 +2092,18 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
             Kind::ArmedClash if weak || trigger_kind == Kind::Attack => SPECIFIC_VIOLENCE,
             // A demonstration that turned violent is a riot ("protesters burned tyres").
             Kind::PeacefulProtest => &[Kind::Riot],
+            // Bombardment by aircraft is an air strike ("قصفت طائرات حربية", "jets shelled"):
+            // the aircraft is named right next to it (further off, it is another strike).
+            Kind::Shelling => &[Kind::AirStrike],
             _ => continue,
         };
-        let violent = specifics != [Kind::Riot];
+        let violent = specifics == SPECIFIC_VIOLENCE;
+        let (ts, te) = events[i].trigger;
+        let near = |e: &Draft<'_>| e.trigger.0 <= te + 3 && ts <= e.trigger.1 + 3;
         let same = |e: &Draft<'_>| {
-            e.modality == events[i].modality && e.plover_type == events[i].plover_type
+            e.modality == events[i].modality
+                && e.plover_type == events[i].plover_type
+                && (events[i].kind != Kind::Shelling || near(e))
         };
         let specific = specifics
             .iter()

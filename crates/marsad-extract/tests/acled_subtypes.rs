@@ -63,6 +63,7 @@ const CASES: &[(&str, &str)] = &[
     ("A drone strike hit a pickup near the border, killing three militia fighters.", "Air/drone strike"),
     ("Helicopters dropped barrels of chlorine gas on the besieged suburb.", "Chemical weapon"),
     ("Rebels seized a police station in the north of the province.", "Non-state actor overtakes territory"),
+    ("Government warplanes shelled rebel positions near the town.", "Air/drone strike"),
     ("Residents attacked a suspected thief and beat him to death near the market.", "Mob violence"),
     ("Demonstrators set fire to tyres and threw stones at the police outside the court.", "Violent demonstration"),
 ];
@@ -89,6 +90,18 @@ fn an_arrest_with_no_trace_is_a_forced_disappearance() {
     );
     assert!(
         got.iter().any(|s| s == "Abduction/forced disappearance"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn two_means_in_one_sentence_are_two_events() {
+    let got = sub_types(
+        "Russian forces shelled Kherson with artillery while drones struck power facilities.",
+    );
+    assert!(
+        got.iter().any(|s| s == "Shelling/artillery/missile attack")
+            && got.iter().any(|s| s == "Air/drone strike"),
         "{got:?}"
     );
 }
