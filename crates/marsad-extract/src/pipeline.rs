@@ -237,6 +237,38 @@ const FAMILY_VIOLENT: &[Kind] = &[
 ];
 
 /// Custody, detention and transfer: an armed group held in them is no agent.
+/// Civilian titles (their English labels) that name a crowd, which can act violently as one.
+const CROWD_LABELS: &[&str] = &[
+    "villagers",
+    "residents",
+    "protesters",
+    "demonstrators",
+    "mob",
+];
+/// Of those, the ones that demonstrate: their violence is a riot.
+const PROTESTER_LABELS: &[&str] = &["protesters", "demonstrators"];
+/// Words after a verb that show it has no object of its own ("killed in the raid").
+const PREPOSITIONS: &[&str] = &[
+    "in",
+    "during",
+    "on",
+    "at",
+    "by",
+    "as",
+    "after",
+    "when",
+    "while",
+    "near",
+    "following",
+    "with",
+    "and",
+    "or",
+    "from",
+    "for",
+    "over",
+    "amid",
+];
+
 const FAMILY_CUSTODY: &[Kind] = &[
     Kind::CustodyHandover,
     Kind::DetaineeTransfer,
@@ -1417,6 +1449,35 @@ fn build_event<'a>(
         // A toll told as the result of the sentence's violence (", killing two officers", "ما أدى
         // إلى مقتل") has that violence's agent, not the nearest actor before it (often its
         // target: "attacked a police post, killing two officers").
+        // English: a crowd of civilians right before an active verb with an object is its agent
+        // ("residents beat a suspected thief", "protesters burned tyres"), not "villagers were
+        // attacked" or "villagers killed in the raid".
+        if violent && doc.lang == "en" && !roles.iter().any(|(_, r)| *r == Role::Actor) {
+            let crowd = pool()
+                .filter(|a| {
+                    a.end <= trig.start
+                        && trig.start - a.end <= 40
+                        && a.sector.as_deref() == Some("CVL")
+                        && CROWD_LABELS.contains(&a.name.as_ref())
+                        && !assigned(&roles, a)
+                })
+                .max_by_key(|a| a.end);
+            if let Some(crowd) = crowd {
+                let gap = doc.orig(crowd.end, trig.start);
+                let passive = gap
+                    .split_whitespace()
+                    .any(|w| matches!(w, "was" | "were" | "been" | "being" | "is" | "are" | "be"));
+                let next = doc
+                    .orig(trig.end, (trig.end + 24).min(se))
+                    .split_whitespace()
+                    .next()
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+                let object = next.is_some_and(|w| !w.is_empty() && !PREPOSITIONS.contains(&w));
+                if !passive && !gap.contains([',', ';']) && object {
+                    roles.push((crowd, Role::Actor));
+                }
+            }
+        }
         let result = violent && tells_a_result(doc, trig, ss);
         let has_agent = roles.iter().any(|(_, r)| *r == Role::Actor) || result;
         if !has_agent {
@@ -2027,6 +2088,12 @@ fn decide<'a>(
     // Arrests of protesters are a protest with intervention, violence on them excessive force
     // against protesters (ACLED).
     let armed_target = event_actors_armed_target(&actors);
+    let crowd_agent = actors.iter().find_map(|(a, r)| {
+        (*r == Role::Actor && a.sector.as_deref() == Some("CVL"))
+            .then(|| a.name.as_ref())
+            .filter(|n| CROWD_LABELS.contains(n))
+    });
+    let read_kind = kind;
     let (kind, info) = match kind {
         Kind::Arrest if protesters_object => {
             (Kind::ProtestIntervention, Kind::ProtestIntervention.info())
@@ -2036,9 +2103,26 @@ fn decide<'a>(
             Kind::ProtestExcessiveForce.info(),
         ),
         Kind::Attack if armed_target => (Kind::ArmedClash, Kind::ArmedClash.info()),
+        // Violence by a crowd of civilians: a riot when they demonstrate, mob violence otherwise
+        // (ACLED).
+        Kind::Attack | Kind::PropertyDestruction if crowd_agent.is_some() => {
+            let kind = if crowd_agent.is_some_and(|n| PROTESTER_LABELS.contains(&n)) {
+                Kind::Riot
+            } else {
+                Kind::MobViolence
+            };
+            (kind, kind.info())
+        }
         _ => (kind, info),
     };
-    let (plover_type, mode) = if event_plover == plover_type {
+    let (plover_type, mode) = if matches!(kind, Kind::Riot | Kind::MobViolence) && kind != read_kind
+    {
+        // A crowd's violence is told by a word of violence; its type is the crowd's.
+        (
+            plover_for_modality(info.plover_type, modality),
+            info.plover_mode,
+        )
+    } else if event_plover == plover_type {
         (plover_type, entry.mode.as_deref().or(info.plover_mode))
     } else {
         (event_plover, None)

@@ -64,6 +64,11 @@ const CASES: &[(&str, &str)] = &[
     ("Helicopters dropped barrels of chlorine gas on the besieged suburb.", "Chemical weapon"),
     ("Rebels seized a police station in the north of the province.", "Non-state actor overtakes territory"),
     ("Government warplanes shelled rebel positions near the town.", "Air/drone strike"),
+    // A crowd of civilians as the agent: mob violence, or a riot when they demonstrate.
+    ("Villagers beat two suspected cattle thieves to death near the river.", "Mob violence"),
+    ("Protesters set fire to a police car outside the court.", "Violent demonstration"),
+    ("Two villagers killed in an attack by bandits near the river.", "Attack"),
+    ("Soldiers seized a weapons cache in a house near the border.", "Disrupted weapons use"),
     ("Residents attacked a suspected thief and beat him to death near the market.", "Mob violence"),
     ("Demonstrators set fire to tyres and threw stones at the police outside the court.", "Violent demonstration"),
 ];
