@@ -4,10 +4,12 @@
 
 mod cluster;
 mod db;
+mod decimal;
 mod error;
 pub mod export;
 mod filter;
 mod service;
+mod tally;
 mod write;
 
 use std::future::Future;

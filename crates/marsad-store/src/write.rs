@@ -16,6 +16,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::cluster::{self, Mention, Profile};
 use crate::db::{actor_key, offset, ExtractionRecord, EVENT_WRITE_LOCK};
+use crate::tally::{self, NewMention};
 use crate::StoreError;
 
 /// Separates list items packed into one text for an `UNNEST` statement (arrays of arrays cannot
@@ -93,13 +94,42 @@ pub(crate) async fn put_extractions(
     let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
-    insert_events(&mut tx, &rows, &mentions, &clusters, &vectors).await?;
+    let sequences = insert_events(&mut tx, &rows, &mentions, &clusters, &vectors).await?;
     let inserted = started.elapsed();
-    let lost: HashSet<String> = previous.into_values().collect();
-    let mut touched = lost.clone();
-    touched.extend(clusters);
-    let article_ids: Vec<&str> = kept_records.iter().map(|r| r.article_id).collect();
-    cluster::refresh(&mut tx, &article_ids, &lost, &touched).await?;
+    let lost: HashSet<String> = previous.values().cloned().collect();
+    let counted: Vec<NewMention<'_>> = rows
+        .iter()
+        .zip(&mentions)
+        .zip(&clusters)
+        .zip(&sequences)
+        .map(
+            |(((&(_, article, event, ref row), mention), cluster), &sequence)| {
+                let place = event.location.as_ref();
+                NewMention {
+                    cluster,
+                    sequence,
+                    confidence: event.confidence,
+                    kind: event.kind.as_str(),
+                    event_date: event.date.value,
+                    date_precision: event.date.precision.map(DatePrecision::as_str),
+                    cluster_day: mention.profile.day,
+                    place_key: place.map(|p| p.gazetteer_id.as_deref().unwrap_or(&p.name)),
+                    modality: event.modality.as_str(),
+                    actor_ids: unpacked(&row.actor_ids),
+                    countries: unpacked(&row.countries),
+                    source_key: article.source_key.clone(),
+                    source: article.source.as_deref(),
+                }
+            },
+        )
+        .collect();
+    let refresh = tally::refresh(&mut tx, &counted, &lost).await?;
+    let touched = counted
+        .iter()
+        .map(|m| m.cluster)
+        .chain(lost.iter().map(String::as_str))
+        .collect::<HashSet<_>>()
+        .len();
     let refreshed = started.elapsed();
     // The commit stays synchronous. `synchronous_commit = off` would be safe for the queue: the
     // events, entities, cluster changes and the removal of the articles' queue rows commit or are
@@ -115,12 +145,16 @@ pub(crate) async fn put_extractions(
     tracing::debug!(
         articles = kept_records.len(),
         events = rows.len(),
-        clusters_touched = touched.len(),
+        clusters_touched = touched,
         prepare_ms = prepared.as_millis() as u64,
         lock_wait_ms = (locked - prepared).as_millis() as u64,
         assign_ms = (assigned - locked).as_millis() as u64,
         insert_events_ms = (inserted - assigned).as_millis() as u64,
         refresh_clusters_ms = (refreshed - inserted).as_millis() as u64,
+        refresh_read_ms = refresh.read_ms,
+        refresh_compute_ms = refresh.compute_ms,
+        refresh_tallies_ms = refresh.tallies_ms,
+        refresh_upsert_ms = refresh.clusters_ms,
         commit_ms = (started.elapsed() - refreshed).as_millis() as u64,
         "extractions written"
     );
@@ -144,11 +178,19 @@ async fn mark_extracted<'r>(
     sorted.sort_by_key(|r| r.article_id);
     let ids: Vec<&str> = sorted.iter().map(|r| r.article_id).collect();
     let versions: Vec<&str> = sorted.iter().map(|r| r.engine_version).collect();
-    let found: Vec<(String, String, Option<NaiveDate>, DateTime<Utc>)> = sqlx::query_as(
+    type Found = (
+        String,
+        String,
+        Option<NaiveDate>,
+        DateTime<Utc>,
+        Option<String>,
+        Option<String>,
+    );
+    let found: Vec<Found> = sqlx::query_as(
         "update articles a set extracted_at = now(), engine_version = t.version
          from unnest($1::text[], $2::text[]) as t(id, version)
          where a.id = t.id
-         returning a.id, a.lang, a.published_on, a.ingested_at",
+         returning a.id, a.lang, a.published_on, a.ingested_at, a.source, a.duplicate_of",
     )
     .bind(&ids)
     .bind(&versions)
@@ -156,13 +198,20 @@ async fn mark_extracted<'r>(
     .await?;
     let found: HashMap<String, ArticleFacts> = found
         .into_iter()
-        .map(|(id, lang, published, ingested_at)| {
+        .map(|(id, lang, published, ingested_at, source, duplicate_of)| {
+            let source = source.filter(|s| !s.is_empty());
+            let source_key = match &source {
+                Some(s) => s.clone(),
+                None => format!("article:{}", duplicate_of.as_deref().unwrap_or(&id)),
+            };
             (
                 id,
                 ArticleFacts {
                     lang,
                     published,
                     ingested_at,
+                    source,
+                    source_key,
                 },
             )
         })
@@ -185,6 +234,11 @@ struct ArticleFacts {
     lang: String,
     published: Option<NaiveDate>,
     ingested_at: DateTime<Utc>,
+    /// The source, when not empty.
+    source: Option<String>,
+    /// What a mention's source counts as (see `event_cluster_votes`): the source, else the
+    /// article it duplicates, else the article.
+    source_key: String,
 }
 
 /// Deletes the articles' events and entities; the clusters of the deleted events by (article id,
@@ -423,16 +477,17 @@ impl EventRow {
 
 type Row<'a> = (&'a str, &'a ArticleFacts, &'a Event, EventRow);
 
-/// Inserts the events in order, so that sequence numbers follow the batch.
+/// Inserts the events in order, so that sequence numbers follow the batch; their sequence numbers,
+/// in the same order.
 async fn insert_events(
     tx: &mut Transaction<'_, Postgres>,
     rows: &[Row<'_>],
     mentions: &[Mention<'_>],
     clusters: &[String],
     vectors: &SearchVectors,
-) -> Result<(), StoreError> {
+) -> Result<Vec<i64>, StoreError> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     // One vector per event by construction (`search_vectors` walks the same records).
     debug_assert_eq!(vectors.of_event.len(), rows.len());
@@ -488,7 +543,7 @@ async fn insert_events(
         c.cluster_day.push(mention.profile.day);
         c.search.push(vectors.of_event(i));
     }
-    sqlx::query(
+    let mut sequences: Vec<i64> = sqlx::query_scalar(
         "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
             acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
             place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
@@ -516,7 +571,8 @@ async fn insert_events(
                    date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
                    engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
                    cluster_day, lang, actors, search, ord)
-         order by ord",
+         order by ord
+         returning sequence",
     )
     .bind(c.id)
     .bind(c.article_id)
@@ -556,9 +612,11 @@ async fn insert_events(
     .bind(c.lang)
     .bind(c.actors)
     .bind(c.search)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(())
+    // The rows take their numbers in insert order, which is `ord`'s.
+    sequences.sort_unstable();
+    Ok(sequences)
 }
 
 #[derive(Default)]
@@ -601,6 +659,16 @@ struct EventColumns<'a> {
     lang: Vec<&'a str>,
     actors: Vec<String>,
     search: Vec<&'a str>,
+}
+
+/// A list as the event row stores it: `marsad_unpack` of [`pack`] (which makes an empty text of
+/// a lone empty item).
+fn unpacked(items: &[String]) -> Vec<String> {
+    let packed = pack(items);
+    if packed.is_empty() {
+        return Vec::new();
+    }
+    packed.split(SEP).map(str::to_owned).collect()
 }
 
 /// A list as one text for `marsad_unpack` (see the migrations).

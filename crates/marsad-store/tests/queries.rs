@@ -1329,6 +1329,278 @@ async fn incremental_cluster_values_equal_a_recompute_from_every_mention(pool: P
     reference(pool.clone()).await;
 }
 
+/// Stored cluster values = a recompute from every mention, and tallies = the votes of the stored
+/// mentions, as text.
+async fn assert_clusters_match_their_mentions(pool: &PgPool) {
+    let stored = clusters_as_text(pool, "select * from event_clusters").await;
+    let recomputed = clusters_as_text(pool, CLUSTERS_FROM_MENTIONS).await;
+    assert_eq!(
+        stored, recomputed,
+        "stored cluster values = recomputed ones"
+    );
+    let tallies = rows_as_text(
+        pool,
+        "select (cluster_id, attr, value, mentions, confidence_sum, best_confidence, best_sequence)::text
+         from event_cluster_tallies order by 1",
+    )
+    .await;
+    let rebuilt = rows_as_text(
+        pool,
+        "select (cluster_id, attr, value, count(*)::int, sum(confidence::numeric), max(confidence),
+                 (array_agg(sequence order by confidence desc, sequence))[1])::text
+         from event_cluster_votes group by cluster_id, attr, value order by 1",
+    )
+    .await;
+    assert_eq!(
+        tallies, rebuilt,
+        "tallies = the votes of the stored mentions"
+    );
+}
+
+async fn rows_as_text(pool: &PgPool, query: &str) -> Vec<String> {
+    sqlx::query_scalar(query).fetch_all(pool).await.unwrap()
+}
+
+/// Everything clustering stores: cluster rows (but their timestamps), each event's cluster and the
+/// tallies.
+async fn cluster_snapshot(pool: &PgPool) -> Vec<String> {
+    let mut rows = rows_as_text(
+        pool,
+        "select (c.id, c.seq, c.kind, c.representative_sequence, c.event_date, c.date_precision,
+                 c.place_gazetteer_id, c.place_name, c.place_country, c.place_lat, c.place_lon,
+                 c.modality, c.confidence, c.mention_count, c.source_count, c.sources, c.actor_ids,
+                 c.countries, c.match_day, c.match_precision)::text
+         from event_clusters c order by c.id",
+    )
+    .await;
+    rows.extend(
+        rows_as_text(
+            pool,
+            "select (sequence, article_id, id, cluster_id, cluster_day)::text from events
+             order by sequence",
+        )
+        .await,
+    );
+    rows.extend(
+        rows_as_text(
+            pool,
+            "select (cluster_id, attr, value, mentions, confidence_sum, best_confidence,
+                     best_sequence)::text
+             from event_cluster_tallies order by 1",
+        )
+        .await,
+    );
+    rows
+}
+
+/// What article `i` reports in extraction round `round`: few, repetitive values so that mentions
+/// pile into few clusters and majorities tie often; in the second round articles lose, keep and
+/// change events, and every fifth loses all of them (the first article, a cluster of its own).
+fn round_events(i: usize, round: usize) -> Vec<Event> {
+    if round == 1 && i.is_multiple_of(5) {
+        return Vec::new();
+    }
+    let alone = (i == 0).then(|| event("e9", Kind::ArmedClash, Some("2026-03-20"), "evidence"));
+    let places = [
+        riyadh(),
+        damascus(),
+        place("geonames:1", "Jobar", "SYR", 33.53, 36.35),
+    ];
+    let actors = [
+        actor("Q851", "Saudi Arabia", "SAU", "GOV", Role::Host),
+        actor("Q858", "Syria", "SYR", "GOV", Role::Participant),
+        actor("Q30", "United States", "USA", "GOV", Role::Actor),
+    ];
+    (0..3)
+        .filter(|k| !(i + k + round).is_multiple_of(4))
+        .map(|k| {
+            let n = i * 7 + k * 3 + round * 5;
+            let mut e = event(
+                &format!("e{k}"),
+                if k == 2 {
+                    Kind::AirStrike
+                } else {
+                    Kind::Meeting
+                },
+                (!n.is_multiple_of(5)).then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
+                "evidence",
+            );
+            if n % 6 == 1 {
+                e.date.precision = Some(DatePrecision::Week);
+            }
+            e.location = (n % 4 != 3).then(|| places[n % 3].clone());
+            e.actors = vec![actors[n % 3].clone(), actors[(n + k) % 3].clone()];
+            e.actors.dedup_by(|a, b| a.id == b.id);
+            e.modality = [Modality::Asserted, Modality::Reported][n % 2];
+            e.confidence = [0.6, 0.7, 0.8][(n / 2) % 3];
+            e
+        })
+        .chain(alone)
+        .collect()
+}
+
+/// Writes `batches` of round `round` all at once, each its own `PutExtractions`; the batches in
+/// the order they took the event-write lock (the order of their first event's sequence number).
+async fn write_concurrently(
+    store: &Store,
+    ids: &[String],
+    batches: &[Vec<usize>],
+    round: usize,
+) -> Vec<usize> {
+    let tasks: Vec<_> = batches
+        .iter()
+        .map(|batch| {
+            let store = store.clone();
+            let work: Vec<(String, Vec<Event>)> = batch
+                .iter()
+                .map(|&i| (ids[i].clone(), round_events(i, round)))
+                .collect();
+            tokio::spawn(async move {
+                let records: Vec<ExtractionRecord<'_>> = work
+                    .iter()
+                    .map(|(id, events)| ExtractionRecord {
+                        article_id: id,
+                        entities: &[],
+                        events,
+                        engine_version: "v1",
+                    })
+                    .collect();
+                store.put_extractions(&records).await.unwrap();
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut order: Vec<(i64, usize)> = Vec::new();
+    for (b, batch) in batches.iter().enumerate() {
+        let articles: Vec<&str> = batch.iter().map(|&i| ids[i].as_str()).collect();
+        let first: Option<i64> =
+            sqlx::query_scalar("select min(sequence) from events where article_id = any($1)")
+                .bind(&articles)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        order.push((first.expect("every batch stores an event"), b));
+    }
+    order.sort_unstable();
+    order.into_iter().map(|(_, b)| b).collect()
+}
+
+async fn write_serially(store: &Store, ids: &[String], batches: &[&Vec<usize>], round: usize) {
+    for batch in batches {
+        let events: Vec<Vec<Event>> = batch.iter().map(|&i| round_events(i, round)).collect();
+        let records: Vec<ExtractionRecord<'_>> = batch
+            .iter()
+            .zip(&events)
+            .map(|(&i, events)| ExtractionRecord {
+                article_id: &ids[i],
+                entities: &[],
+                events,
+                engine_version: "v1",
+            })
+            .collect();
+        store.put_extractions(&records).await.unwrap();
+    }
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn concurrent_writers_cluster_as_a_serial_run_does(pool: PgPool) {
+    // A second database for the serial run, next to the test's.
+    let name: String = sqlx::query_scalar("select current_database() || '_serial'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query(&format!("drop database if exists {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(&format!("create database {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let serial_pool = PgPool::connect_with((*pool.connect_options()).clone().database(&name))
+        .await
+        .unwrap();
+    marsad_store::MIGRATOR.run(&serial_pool).await.unwrap();
+
+    let sources = ["alsharq", "reuters", "afp", ""];
+    let concurrent = Store::new(pool.clone());
+    let serial = Store::new(serial_pool.clone());
+    let mut ids = Vec::new();
+    for i in 0..40u8 {
+        let a = article(
+            &format!("body {i}"),
+            i + 1,
+            sources[usize::from(i) % sources.len()],
+            ["2026-02-10", "2026-02-11"][usize::from(i) % 2],
+        );
+        ids.push(concurrent.put_article(&a).await.unwrap().article_id);
+        assert_eq!(
+            serial.put_article(&a).await.unwrap().article_id,
+            ids[i as usize]
+        );
+    }
+
+    // First extraction of every article, eight writers at once; then a re-extraction of three
+    // articles in four, in which clusters lose mentions (some all of them) while others gain.
+    let first: Vec<Vec<usize>> = (0..40)
+        .collect::<Vec<_>>()
+        .chunks(5)
+        .map(<[_]>::to_vec)
+        .collect();
+    let again: Vec<Vec<usize>> = (0..40)
+        .filter(|i| i % 4 != 3)
+        .collect::<Vec<_>>()
+        .chunks(3)
+        .map(<[_]>::to_vec)
+        .collect();
+    let order = write_concurrently(&concurrent, &ids, &first, 0).await;
+    assert_clusters_match_their_mentions(&pool).await;
+    let before: Vec<String> =
+        rows_as_text(&pool, "select id from event_clusters order by id").await;
+    let second = write_concurrently(&concurrent, &ids, &again, 1).await;
+    assert_clusters_match_their_mentions(&pool).await;
+
+    write_serially(
+        &serial,
+        &ids,
+        &order.iter().map(|&b| &first[b]).collect::<Vec<_>>(),
+        0,
+    )
+    .await;
+    write_serially(
+        &serial,
+        &ids,
+        &second.iter().map(|&b| &again[b]).collect::<Vec<_>>(),
+        1,
+    )
+    .await;
+    assert_clusters_match_their_mentions(&serial_pool).await;
+    assert_eq!(
+        cluster_snapshot(&pool).await,
+        cluster_snapshot(&serial_pool).await,
+        "concurrent writers store the clusters a serial run in their lock order stores"
+    );
+
+    let after: Vec<String> = rows_as_text(&pool, "select id from event_clusters order by id").await;
+    assert!(
+        before.iter().any(|c| !after.contains(c)),
+        "re-extraction empties clusters"
+    );
+    let max: i32 = sqlx::query_scalar("select max(mention_count) from event_clusters")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(max >= 5, "mentions pile up ({max})");
+
+    serial_pool.close().await;
+    sqlx::query(&format!("drop database {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
+
 #[sqlx::test(migrator = "marsad_store::MIGRATOR")]
 async fn event_search_vectors_are_the_ones_postgres_computes(pool: PgPool) {
     let (store, _, _) = seeded(pool.clone()).await;
