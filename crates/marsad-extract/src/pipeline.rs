@@ -3,8 +3,6 @@
 //! and modality, then one candidate event per trigger with its arguments, the context scorer, and
 //! the merge of repeated mentions of one real event into one event with a stable id.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use marsad_core::{
     stable_id, Acled, Actor, DatePrecision, Document, Entity, EntityType, Event, EventDate,
@@ -637,7 +635,8 @@ fn build_entities<'e>(
 
     let mut actors: Vec<ActorMention> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut titled: Vec<usize> = Vec::new();
-    let mut consumed: HashSet<usize, FxBuild> = HashSet::default();
+    // Per hit: whether a title took it as its state.
+    let mut consumed = vec![false; hits.len()];
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
         if to < from {
             return false;
@@ -680,7 +679,7 @@ fn build_entities<'e>(
         };
         let (start, end, country, country_name) = match partner {
             Some((pi, &(ps, pe, ph))) => {
-                consumed.insert(pi);
+                consumed[pi] = true;
                 let EntryRef::Actor(a) = ph.entry else {
                     unreachable!()
                 };
@@ -731,7 +730,7 @@ fn build_entities<'e>(
         let EntryRef::Actor(a) = h.entry else {
             continue;
         };
-        if consumed.contains(&idx) {
+        if consumed[idx] {
             continue;
         }
         let entry = &lex.actors[a as usize];
@@ -772,7 +771,8 @@ fn build_entities<'e>(
             });
         }
     }
-    let mut dropped: HashSet<usize, FxBuild> = HashSet::default();
+    // Per actor: whether it is dropped (a title that another actor stands for).
+    let mut dropped = vec![false; actors.len()];
     // A named group next to a bare title is that group: "JNIM militants", "مسلحو داعش".
     let mut is_titled = vec![false; actors.len()];
     for &t in &titled {
@@ -793,7 +793,7 @@ fn build_entities<'e>(
         if let Some(g) = group {
             actors[g].start = actors[g].start.min(ts);
             actors[g].end = actors[g].end.max(te);
-            dropped.insert(t);
+            dropped[t] = true;
         }
     }
     // Apposition: a titled actor followed closely by a named person is that person
@@ -825,16 +825,16 @@ fn build_entities<'e>(
                 if actors[p].sector.is_none() {
                     actors[p].sector = t_sector;
                 }
-                dropped.insert(t);
+                dropped[t] = true;
             }
         }
     }
-    let mut actors: Vec<ActorMention> = actors
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !dropped.contains(i))
-        .map(|(_, a)| a)
-        .collect();
+    // `retain` visits the actors in order.
+    let mut index = 0;
+    actors.retain(|_| {
+        index += 1;
+        !dropped[index - 1]
+    });
     actors.sort_by_key(|a| a.start);
     if arabic {
         resolve_possessives(doc, &mut actors);
@@ -1727,15 +1727,18 @@ fn arabic_word_features(
             .map(|w| w.len() + 1)
             .sum();
         let window_start = doc.norm.orig_char(ws.saturating_sub(back_bytes).max(ns));
-        let fwd = |n: usize| {
-            let mut end = we;
-            for (i, w) in norm[we..ne].split_whitespace().take(n).enumerate() {
-                let _ = i;
-                end = norm[end..ne].find(w).map_or(end, |p| end + p + w.len());
+        // The ends of the third and fourth words after (or of the last one before them), in one
+        // pass: each word's offset is where `split_whitespace` found it.
+        let (mut end3, mut end4) = (we, we);
+        let rest = &norm[we..ne];
+        for (i, w) in rest.split_whitespace().take(4).enumerate() {
+            let end = we + (w.as_ptr() as usize - rest.as_ptr() as usize) + w.len();
+            if i < 3 {
+                end3 = end;
             }
-            doc.norm.orig_char(end)
-        };
-        let (after3, after4) = (fwd(3), fwd(4));
+            end4 = end;
+        }
+        let (after3, after4) = (doc.norm.orig_char(end3), doc.norm.orig_char(end4));
         let near = ctx.cues.iter().any(|c| {
             matches!(c.class, CueClass::Crowd | CueClass::Participant)
                 && ((c.start >= window_start && c.end <= word_start)
