@@ -248,11 +248,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         mut hits,
     } = Buffers::take();
     normalize_into(&document.text, &mut norm);
-    char_bytes.clear();
-    // Sized for the worst case (one byte per char): pushing would grow it from a quarter.
-    char_bytes.reserve(document.text.len() + 1);
-    char_bytes.extend(document.text.char_indices().map(|(i, _)| i as u32));
-    char_bytes.push(document.text.len() as u32);
+    char_offsets(&document.text, &mut char_bytes);
     let doc = Doc {
         engine,
         text: &document.text,
@@ -516,6 +512,23 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         },
         candidates,
     )
+}
+
+/// The byte offset of each char of `text`, and its length, into `out` (cleared first): what
+/// `char_indices` gives, read from the bytes without decoding them. Every byte's offset is written
+/// where the next char's goes, and kept (the slot advanced) only for a byte that starts a char
+/// (not a continuation byte `10xxxxxx`): no branch on the text.
+fn char_offsets(text: &str, out: &mut Vec<u32>) {
+    out.clear();
+    // Sized for the worst case (one byte per char), written in place, then cut to the chars.
+    out.resize(text.len() + 1, 0);
+    let mut n = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        out[n] = i as u32;
+        n += usize::from(b & 0xC0 != 0x80);
+    }
+    out[n] = text.len() as u32;
+    out.truncate(n + 1);
 }
 
 /// The large per-document buffers (a few bytes per char of the text each), kept per thread
@@ -2386,6 +2399,20 @@ fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_offsets_are_those_of_char_indices() {
+        let mut out = vec![7];
+        for text in ["", "a", "قال الوزير", "é😀x\u{85}", "Hello, عالم!\n"] {
+            char_offsets(text, &mut out);
+            let expected: Vec<u32> = text
+                .char_indices()
+                .map(|(i, _)| i as u32)
+                .chain([text.len() as u32])
+                .collect();
+            assert_eq!(out, expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn push_decimal_writes_what_format_writes() {
