@@ -1,6 +1,7 @@
 //! Documents in, extractions out: the types of the offline batch contract (`design.md`), which the
 //! services carry over gRPC and the store keeps. Offsets are char offsets into the document text.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -9,6 +10,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::ontology::Kind;
+
+/// A name, id or code of an extraction that mostly comes from the engine's data (lexicons,
+/// gazetteer, ontology): borrowed from the built-in data, which lives as long as the program, so
+/// that the many copies an extraction makes of it (one per event and actor) allocate nothing;
+/// owned where it is made or read at run time. Serialised as a plain string.
+pub type Label = Cow<'static, str>;
 
 /// A document to extract from (one line of `marsad extract` input).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -78,10 +85,10 @@ pub struct Entity {
     #[serde(rename = "type")]
     pub entity_type: EntityType,
     pub text: String,
-    pub name: String,
-    pub id: String,
-    pub country: Option<String>,
-    pub sector: Option<String>,
+    pub name: Label,
+    pub id: Label,
+    pub country: Option<Label>,
+    pub sector: Option<Label>,
     pub start: usize,
     pub end: usize,
 }
@@ -91,8 +98,8 @@ pub struct Entity {
 pub struct Plover {
     /// One of the 16 PLOVER types, or `None` for kinds PLOVER does not code.
     #[serde(rename = "type")]
-    pub plover_type: Option<String>,
-    pub mode: Option<String>,
+    pub plover_type: Option<Label>,
+    pub mode: Option<Label>,
     #[serde(default)]
     pub context: Vec<String>,
 }
@@ -100,8 +107,8 @@ pub struct Plover {
 /// ACLED coding of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acled {
-    pub event_type: String,
-    pub sub_event_type: String,
+    pub event_type: Label,
+    pub sub_event_type: Label,
 }
 
 /// An actor's role in an event.
@@ -159,10 +166,10 @@ impl FromStr for Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Actor {
     pub text: String,
-    pub name: String,
-    pub id: String,
-    pub country: Option<String>,
-    pub sector: Option<String>,
+    pub name: Label,
+    pub id: Label,
+    pub country: Option<Label>,
+    pub sector: Option<Label>,
     pub role: Role,
     pub start: usize,
     pub end: usize,
@@ -172,12 +179,12 @@ pub struct Actor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     pub text: String,
-    pub name: String,
-    pub country: Option<String>,
-    pub admin1: Option<String>,
+    pub name: Label,
+    pub country: Option<Label>,
+    pub admin1: Option<Label>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    pub gazetteer_id: Option<String>,
+    pub gazetteer_id: Option<Label>,
     pub start: usize,
     pub end: usize,
 }
@@ -300,7 +307,7 @@ pub struct Event {
     pub id: String,
     pub kind: Kind,
     pub plover: Plover,
-    pub cameo: Option<String>,
+    pub cameo: Option<Label>,
     pub acled: Option<Acled>,
     pub actors: Vec<Actor>,
     pub location: Option<Location>,
@@ -308,7 +315,7 @@ pub struct Event {
     pub modality: Modality,
     pub confidence: f32,
     pub evidence: Evidence,
-    pub engine_version: String,
+    pub engine_version: Label,
 }
 
 impl Event {

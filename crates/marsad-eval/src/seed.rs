@@ -125,8 +125,8 @@ fn mismatch(event: &Event, gold: &Value, full: bool) -> Option<String> {
         && !event
             .plover
             .plover_type
-            .as_ref()
-            .is_some_and(|t| plover.contains(t))
+            .as_deref()
+            .is_some_and(|t| plover.iter().any(|p| p == t))
     {
         return Some("plover type".into());
     }

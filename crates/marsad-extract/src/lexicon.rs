@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use marsad_core::{EntityType, Kind};
+use marsad_core::{EntityType, Kind, Label};
 
 use crate::normalize::{is_arabic, normalize_pattern};
 use crate::Error;
@@ -29,9 +29,9 @@ pub enum Affixes {
 pub struct TriggerEntry {
     /// `None` for a blocker: a longer phrase that says the words inside it are no trigger.
     pub kind: Option<Kind>,
-    pub plover: Option<String>,
-    pub mode: Option<String>,
-    pub cameo: Option<String>,
+    pub plover: Option<Label>,
+    pub mode: Option<Label>,
+    pub cameo: Option<Label>,
     pub weight: f32,
 }
 
@@ -62,18 +62,18 @@ impl ActorType {
 #[derive(Debug, Clone)]
 pub struct ActorEntry {
     pub actor_type: ActorType,
-    pub name: String,
-    pub id: String,
-    pub country: Option<String>,
-    pub sector: Option<String>,
+    pub name: Label,
+    pub id: Label,
+    pub country: Option<Label>,
+    pub sector: Option<Label>,
 }
 
 /// A title or institution word that makes an actor of a following (Arabic) or preceding (English)
 /// nationality or state: "المبعوث الأمريكي", "Iraqi police".
 #[derive(Debug, Clone)]
 pub struct TitleEntry {
-    pub sector: String,
-    pub label: String,
+    pub sector: Label,
+    pub label: Label,
 }
 
 /// What a cue says about its sentence.
@@ -212,11 +212,11 @@ impl FromStr for PlaceKind {
 /// One gazetteer row.
 #[derive(Debug, Clone)]
 pub struct PlaceEntry {
-    pub id: String,
+    pub id: Label,
     pub kind: PlaceKind,
-    pub name: String,
-    pub country: Option<String>,
-    pub admin1: Option<String>,
+    pub name: Label,
+    pub country: Option<Label>,
+    pub admin1: Option<Label>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub population: u64,
@@ -252,9 +252,25 @@ pub struct Lexicon {
     pub patterns: Vec<Pattern>,
 }
 
-fn opt(s: &str) -> Option<String> {
+/// How the strings of a data file's entries are kept: borrowed from a built-in file (which lives
+/// as long as the program, so that extractions copy its names and codes without allocating), or
+/// owned, from a file read at run time.
+pub type Keep<'c> = fn(&'c str) -> Label;
+
+/// [`Keep`] for the built-in files.
+pub fn borrowed(s: &'static str) -> Label {
+    Label::Borrowed(s)
+}
+
+/// [`Keep`] for files read at run time.
+pub fn owned(s: &str) -> Label {
+    Label::Owned(s.to_owned())
+}
+
+/// An optional column (empty or `-`: none).
+fn opt<'c>(s: &'c str, keep: Keep<'c>) -> Option<Label> {
     let s = s.trim();
-    (!s.is_empty() && s != "-").then(|| s.to_owned())
+    (!s.is_empty() && s != "-").then(|| keep(s))
 }
 
 fn lexicon_error(path: &str, line: usize, message: impl Into<String>) -> Error {
@@ -323,6 +339,16 @@ impl Lexicon {
     /// `lang  kind  pattern  [options]`; kind `-` is a blocker; options `plover= mode= cameo= w=
     /// pos=v|n|name`.
     pub fn read_triggers(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        self.read_triggers_kept(path, content, owned)
+    }
+
+    /// [`Lexicon::read_triggers`], its strings kept by `keep`.
+    pub fn read_triggers_kept<'c>(
+        &mut self,
+        path: &str,
+        content: &'c str,
+        keep: Keep<'c>,
+    ) -> Result<(), Error> {
         for (line, cols) in rows(content) {
             if cols.len() < 3 {
                 return Err(lexicon_error(
@@ -360,10 +386,10 @@ impl Lexicon {
                                 format!("unknown PLOVER type {value:?}"),
                             ));
                         }
-                        entry.plover = Some(value.to_owned());
+                        entry.plover = Some(keep(value));
                     }
-                    "mode" => entry.mode = Some(value.to_owned()),
-                    "cameo" => entry.cameo = Some(value.to_owned()),
+                    "mode" => entry.mode = Some(keep(value)),
+                    "cameo" => entry.cameo = Some(keep(value)),
                     "w" => {
                         entry.weight = value.parse().map_err(|_| {
                             lexicon_error(path, line, format!("bad weight {value:?}"))
@@ -397,6 +423,16 @@ impl Lexicon {
 
     /// `lang  type  pattern  name  id  country  sector`.
     pub fn read_actors(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        self.read_actors_kept(path, content, owned)
+    }
+
+    /// [`Lexicon::read_actors`], its strings kept by `keep`.
+    pub fn read_actors_kept<'c>(
+        &mut self,
+        path: &str,
+        content: &'c str,
+        keep: Keep<'c>,
+    ) -> Result<(), Error> {
         for (line, cols) in rows(content) {
             if cols.len() < 7 {
                 return Err(lexicon_error(
@@ -420,8 +456,8 @@ impl Lexicon {
                     ))
                 }
             };
-            let name = opt(cols[3]).ok_or_else(|| lexicon_error(path, line, "empty name"))?;
-            let id = opt(cols[4]).unwrap_or_else(|| slug(&name));
+            let name = opt(cols[3], keep).ok_or_else(|| lexicon_error(path, line, "empty name"))?;
+            let id = opt(cols[4], keep).unwrap_or_else(|| Label::Owned(slug(&name)));
             let affixes = if actor_type == ActorType::Nationality {
                 Affixes::Nisba
             } else {
@@ -432,8 +468,8 @@ impl Lexicon {
                 actor_type,
                 name,
                 id,
-                country: opt(cols[5]),
-                sector: opt(cols[6]),
+                country: opt(cols[5], keep),
+                sector: opt(cols[6], keep),
             });
             self.add_pattern(cols[2], entry_ref, affixes);
         }
@@ -442,6 +478,16 @@ impl Lexicon {
 
     /// `lang  pattern  sector  label`.
     pub fn read_titles(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        self.read_titles_kept(path, content, owned)
+    }
+
+    /// [`Lexicon::read_titles`], its strings kept by `keep`.
+    pub fn read_titles_kept<'c>(
+        &mut self,
+        path: &str,
+        content: &'c str,
+        keep: Keep<'c>,
+    ) -> Result<(), Error> {
         for (line, cols) in rows(content) {
             if cols.len() < 3 {
                 return Err(lexicon_error(
@@ -453,8 +499,8 @@ impl Lexicon {
             check_lang(path, line, cols[0])?;
             let entry_ref = EntryRef::Title(self.titles.len() as u32);
             self.titles.push(TitleEntry {
-                sector: cols[2].trim().to_owned(),
-                label: cols.get(3).map(|s| s.trim().to_owned()).unwrap_or_default(),
+                sector: keep(cols[2].trim()),
+                label: cols.get(3).map(|s| keep(s.trim())).unwrap_or_default(),
             });
             self.add_pattern(cols[1], entry_ref, Affixes::Nisba);
         }
@@ -505,6 +551,16 @@ impl Lexicon {
     /// The gazetteer format: a header, then `id kind name country admin1 lat lon population
     /// names_en names_ar` (alternates separated by `|`).
     pub fn read_gazetteer(&mut self, path: &str, content: &str) -> Result<(), Error> {
+        self.read_gazetteer_kept(path, content, owned)
+    }
+
+    /// [`Lexicon::read_gazetteer`], its strings kept by `keep`.
+    pub fn read_gazetteer_kept<'c>(
+        &mut self,
+        path: &str,
+        content: &'c str,
+        keep: Keep<'c>,
+    ) -> Result<(), Error> {
         let mut first = true;
         for (line, cols) in rows(content) {
             if first {
@@ -521,11 +577,11 @@ impl Lexicon {
                 .parse()
                 .map_err(|e: String| lexicon_error(path, line, e))?;
             let entry = PlaceEntry {
-                id: cols[0].trim().to_owned(),
+                id: keep(cols[0].trim()),
                 kind,
-                name: cols[2].trim().to_owned(),
-                country: opt(cols[3]),
-                admin1: opt(cols[4]),
+                name: keep(cols[2].trim()),
+                country: opt(cols[3], keep),
+                admin1: opt(cols[4], keep),
                 lat: cols[5].trim().parse().ok(),
                 lon: cols[6].trim().parse().ok(),
                 population: cols[7].trim().parse().unwrap_or(0),

@@ -9,9 +9,10 @@
 //! sentences), `pipeline` (actors, places, clauses, modality, events, merging), [`scorer`] (the
 //! learned context scorer), `dates` (date mentions from `marsad-dates`).
 
+use std::borrow::Cow;
 use std::path::Path;
 
-use marsad_core::{Document, Extraction};
+use marsad_core::{Document, Extraction, Label};
 
 mod dates;
 pub mod lexicon;
@@ -69,7 +70,7 @@ pub struct EngineStats {
 /// The loaded engine. Cheap to share (`Arc<Engine>`), `Send + Sync`.
 #[derive(Debug)]
 pub struct Engine {
-    version: String,
+    version: Label,
     lexicon: lexicon::Lexicon,
     matcher: matcher::Matcher,
     scorer: Scorer,
@@ -103,9 +104,10 @@ impl Engine {
     /// As [`Engine::load`], optionally without the learned scorer (every candidate kept), which
     /// is how the scorer's training reads candidates.
     pub fn load_with(lexicon_dir: Option<&Path>, with_scorer: bool) -> Result<Self, Error> {
-        let mut sources: Vec<(String, String, &str)> = Vec::new();
+        // The built-in files are borrowed (their entries' strings too: see `lexicon::Keep`).
+        let mut sources: Vec<(String, Cow<'static, str>, &str)> = Vec::new();
         for &(name, content) in BUILTIN_FILES {
-            sources.push((format!("builtin:{name}"), content.to_owned(), name));
+            sources.push((format!("builtin:{name}"), Cow::Borrowed(content), name));
         }
         if let Some(dir) = lexicon_dir {
             for &name in FILE_ORDER {
@@ -115,7 +117,7 @@ impl Engine {
                         path: path.display().to_string(),
                         source,
                     })?;
-                    sources.push((path.display().to_string(), content, name));
+                    sources.push((path.display().to_string(), Cow::Owned(content), name));
                 }
             }
         }
@@ -123,15 +125,25 @@ impl Engine {
         let mut scorer = Scorer::default();
         for &name in FILE_ORDER {
             for (path, content, _) in sources.iter().filter(|(_, _, n)| *n == name) {
-                match name {
-                    "triggers.tsv" => lex.read_triggers(path, content)?,
-                    "actors.tsv" => lex.read_actors(path, content)?,
-                    "titles.tsv" => lex.read_titles(path, content)?,
-                    "cues.tsv" => lex.read_cues(path, content)?,
-                    "stop-names.tsv" => lex.read_stop_names(path, content)?,
-                    "places.tsv" | "gazetteer.tsv" => lex.read_gazetteer(path, content)?,
-                    "scorer.tsv" if with_scorer => scorer.read(path, content)?,
-                    _ => {}
+                match content {
+                    Cow::Borrowed(content) => read_file(
+                        &mut lex,
+                        &mut scorer,
+                        with_scorer,
+                        name,
+                        path,
+                        content,
+                        lexicon::borrowed,
+                    )?,
+                    Cow::Owned(content) => read_file(
+                        &mut lex,
+                        &mut scorer,
+                        with_scorer,
+                        name,
+                        path,
+                        content,
+                        lexicon::owned,
+                    )?,
                 }
             }
         }
@@ -145,7 +157,7 @@ impl Engine {
         }
         let matcher = matcher::Matcher::build(&lex.patterns)?;
         Ok(Self {
-            version: ENGINE_VERSION.to_owned(),
+            version: Label::Borrowed(ENGINE_VERSION),
             lexicon: lex,
             matcher,
             scorer,
@@ -192,6 +204,28 @@ impl Engine {
             pipeline::candidates(self, doc)
         }))
         .unwrap_or_default()
+    }
+}
+
+/// Reads one data file (`name`) into the lexicon or the scorer, its strings kept by `keep`.
+fn read_file<'c>(
+    lex: &mut lexicon::Lexicon,
+    scorer: &mut Scorer,
+    with_scorer: bool,
+    name: &str,
+    path: &str,
+    content: &'c str,
+    keep: lexicon::Keep<'c>,
+) -> Result<(), Error> {
+    match name {
+        "triggers.tsv" => lex.read_triggers_kept(path, content, keep),
+        "actors.tsv" => lex.read_actors_kept(path, content, keep),
+        "titles.tsv" => lex.read_titles_kept(path, content, keep),
+        "cues.tsv" => lex.read_cues(path, content),
+        "stop-names.tsv" => lex.read_stop_names(path, content),
+        "places.tsv" | "gazetteer.tsv" => lex.read_gazetteer_kept(path, content, keep),
+        "scorer.tsv" if with_scorer => scorer.read(path, content),
+        _ => Ok(()),
     }
 }
 

@@ -3,13 +3,10 @@
 //! and modality, then one candidate event per trigger with its arguments, the context scorer, and
 //! the merge of repeated mentions of one real event into one event with a stable id.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use marsad_core::{
     stable_id, Acled, Actor, DatePrecision, Document, Entity, EntityType, Event, EventDate,
-    Evidence, Extraction, Kind, Location, Modality, Plover, Role,
+    Evidence, Extraction, Kind, Label, Location, Modality, Plover, Role,
 };
 
 use crate::lexicon::{ActorType, CueClass, EntryRef, Lexicon, PlaceKind};
@@ -29,17 +26,18 @@ pub struct DateSpan {
     pub precision: DatePrecision,
 }
 
-/// An actor mention, resolved (char offsets into the original). Its strings borrow from the
-/// lexicon but for titled actors, whose names are made.
+/// An actor mention, resolved (char offsets into the original). Its strings are the lexicon's
+/// (borrowed from the built-in data: copies allocate nothing) but for titled actors, whose names
+/// are made.
 #[derive(Debug, Clone)]
-struct ActorMention<'e> {
+struct ActorMention {
     start: usize,
     end: usize,
     entity_type: EntityType,
-    name: Cow<'e, str>,
-    id: Cow<'e, str>,
-    country: Option<Cow<'e, str>>,
-    sector: Option<Cow<'e, str>>,
+    name: Label,
+    id: Label,
+    country: Option<Label>,
+    sector: Option<Label>,
     /// A place-name read as an actor only when nothing marks it as a place ("في دمشق").
     locative: bool,
 }
@@ -306,11 +304,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         mut hits,
     } = Buffers::take();
     normalize_into(&document.text, &mut norm);
-    char_bytes.clear();
-    // Sized for the worst case (one byte per char): pushing would grow it from a quarter.
-    char_bytes.reserve(document.text.len() + 1);
-    char_bytes.extend(document.text.char_indices().map(|(i, _)| i as u32));
-    char_bytes.push(document.text.len() as u32);
+    char_offsets(&document.text, &mut char_bytes);
     let doc = Doc {
         engine,
         text: &document.text,
@@ -519,10 +513,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
     entities.extend(actors.iter().map(|a| Entity {
         entity_type: a.entity_type,
         text: doc.orig(a.start, a.end).to_owned(),
-        name: a.name.to_string(),
-        id: a.id.to_string(),
-        country: a.country.as_deref().map(str::to_owned),
-        sector: a.sector.as_deref().map(str::to_owned),
+        name: a.name.clone(),
+        id: a.id.clone(),
+        country: a.country.clone(),
+        sector: a.sector.clone(),
         start: a.start,
         end: a.end,
     }));
@@ -549,8 +543,10 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         entities.push(Entity {
             entity_type: EntityType::Date,
             text: d.text.clone(),
-            name: d.value.map_or_else(|| d.text.clone(), |v| v.to_string()),
-            id: d.value.map_or_else(String::new, |v| v.to_string()),
+            name: Label::Owned(d.value.map_or_else(|| d.text.clone(), |v| v.to_string())),
+            id: d
+                .value
+                .map_or_else(Label::default, |v| Label::Owned(v.to_string())),
             country: None,
             sector: None,
             start: d.start,
@@ -580,6 +576,23 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
         },
         candidates,
     )
+}
+
+/// The byte offset of each char of `text`, and its length, into `out` (cleared first): what
+/// `char_indices` gives, read from the bytes without decoding them. Every byte's offset is written
+/// where the next char's goes, and kept (the slot advanced) only for a byte that starts a char
+/// (not a continuation byte `10xxxxxx`): no branch on the text.
+fn char_offsets(text: &str, out: &mut Vec<u32>) {
+    out.clear();
+    // Sized for the worst case (one byte per char), written in place, then cut to the chars.
+    out.resize(text.len() + 1, 0);
+    let mut n = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        out[n] = i as u32;
+        n += usize::from(b & 0xC0 != 0x80);
+    }
+    out[n] = text.len() as u32;
+    out.truncate(n + 1);
 }
 
 /// The large per-document buffers (a few bytes per char of the text each), kept per thread
@@ -621,7 +634,7 @@ fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateSpan> {
 fn build_entities<'e>(
     doc: &Doc<'e>,
     hits: &[(usize, usize, Hit)],
-) -> (Vec<ActorMention<'e>>, Vec<PlaceMention>) {
+) -> (Vec<ActorMention>, Vec<PlaceMention>) {
     let lex = &doc.engine.lexicon;
     let arabic = doc.lang == "ar";
     // Countries named in the document, to disambiguate places (a handful: a vector).
@@ -629,7 +642,7 @@ fn build_entities<'e>(
     for (_, _, h) in hits {
         if let EntryRef::Actor(a) = h.entry {
             if let Some(c) = &lex.actors[a as usize].country {
-                if !doc_countries.contains(&c.as_str()) {
+                if !doc_countries.contains(&&**c) {
                     doc_countries.push(c);
                 }
             }
@@ -697,9 +710,10 @@ fn build_entities<'e>(
         i = j;
     }
 
-    let mut actors: Vec<ActorMention<'e>> = Vec::with_capacity(hits.len() / 2 + 1);
+    let mut actors: Vec<ActorMention> = Vec::with_capacity(hits.len() / 2 + 1);
     let mut titled: Vec<usize> = Vec::new();
-    let mut consumed: HashSet<usize, FxBuild> = HashSet::default();
+    // Per hit: whether a title took it as its state.
+    let mut consumed = vec![false; hits.len()];
     let gap_ok = |from: usize, to: usize, max_words: usize| -> bool {
         if to < from {
             return false;
@@ -742,7 +756,7 @@ fn build_entities<'e>(
         };
         let (start, end, country, country_name) = match partner {
             Some((pi, &(ps, pe, ph))) => {
-                consumed.insert(pi);
+                consumed[pi] = true;
                 let EntryRef::Actor(a) = ph.entry else {
                     unreachable!()
                 };
@@ -750,8 +764,8 @@ fn build_entities<'e>(
                 (
                     s.min(ps),
                     e.max(pe),
-                    entry.country.as_deref().map(Cow::Borrowed),
-                    Some(entry.name.as_str()),
+                    entry.country.clone(),
+                    Some(&*entry.name),
                 )
             }
             None => (s, e, None, None),
@@ -759,7 +773,7 @@ fn build_entities<'e>(
         let label = if title.label.is_empty() {
             doc.orig(s, e)
         } else {
-            title.label.as_str()
+            &title.label
         };
         // "{country} {label}", made in one allocation.
         let name = match country_name {
@@ -777,15 +791,15 @@ fn build_entities<'e>(
         actors.push(ActorMention {
             start,
             end,
-            entity_type: if title.sector == "CVL" {
+            entity_type: if title.sector.as_ref() == "CVL" {
                 EntityType::Person
             } else {
                 EntityType::Org
             },
-            name: Cow::Owned(name),
-            id: Cow::Owned(id),
+            name: Label::Owned(name),
+            id: Label::Owned(id),
             country,
-            sector: Some(Cow::Borrowed(title.sector.as_str())),
+            sector: Some(title.sector.clone()),
             locative: false,
         });
     }
@@ -793,24 +807,26 @@ fn build_entities<'e>(
         let EntryRef::Actor(a) = h.entry else {
             continue;
         };
-        if consumed.contains(&idx) {
+        if consumed[idx] {
             continue;
         }
         let entry = &lex.actors[a as usize];
         let locative = matches!(entry.actor_type, ActorType::Gpe | ActorType::Capital)
             && is_locative(&doc.norm.text, doc, s);
         let sector = match entry.actor_type {
-            ActorType::Gpe | ActorType::Capital => entry.sector.as_deref().or(Some("GOV")),
-            _ => entry.sector.as_deref(),
+            ActorType::Gpe | ActorType::Capital => {
+                entry.sector.clone().or(Some(Label::Borrowed("GOV")))
+            }
+            _ => entry.sector.clone(),
         };
         actors.push(ActorMention {
             start: s,
             end: e,
             entity_type: entry.actor_type.entity_type(),
-            name: Cow::Borrowed(&entry.name),
-            id: Cow::Borrowed(&entry.id),
-            country: entry.country.as_deref().map(Cow::Borrowed),
-            sector: sector.map(Cow::Borrowed),
+            name: entry.name.clone(),
+            id: entry.id.clone(),
+            country: entry.country.clone(),
+            sector,
             locative,
         });
     }
@@ -824,15 +840,16 @@ fn build_entities<'e>(
                 start: p.start,
                 end: p.end,
                 entity_type: EntityType::Gpe,
-                name: Cow::Borrowed(&entry.name),
-                id: Cow::Borrowed(&entry.id),
-                country: entry.country.as_deref().map(Cow::Borrowed),
-                sector: Some(Cow::Borrowed("GOV")),
+                name: entry.name.clone(),
+                id: entry.id.clone(),
+                country: entry.country.clone(),
+                sector: Some(Label::Borrowed("GOV")),
                 locative: is_locative(&doc.norm.text, doc, p.start),
             });
         }
     }
-    let mut dropped: HashSet<usize, FxBuild> = HashSet::default();
+    // Per actor: whether it is dropped (a title that another actor stands for).
+    let mut dropped = vec![false; actors.len()];
     // A named group next to a bare title is that group: "JNIM militants", "مسلحو داعش".
     let mut is_titled = vec![false; actors.len()];
     for &t in &titled {
@@ -853,7 +870,7 @@ fn build_entities<'e>(
         if let Some(g) = group {
             actors[g].start = actors[g].start.min(ts);
             actors[g].end = actors[g].end.max(te);
-            dropped.insert(t);
+            dropped[t] = true;
         }
     }
     // Apposition: a titled actor followed closely by a named person is that person
@@ -885,23 +902,23 @@ fn build_entities<'e>(
                 if actors[p].sector.is_none() {
                     actors[p].sector = t_sector;
                 }
-                dropped.insert(t);
+                dropped[t] = true;
             }
         }
     }
-    let mut actors: Vec<ActorMention<'e>> = actors
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !dropped.contains(i))
-        .map(|(_, a)| a)
-        .collect();
+    // `retain` visits the actors in order.
+    let mut index = 0;
+    actors.retain(|_| {
+        index += 1;
+        !dropped[index - 1]
+    });
     actors.sort_by_key(|a| a.start);
     // One actor per span and name (two patterns of one word, "جيش" and "الجيش", give one army).
     actors.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.id == b.id);
     // Two bare titles of one sector side by side are one actor: "مسلحون مجهولون" (gunmen,
     // unknown) are unknown gunmen, not gunmen and their target.
     actors.dedup_by(|b, a| {
-        let bare = |x: &ActorMention<'_>| x.country.is_none() && x.entity_type == EntityType::Org;
+        let bare = |x: &ActorMention| x.country.is_none() && x.entity_type == EntityType::Org;
         let one = bare(a)
             && bare(b)
             && a.sector.is_some()
@@ -922,7 +939,7 @@ fn build_entities<'e>(
 /// An Arabic title with a possessive pronoun and no state of its own ("قواته", "its forces";
 /// "حكومتها", "its government") belongs to the nearest state-bearing actor before it in its
 /// sentence ("قال الجيش الأميركي إن قواته ...").
-fn resolve_possessives(doc: &Doc<'_>, actors: &mut [ActorMention<'_>]) {
+fn resolve_possessives(doc: &Doc<'_>, actors: &mut [ActorMention]) {
     for i in 0..actors.len() {
         if actors[i].country.is_some()
             || !matches!(
@@ -1200,7 +1217,7 @@ struct SentenceCtx<'m, 's> {
     span: (usize, usize),
     clauses: &'s [(usize, usize)],
     triggers: &'m [TriggerMention],
-    actors: &'m [ActorMention<'m>],
+    actors: &'m [ActorMention],
     places: &'m [PlaceMention],
     cues: &'m [CueMention],
     dates: &'m [DateSpan],
@@ -1250,6 +1267,10 @@ fn build_event<'a>(
     let kind = entry.kind.expect("blockers were dropped");
     let info = kind.info();
     let plover_type: Option<&str> = entry.plover.as_deref().or(info.plover_type);
+    let plover_label: Option<Label> = entry
+        .plover
+        .clone()
+        .or(info.plover_type.map(Label::Borrowed));
     let clause = clauses
         .iter()
         .copied()
@@ -1651,7 +1672,7 @@ fn build_event<'a>(
         trig: *trig,
         entry,
         kind,
-        plover_type,
+        plover_type: plover_label,
         modality,
         actors,
         place,
@@ -1876,15 +1897,18 @@ fn arabic_word_features(
             .map(|w| w.len() + 1)
             .sum();
         let window_start = doc.norm.orig_char(ws.saturating_sub(back_bytes).max(ns));
-        let fwd = |n: usize| {
-            let mut end = we;
-            for (i, w) in norm[we..ne].split_whitespace().take(n).enumerate() {
-                let _ = i;
-                end = norm[end..ne].find(w).map_or(end, |p| end + p + w.len());
+        // The ends of the third and fourth words after (or of the last one before them), in one
+        // pass: each word's offset is where `split_whitespace` found it.
+        let (mut end3, mut end4) = (we, we);
+        let rest = &norm[we..ne];
+        for (i, w) in rest.split_whitespace().take(4).enumerate() {
+            let end = we + (w.as_ptr() as usize - rest.as_ptr() as usize) + w.len();
+            if i < 3 {
+                end3 = end;
             }
-            doc.norm.orig_char(end)
-        };
-        let (after3, after4) = (fwd(3), fwd(4));
+            end4 = end;
+        }
+        let (after3, after4) = (doc.norm.orig_char(end3), doc.norm.orig_char(end4));
         let near = ctx.cues.iter().any(|c| {
             matches!(c.class, CueClass::Crowd | CueClass::Participant)
                 && ((c.start >= window_start && c.end <= word_start)
@@ -2015,9 +2039,9 @@ struct Pending<'a> {
     trig: TriggerMention,
     entry: &'a crate::lexicon::TriggerEntry,
     kind: Kind,
-    plover_type: Option<&'a str>,
+    plover_type: Option<Label>,
     modality: Modality,
-    actors: Vec<(&'a ActorMention<'a>, Role)>,
+    actors: Vec<(&'a ActorMention, Role)>,
     place: Option<&'a PlaceMention>,
     date: Option<&'a DateSpan>,
     features: Features,
@@ -2067,11 +2091,11 @@ fn decide<'a>(
         confidence = p;
         keep = keep && p >= engine.scorer.threshold(class);
     }
-    let event_plover = plover_for_modality(plover_type, modality);
+    let event_plover = plover_for_modality(plover_type.as_ref(), modality);
     let candidate = keep_all.then(|| Candidate {
         kind,
-        plover_type: plover_type.map(str::to_owned),
-        event_plover_type: event_plover.map(str::to_owned),
+        plover_type: plover_type.as_deref().map(str::to_owned),
+        event_plover_type: event_plover.as_deref().map(str::to_owned),
         modality,
         features,
         sentence_start: ss,
@@ -2119,11 +2143,14 @@ fn decide<'a>(
     {
         // A crowd's violence is told by a word of violence; its type is the crowd's.
         (
-            plover_for_modality(info.plover_type, modality),
-            info.plover_mode,
+            plover_for_modality(info.plover_type.map(Label::Borrowed).as_ref(), modality),
+            info.plover_mode.map(Label::Borrowed),
         )
     } else if event_plover == plover_type {
-        (plover_type, entry.mode.as_deref().or(info.plover_mode))
+        (
+            plover_type,
+            entry.mode.clone().or(info.plover_mode.map(Label::Borrowed)),
+        )
     } else {
         (event_plover, None)
     };
@@ -2132,7 +2159,7 @@ fn decide<'a>(
         kind,
         plover_type,
         mode,
-        cameo: entry.cameo.as_deref().or(info.cameo),
+        cameo: entry.cameo.clone().or(info.cameo.map(Label::Borrowed)),
         acled: info.acled,
         actors,
         place,
@@ -2216,8 +2243,8 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
             let info = kind.info();
             let e = &mut events[i];
             e.kind = kind;
-            e.mode = info.plover_mode;
-            e.cameo = info.cameo;
+            e.mode = info.plover_mode.map(Label::Borrowed);
+            e.cameo = info.cameo.map(Label::Borrowed);
             e.acled = info.acled;
         }
     }
@@ -2230,11 +2257,11 @@ struct Draft<'a> {
     /// sentence differ.
     trigger: (usize, usize),
     kind: Kind,
-    plover_type: Option<&'a str>,
-    mode: Option<&'a str>,
-    cameo: Option<&'a str>,
+    plover_type: Option<Label>,
+    mode: Option<Label>,
+    cameo: Option<Label>,
     acled: Option<(&'static str, &'static str)>,
-    actors: Vec<(&'a ActorMention<'a>, Role)>,
+    actors: Vec<(&'a ActorMention, Role)>,
     place: Option<&'a PlaceMention>,
     date: Option<&'a DateSpan>,
     modality: Modality,
@@ -2256,12 +2283,12 @@ impl Draft<'_> {
         // the country where the event takes place: "police in Basra" are Iraqi police.
         let place_country = self
             .place
-            .and_then(|p| lex.places[p.place as usize].country.as_deref());
-        let country_of = |a: &ActorMention<'_>| -> Option<String> {
+            .and_then(|p| lex.places[p.place as usize].country.as_ref());
+        let country_of = |a: &ActorMention| -> Option<Label> {
             a.country
-                .as_deref()
+                .as_ref()
                 .or_else(|| place_country.filter(|_| is_local_sector(a.sector.as_deref())))
-                .map(str::to_owned)
+                .cloned()
         };
         // The numbers of the id, written once: evidence start, end, and the trigger "start:end".
         let mut numbers = String::with_capacity(48);
@@ -2286,24 +2313,24 @@ impl Draft<'_> {
             id,
             kind: self.kind,
             plover: Plover {
-                plover_type: self.plover_type.map(str::to_owned),
-                mode: self.mode.map(str::to_owned),
+                plover_type: self.plover_type.clone(),
+                mode: self.mode.clone(),
                 context: Vec::new(),
             },
-            cameo: self.cameo.map(str::to_owned),
+            cameo: self.cameo.clone(),
             acled: self.acled.map(|(t, s)| Acled {
-                event_type: t.to_owned(),
-                sub_event_type: s.to_owned(),
+                event_type: Label::Borrowed(t),
+                sub_event_type: Label::Borrowed(s),
             }),
             actors: self
                 .actors
                 .iter()
                 .map(|&(a, role)| Actor {
                     text: doc.orig(a.start, a.end).to_owned(),
-                    name: a.name.to_string(),
-                    id: a.id.to_string(),
+                    name: a.name.clone(),
+                    id: a.id.clone(),
                     country: country_of(a),
-                    sector: a.sector.as_deref().map(str::to_owned),
+                    sector: a.sector.clone(),
                     role,
                     start: a.start,
                     end: a.end,
@@ -2360,18 +2387,20 @@ fn push_decimal(out: &mut String, mut n: usize) {
 /// The PLOVER type of an event of trigger type `plover` under `modality` (the PLOVER and CAMEO
 /// conventions: "will withdraw" is AGREE (CAMEO 03x), "will impose sanctions" THREATEN (13x),
 /// "will not accept" REJECT (12x)).
-fn plover_for_modality(plover: Option<&str>, modality: Modality) -> Option<&str> {
+fn plover_for_modality(plover: Option<&Label>, modality: Modality) -> Option<Label> {
     let p = plover?;
-    Some(match (modality, p) {
+    Some(match (modality, p.as_ref()) {
         (
             Modality::Planned | Modality::Intended,
             "RETREAT" | "CONCEDE" | "AID" | "SUPPORT" | "COOPERATE" | "CONSULT",
-        ) => "AGREE",
-        (Modality::Planned | Modality::Intended, "SANCTION" | "COERCE" | "ASSAULT") => "THREATEN",
-        (Modality::Negated, "AGREE" | "SUPPORT" | "COOPERATE" | "CONCEDE" | "AID" | "RETREAT") => {
-            "REJECT"
+        ) => Label::Borrowed("AGREE"),
+        (Modality::Planned | Modality::Intended, "SANCTION" | "COERCE" | "ASSAULT") => {
+            Label::Borrowed("THREATEN")
         }
-        _ => p,
+        (Modality::Negated, "AGREE" | "SUPPORT" | "COOPERATE" | "CONCEDE" | "AID" | "RETREAT") => {
+            Label::Borrowed("REJECT")
+        }
+        _ => p.clone(),
     })
 }
 
@@ -2572,6 +2601,20 @@ fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_offsets_are_those_of_char_indices() {
+        let mut out = vec![7];
+        for text in ["", "a", "قال الوزير", "é😀x\u{85}", "Hello, عالم!\n"] {
+            char_offsets(text, &mut out);
+            let expected: Vec<u32> = text
+                .char_indices()
+                .map(|(i, _)| i as u32)
+                .chain([text.len() as u32])
+                .collect();
+            assert_eq!(out, expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn push_decimal_writes_what_format_writes() {

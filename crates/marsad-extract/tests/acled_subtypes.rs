@@ -11,7 +11,7 @@ fn sub_types(text: &str) -> Vec<String> {
         .extract(&document(text, "en"))
         .events
         .into_iter()
-        .filter_map(|e| e.acled.map(|a| a.sub_event_type))
+        .filter_map(|e| e.acled.map(|a| a.sub_event_type.into_owned()))
         .collect()
 }
 

@@ -14,7 +14,10 @@ fn place(text: &str, span: &str) -> (String, Option<String>) {
         .iter()
         .find(|e| matches!(e.entity_type, EntityType::Loc | EntityType::Gpe) && e.text == span)
         .unwrap_or_else(|| panic!("no place {span:?} in {text:?}: {:?}", out.entities));
-    (hit.id.clone(), hit.country.clone())
+    (
+        hit.id.to_string(),
+        hit.country.as_deref().map(str::to_owned),
+    )
 }
 
 fn assert_admin1(text: &str, span: &str, iso: &str, country: &str) {

@@ -18,7 +18,7 @@ fn place_country(text: &str, lang: &str) -> Option<String> {
     assert!(!evs.is_empty(), "no event in {text:?}");
     evs.iter()
         .find_map(|e| e.location.as_ref())
-        .and_then(|l| l.country.clone())
+        .and_then(|l| l.country.as_deref().map(str::to_owned))
 }
 
 #[test]

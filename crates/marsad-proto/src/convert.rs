@@ -44,8 +44,14 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>,
         })
 }
 
-fn opt(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_owned())
+/// An optional field of the wire (empty: none), as a `String` or a [`core::Label`].
+fn opt<T: From<String>>(s: &str) -> Option<T> {
+    (!s.is_empty()).then(|| T::from(s.to_owned()))
+}
+
+/// An optional string of the core types on the wire (none: empty).
+fn wire(s: &Option<core::Label>) -> String {
+    s.as_deref().unwrap_or_default().to_owned()
 }
 
 fn off(n: usize) -> u32 {
@@ -106,10 +112,10 @@ pub fn entity_to_wire(e: &core::Entity) -> v1::Entity {
     v1::Entity {
         r#type: e.entity_type.as_str().to_owned(),
         text: e.text.clone(),
-        name: e.name.clone(),
-        id: e.id.clone(),
-        country: e.country.clone().unwrap_or_default(),
-        sector: e.sector.clone().unwrap_or_default(),
+        name: e.name.to_string(),
+        id: e.id.to_string(),
+        country: wire(&e.country),
+        sector: wire(&e.sector),
         start: off(e.start),
         end: off(e.end),
     }
@@ -122,8 +128,8 @@ pub fn entity_from_wire(e: &v1::Entity) -> Result<core::Entity, InvalidField> {
             .parse()
             .map_err(|err: core::ParseError| InvalidField::new("entity.type", err.to_string()))?,
         text: e.text.clone(),
-        name: e.name.clone(),
-        id: e.id.clone(),
+        name: e.name.clone().into(),
+        id: e.id.clone().into(),
         country: opt(&e.country),
         sector: opt(&e.sector),
         start: e.start as usize,
@@ -136,24 +142,24 @@ pub fn event_to_wire(e: &core::Event) -> v1::Event {
         id: e.id.clone(),
         kind: e.kind.as_str().to_owned(),
         plover: Some(v1::Plover {
-            r#type: e.plover.plover_type.clone().unwrap_or_default(),
-            mode: e.plover.mode.clone().unwrap_or_default(),
+            r#type: wire(&e.plover.plover_type),
+            mode: wire(&e.plover.mode),
             context: e.plover.context.clone(),
         }),
-        cameo: e.cameo.clone().unwrap_or_default(),
+        cameo: wire(&e.cameo),
         acled: e.acled.as_ref().map(|a| v1::Acled {
-            event_type: a.event_type.clone(),
-            sub_event_type: a.sub_event_type.clone(),
+            event_type: a.event_type.to_string(),
+            sub_event_type: a.sub_event_type.to_string(),
         }),
         actors: e
             .actors
             .iter()
             .map(|a| v1::Actor {
                 text: a.text.clone(),
-                name: a.name.clone(),
-                id: a.id.clone(),
-                country: a.country.clone().unwrap_or_default(),
-                sector: a.sector.clone().unwrap_or_default(),
+                name: a.name.to_string(),
+                id: a.id.to_string(),
+                country: wire(&a.country),
+                sector: wire(&a.sector),
                 role: a.role.as_str().to_owned(),
                 start: off(a.start),
                 end: off(a.end),
@@ -161,12 +167,12 @@ pub fn event_to_wire(e: &core::Event) -> v1::Event {
             .collect(),
         location: e.location.as_ref().map(|l| v1::Location {
             text: l.text.clone(),
-            name: l.name.clone(),
-            country: l.country.clone().unwrap_or_default(),
-            admin1: l.admin1.clone().unwrap_or_default(),
+            name: l.name.to_string(),
+            country: wire(&l.country),
+            admin1: wire(&l.admin1),
             lat: l.lat.unwrap_or(f64::NAN),
             lon: l.lon.unwrap_or(f64::NAN),
-            gazetteer_id: l.gazetteer_id.clone().unwrap_or_default(),
+            gazetteer_id: wire(&l.gazetteer_id),
             start: off(l.start),
             end: off(l.end),
         }),
@@ -183,7 +189,7 @@ pub fn event_to_wire(e: &core::Event) -> v1::Event {
             start: off(e.evidence.start),
             end: off(e.evidence.end),
         }),
-        engine_version: e.engine_version.clone(),
+        engine_version: e.engine_version.to_string(),
         article_id: String::new(),
         sequence: 0,
         stored_at: None,
@@ -208,8 +214,8 @@ pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
         .map(|a| {
             Ok(core::Actor {
                 text: a.text.clone(),
-                name: a.name.clone(),
-                id: a.id.clone(),
+                name: a.name.clone().into(),
+                id: a.id.clone().into(),
                 country: opt(&a.country),
                 sector: opt(&a.sector),
                 role: a.role.parse().map_err(|err: core::ParseError| {
@@ -231,13 +237,13 @@ pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
         },
         cameo: opt(&e.cameo),
         acled: e.acled.as_ref().map(|a| core::Acled {
-            event_type: a.event_type.clone(),
-            sub_event_type: a.sub_event_type.clone(),
+            event_type: a.event_type.clone().into(),
+            sub_event_type: a.sub_event_type.clone().into(),
         }),
         actors,
         location: e.location.as_ref().map(|l| core::Location {
             text: l.text.clone(),
-            name: l.name.clone(),
+            name: l.name.clone().into(),
             country: opt(&l.country),
             admin1: opt(&l.admin1),
             lat: finite(l.lat),
@@ -259,6 +265,6 @@ pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
             start: evidence.start as usize,
             end: evidence.end as usize,
         },
-        engine_version: e.engine_version.clone(),
+        engine_version: e.engine_version.clone().into(),
     })
 }

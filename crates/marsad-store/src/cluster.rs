@@ -38,7 +38,7 @@ impl Profile {
         Self {
             day: event.date.value.or(published),
             precision: event.date.value.and(event.date.precision),
-            gazetteer_id: place.and_then(|p| p.gazetteer_id.clone()),
+            gazetteer_id: place.and_then(|p| p.gazetteer_id.as_deref().map(str::to_owned)),
             lat: place.and_then(|p| p.lat),
             lon: place.and_then(|p| p.lon),
             actor_ids: actor_ids.to_vec(),

@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use marsad_core::near_duplicate::{hamming, simhash_bands, NEAR_DUPLICATE_MAX_DISTANCE};
 use marsad_core::{
-    Acled, Actor, DatePrecision, Entity, Event, EventDate, Evidence, Location, Modality, Plover,
+    Acled, Actor, DatePrecision, Entity, Event, EventDate, Evidence, Label, Location, Modality,
+    Plover,
 };
 use sqlx::postgres::{PgListener, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
@@ -579,12 +580,12 @@ impl Store {
                 let location = place_name.map(|name| -> Result<Location, sqlx::Error> {
                     Ok(Location {
                         text: String::new(),
-                        name,
-                        country: row.try_get("place_country")?,
+                        name: Label::Owned(name),
+                        country: opt_label(row.try_get("place_country")?),
                         admin1: None,
                         lat: row.try_get("place_lat")?,
                         lon: row.try_get("place_lon")?,
-                        gazetteer_id: row.try_get("place_gazetteer_id")?,
+                        gazetteer_id: opt_label(row.try_get("place_gazetteer_id")?),
                         start: 0,
                         end: 0,
                     })
@@ -734,12 +735,17 @@ pub(crate) fn actor_key(a: &Actor) -> String {
     if a.id.is_empty() {
         format!("name:{}", a.name.to_lowercase())
     } else {
-        a.id.clone()
+        a.id.to_string()
     }
 }
 
 pub(crate) fn offset(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// A nullable text column as an optional [`Label`].
+fn opt_label(value: Option<String>) -> Option<Label> {
+    value.map(Label::Owned)
 }
 
 fn usize_of(n: i32) -> usize {
@@ -777,12 +783,12 @@ fn event_from_row(row: &PgRow) -> Result<StoredEvent, StoreError> {
             text: row
                 .try_get::<Option<String>, _>("place_text")?
                 .unwrap_or_default(),
-            name,
-            country: row.try_get("place_country")?,
-            admin1: row.try_get("place_admin1")?,
+            name: Label::Owned(name),
+            country: opt_label(row.try_get("place_country")?),
+            admin1: opt_label(row.try_get("place_admin1")?),
             lat: row.try_get("place_lat")?,
             lon: row.try_get("place_lon")?,
-            gazetteer_id: row.try_get("place_gazetteer_id")?,
+            gazetteer_id: opt_label(row.try_get("place_gazetteer_id")?),
             start: usize_of(row.try_get::<Option<i32>, _>("place_start")?.unwrap_or(0)),
             end: usize_of(row.try_get::<Option<i32>, _>("place_end")?.unwrap_or(0)),
         }),
@@ -794,15 +800,15 @@ fn event_from_row(row: &PgRow) -> Result<StoredEvent, StoreError> {
             .parse()
             .map_err(|e: marsad_core::UnknownKind| corrupt(e.to_string()))?,
         plover: Plover {
-            plover_type: row.try_get("plover_type")?,
-            mode: row.try_get("plover_mode")?,
+            plover_type: opt_label(row.try_get("plover_type")?),
+            mode: opt_label(row.try_get("plover_mode")?),
             context: row.try_get("plover_context")?,
         },
-        cameo: row.try_get("cameo")?,
+        cameo: opt_label(row.try_get("cameo")?),
         acled: match (acled_type, acled_sub) {
             (Some(event_type), Some(sub_event_type)) => Some(Acled {
-                event_type,
-                sub_event_type,
+                event_type: Label::Owned(event_type),
+                sub_event_type: Label::Owned(sub_event_type),
             }),
             _ => None,
         },
@@ -826,7 +832,7 @@ fn event_from_row(row: &PgRow) -> Result<StoredEvent, StoreError> {
             start: usize_of(row.try_get("evidence_start")?),
             end: usize_of(row.try_get("evidence_end")?),
         },
-        engine_version: row.try_get("engine_version")?,
+        engine_version: Label::Owned(row.try_get("engine_version")?),
     };
     Ok(StoredEvent {
         event,

@@ -1,6 +1,7 @@
 //! The `marsad.v1.StorageService` gRPC API over [`Store`]: validation of wire messages, paging
 //! tokens, and the live event stream.
 
+use std::borrow::Cow;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -95,12 +96,12 @@ fn stored_event_to_wire(e: StoredEvent) -> v1::Event {
 fn cluster_to_wire(c: StoredCluster) -> v1::EventCluster {
     let location = c.location.map(|l| v1::Location {
         text: l.text,
-        name: l.name,
-        country: l.country.unwrap_or_default(),
-        admin1: l.admin1.unwrap_or_default(),
+        name: l.name.into_owned(),
+        country: l.country.map(Cow::into_owned).unwrap_or_default(),
+        admin1: l.admin1.map(Cow::into_owned).unwrap_or_default(),
         lat: l.lat.unwrap_or(f64::NAN),
         lon: l.lon.unwrap_or(f64::NAN),
-        gazetteer_id: l.gazetteer_id.unwrap_or_default(),
+        gazetteer_id: l.gazetteer_id.map(Cow::into_owned).unwrap_or_default(),
         start: 0,
         end: 0,
     });

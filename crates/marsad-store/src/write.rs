@@ -341,7 +341,7 @@ async fn insert_places<'e>(
          on conflict (gazetteer_id) do nothing",
     )
     .bind(places.iter().map(|(gid, _)| *gid).collect::<Vec<_>>())
-    .bind(places.iter().map(|(_, p)| p.name.as_str()).collect::<Vec<_>>())
+    .bind(places.iter().map(|(_, p)| &*p.name).collect::<Vec<_>>())
     .bind(places.iter().map(|(_, p)| p.country.as_deref()).collect::<Vec<_>>())
     .bind(places.iter().map(|(_, p)| p.admin1.as_deref()).collect::<Vec<_>>())
     .bind(places.iter().map(|(_, p)| p.lat).collect::<Vec<_>>())
@@ -468,7 +468,7 @@ impl EventRow {
                 event
                     .actors
                     .iter()
-                    .filter_map(|a| a.sector.clone())
+                    .filter_map(|a| a.sector.as_deref().map(str::to_owned))
                     .collect(),
             ),
         }
@@ -504,11 +504,11 @@ async fn insert_events(
         c.plover_context.push(pack(&event.plover.context));
         c.cameo.push(event.cameo.as_deref());
         c.acled_type
-            .push(event.acled.as_ref().map(|a| a.event_type.as_str()));
+            .push(event.acled.as_ref().map(|a| &*a.event_type));
         c.acled_sub
-            .push(event.acled.as_ref().map(|a| a.sub_event_type.as_str()));
+            .push(event.acled.as_ref().map(|a| &*a.sub_event_type));
         c.place_text.push(place.map(|p| p.text.as_str()));
-        c.place_name.push(place.map(|p| p.name.as_str()));
+        c.place_name.push(place.map(|p| &*p.name));
         c.place_country
             .push(place.and_then(|p| p.country.as_deref()));
         c.place_admin1.push(place.and_then(|p| p.admin1.as_deref()));

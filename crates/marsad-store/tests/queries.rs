@@ -25,10 +25,10 @@ fn article(body: &str, n: u8, source: &str, published: &str) -> NewArticle {
 fn actor(id: &str, name: &str, country: &str, sector: &str, role: Role) -> Actor {
     Actor {
         text: name.into(),
-        name: name.into(),
-        id: id.into(),
-        country: Some(country.into()),
-        sector: Some(sector.into()),
+        name: name.to_owned().into(),
+        id: id.to_owned().into(),
+        country: Some(country.to_owned().into()),
+        sector: Some(sector.to_owned().into()),
         role,
         start: 0,
         end: 1,
@@ -38,12 +38,12 @@ fn actor(id: &str, name: &str, country: &str, sector: &str, role: Role) -> Actor
 fn place(gid: &str, name: &str, country: &str, lat: f64, lon: f64) -> Location {
     Location {
         text: name.into(),
-        name: name.into(),
-        country: Some(country.into()),
+        name: name.to_owned().into(),
+        country: Some(country.to_owned().into()),
         admin1: None,
         lat: Some(lat),
         lon: Some(lon),
-        gazetteer_id: Some(gid.into()),
+        gazetteer_id: Some(gid.to_owned().into()),
         start: 0,
         end: 1,
     }
