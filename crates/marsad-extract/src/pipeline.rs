@@ -236,13 +236,7 @@ const FAMILY_VIOLENT: &[Kind] = &[
 
 /// Custody, detention and transfer: an armed group held in them is no agent.
 /// Civilian titles (their English labels) that name a crowd, which can act violently as one.
-const CROWD_LABELS: &[&str] = &[
-    "villagers",
-    "residents",
-    "protesters",
-    "demonstrators",
-    "mob",
-];
+const CROWD_LABELS: &[&str] = &["villagers", "residents", "protesters", "demonstrators"];
 /// Of those, the ones that demonstrate: their violence is a riot.
 const PROTESTER_LABELS: &[&str] = &["protesters", "demonstrators"];
 /// Words after a verb that show it has no object of its own ("killed in the raid").
