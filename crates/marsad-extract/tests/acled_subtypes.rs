@@ -69,6 +69,7 @@ const CASES: &[(&str, &str)] = &[
     ("Protesters set fire to a police car outside the court.", "Violent demonstration"),
     ("Two villagers killed in an attack by bandits near the river.", "Attack"),
     ("Soldiers seized a weapons cache in a house near the border.", "Disrupted weapons use"),
+    ("The armed movement named a new military commander for its eastern front.", "Change to group/activity"),
     ("Residents attacked a suspected thief and beat him to death near the market.", "Mob violence"),
     ("Demonstrators set fire to tyres and threw stones at the police outside the court.", "Violent demonstration"),
 ];
