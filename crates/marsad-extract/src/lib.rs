@@ -21,6 +21,8 @@ pub mod normalize;
 mod pipeline;
 pub mod scorer;
 pub mod segment;
+#[cfg(test)]
+mod test_rng;
 
 pub use pipeline::{detect_lang, Candidate};
 pub use scorer::{Features, ScoreClass, Scorer};

@@ -714,13 +714,7 @@ mod tests {
             "(x",
             "x",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut tsv = String::new();
         for (i, w) in words.iter().enumerate() {
             let option = ["", "pos=v", "pos=name"][i % 3];

@@ -237,6 +237,11 @@ const FAMILY_VIOLENT: &[Kind] = &[
 /// Custody, detention and transfer: an armed group held in them is no agent.
 /// Civilian titles (their English labels) that name a crowd, which can act violently as one.
 const CROWD_LABELS: &[&str] = &["villagers", "residents", "protesters", "demonstrators"];
+
+/// Whether an actor is a crowd of civilians (a civilian title whose label is a crowd's).
+fn is_crowd(a: &ActorMention) -> bool {
+    a.sector.as_deref() == Some("CVL") && CROWD_LABELS.contains(&a.name.as_ref())
+}
 /// Of those, the ones that demonstrate: their violence is a riot.
 const PROTESTER_LABELS: &[&str] = &["protesters", "demonstrators"];
 /// Words after a verb that show it has no object of its own ("killed in the raid").
@@ -1472,8 +1477,7 @@ fn build_event<'a>(
                 .filter(|a| {
                     a.end <= trig.start
                         && trig.start - a.end <= 40
-                        && a.sector.as_deref() == Some("CVL")
-                        && CROWD_LABELS.contains(&a.name.as_ref())
+                        && is_crowd(a)
                         && !assigned(&roles, a)
                 })
                 .max_by_key(|a| a.end);
@@ -2106,11 +2110,10 @@ fn decide<'a>(
     // Arrests of protesters are a protest with intervention, violence on them excessive force
     // against protesters (ACLED).
     let armed_target = event_actors_armed_target(&actors);
-    let crowd_agent = actors.iter().find_map(|(a, r)| {
-        (*r == Role::Actor && a.sector.as_deref() == Some("CVL"))
-            .then(|| a.name.as_ref())
-            .filter(|n| CROWD_LABELS.contains(n))
-    });
+    let crowd_agent = actors
+        .iter()
+        .find(|(a, r)| *r == Role::Actor && is_crowd(a))
+        .map(|(a, _)| a.name.as_ref());
     let read_kind = kind;
     let (kind, info) = match kind {
         Kind::Arrest if protesters_object => {
@@ -2639,13 +2642,7 @@ mod tests {
             "،", "قال", "said", "é", "ğ", "©", "…", "ڛ", "\u{85}", "\u{2029}", "\u{0651}",
             "\u{064B}", "x", "٣", "—", "«", "»",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1d);
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
         for _ in 0..20_000 {
             let text: String = (0..(next() % 12))

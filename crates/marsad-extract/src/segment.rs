@@ -346,13 +346,7 @@ mod tests {
         let alphabet: Vec<char> = "aZb.!?,-:;\"'()[]{} \t0١.؟،؛«»“”‘’–—\u{a0}اةىبلمنـًٌَُِّْ/%#é中\r…"
             .chars()
             .collect();
-        let mut seed: u64 = 0x1234_5678_9abc_def1;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9abc_def1);
         for _ in 0..100_000 {
             let len = (next() % 14) as usize;
             let line: String = (0..len)
