@@ -72,6 +72,10 @@ const CASES: &[(&str, &str)] = &[
     ("The armed movement named a new military commander for its eastern front.", "Change to group/activity"),
     ("Residents attacked a suspected thief and beat him to death near the market.", "Mob violence"),
     ("Demonstrators set fire to tyres and threw stones at the police outside the court.", "Violent demonstration"),
+    ("An unmanned aerial vehicle struck a truck on the coastal road, killing its driver.", "Air/drone strike"),
+    ("Residents stoned a man accused of theft in the main market.", "Mob violence"),
+    ("A student was shot by a sniper near the university gate.", "Attack"),
+    ("Masked men took the lawyer to an unknown location after stopping his car.", "Abduction/forced disappearance"),
 ];
 
 #[test]
@@ -171,6 +175,19 @@ fn arabic_wording_proposes_the_kind() {
             "وقالت المنظمة إن الناشط تعرض للإخفاء القسري منذ اعتقاله.",
             Kind::Abduction,
         ),
+        (
+            "واستعاد الجيش العراقي السيطرة على قرية في قضاء الحويجة.",
+            Kind::TerritoryRegained,
+        ),
+        (
+            "وأعلنت الجماعة المسلحة حل نفسها وتسليم أسلحتها.",
+            Kind::GroupChange,
+        ),
+        (
+            "واقتادت قوة أمنية الصحفي إلى جهة مجهولة فجر اليوم.",
+            Kind::Abduction,
+        ),
+        ("وقتل شاب برصاص قناص في حي الشيخ مقصود.", Kind::Attack),
     ];
     let mut failures = Vec::new();
     for &(text, kind) in cases {
