@@ -1439,8 +1439,9 @@ fn build_event<'a>(
             CueClass::Member => {
                 doc.lang == "en"
                     && a.start >= trig.end
-                    && c.start >= a.end
-                    && bridge(a.end, c.start)
+                    // after the group, or the group's own last word ("ISIS fighters" as one)
+                    && ((c.start >= a.end && bridge(a.end, c.start))
+                        || (c.start > a.start && c.end <= a.end))
             }
             _ => false,
         })
@@ -1680,8 +1681,62 @@ fn build_event<'a>(
         scored,
         reversed,
         protesters_object,
+        describes: doc.lang == "en" && describes_a_person(doc, trig, ss),
         evidence: (ss, se),
     }
+}
+
+/// Whether an English trigger is a participle that describes a person rather than tells an
+/// event: "accused of", "suspected of" right after a noun ("a man accused of blasphemy"), not
+/// after an auxiliary or a pronoun ("was accused of", "they accused of").
+fn describes_a_person(doc: &Doc<'_>, trig: &TriggerMention, ss: usize) -> bool {
+    const NOT_A_NOUN: &[&str] = &[
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "get",
+        "got",
+        "gets",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "it",
+        "who",
+        "which",
+        "that",
+        "and",
+        "or",
+        "also",
+        "publicly",
+        "repeatedly",
+        "formally",
+        "officially",
+    ];
+    let word = doc.orig(trig.start, trig.end);
+    if !word.eq_ignore_ascii_case("accused") && !word.eq_ignore_ascii_case("suspected") {
+        return false;
+    }
+    let end = doc.char_bytes.len() - 1;
+    let after = doc.orig(trig.end, (trig.end + 4).min(end));
+    if !after.starts_with(" of ") {
+        return false;
+    }
+    let before = doc.orig(trig.start.saturating_sub(24).max(ss), trig.start);
+    let Some(previous) = before.split_whitespace().next_back() else {
+        return false;
+    };
+    previous.chars().all(char::is_alphabetic)
+        && !NOT_A_NOUN.iter().any(|w| previous.eq_ignore_ascii_case(w))
 }
 
 /// Whether a trigger tells the result of what its sentence told before it: an English participle
@@ -2050,6 +2105,8 @@ struct Pending<'a> {
     reversed: bool,
     /// Whether protesters are its object ("arrested 15 demonstrators", "فرقت المتظاهرين").
     protesters_object: bool,
+    /// Whether the trigger only describes a person ("a man accused of theft"): no event.
+    describes: bool,
     evidence: (usize, usize),
 }
 
@@ -2073,6 +2130,7 @@ fn decide<'a>(
         scored,
         reversed,
         protesters_object,
+        describes,
         evidence: (ss, se),
     } = pending;
     let info = kind.info();
@@ -2083,7 +2141,7 @@ fn decide<'a>(
         + 0.05 * b(place.is_some())
         + 0.05 * b(date_resolved))
         * entry.weight.min(1.0);
-    let mut keep = !reversed;
+    let mut keep = !reversed && !describes;
     if let Some(class) = class.filter(|_| scored) {
         let p = engine.scorer.probability(class, &features);
         confidence = p;

@@ -76,7 +76,29 @@ const CASES: &[(&str, &str)] = &[
     ("Residents stoned a man accused of theft in the main market.", "Mob violence"),
     ("A student was shot by a sniper near the university gate.", "Attack"),
     ("Masked men took the lawyer to an unknown location after stopping his car.", "Abduction/forced disappearance"),
+    ("Government forces dropped guided aerial bombs on the northern districts.", "Air/drone strike"),
+    ("Members of two rival cartels engaged in a shootout near the highway toll booth.", "Armed clash"),
+    ("Militants executed two men in the town square.", "Attack"),
+    ("The militia established a new checkpoint at the northern entrance of the city.", "Headquarters or base established"),
 ];
+
+/// "accused of" after a noun describes a person ("a man accused of theft"): no accusation of its
+/// own; after an auxiliary it is one ("was accused of").
+#[test]
+fn a_person_accused_of_something_is_no_accusation() {
+    let kinds = |text: &str| -> Vec<marsad_core::Kind> {
+        engine()
+            .extract(&document(text, "en"))
+            .events
+            .into_iter()
+            .map(|e| e.kind)
+            .collect()
+    };
+    let got = kinds("A mob lynched a man accused of blasphemy in the village.");
+    assert_eq!(got, vec![marsad_core::Kind::MobViolence]);
+    let got = kinds("The minister was accused of corruption by the opposition.");
+    assert!(got.contains(&marsad_core::Kind::Accusation), "{got:?}");
+}
 
 #[test]
 fn report_wording_gives_the_sub_type() {
