@@ -1263,12 +1263,18 @@ fn build_event<'a>(
     let engine = doc.engine;
     let lex = &engine.lexicon;
     let entry = &lex.triggers[trig.trigger as usize];
-    let kind = entry.kind.expect("blockers were dropped");
+    let own_kind = entry.kind.expect("blockers were dropped");
+    // "seized a border police camp": a position taken, not people arrested.
+    let kind = if own_kind == Kind::Arrest && takes_a_position(doc, trig, ctx.span.1) {
+        Kind::TerritoryTaken
+    } else {
+        own_kind
+    };
     let info = kind.info();
-    let plover_type: Option<&str> = entry.plover.as_deref().or(info.plover_type);
-    let plover_label: Option<Label> = entry
-        .plover
-        .clone()
+    let entry_plover = entry.plover.as_ref().filter(|_| kind == own_kind);
+    let plover_type: Option<&str> = entry_plover.map(|p| p.as_ref()).or(info.plover_type);
+    let plover_label: Option<Label> = entry_plover
+        .cloned()
         .or(info.plover_type.map(Label::Borrowed));
     let clause = clauses
         .iter()
@@ -1684,6 +1690,74 @@ fn build_event<'a>(
         describes: doc.lang == "en" && describes_a_person(doc, trig, ss),
         evidence: (ss, se),
     }
+}
+
+/// Whether an English "seized" or "captured" takes a position: its object (the words up to the
+/// first preposition or comma) names a camp, base, post, town... ("seized a border guard police
+/// camp in Maungdaw"), not "seized 2 kg of drugs at the airport".
+fn takes_a_position(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -> bool {
+    const POSITIONS: &[&str] = &[
+        "camp",
+        "base",
+        "outpost",
+        "post",
+        "checkpoint",
+        "headquarters",
+        "barracks",
+        "station",
+        "airport",
+        "airbase",
+        "town",
+        "village",
+        "city",
+        "district",
+        "positions",
+        "position",
+        "hill",
+        "bridge",
+        "crossing",
+        "garrison",
+        "stronghold",
+        "port",
+    ];
+    const OBJECT_ENDS: &[&str] = &[
+        "at",
+        "in",
+        "near",
+        "from",
+        "on",
+        "of",
+        "after",
+        "during",
+        "with",
+        "to",
+        "and",
+        "for",
+        "belonging",
+        "by",
+        "as",
+    ];
+    if doc.lang != "en" {
+        return false;
+    }
+    let word = doc.orig(trig.start, trig.end);
+    if !word.eq_ignore_ascii_case("seized") && !word.eq_ignore_ascii_case("captured") {
+        return false;
+    }
+    let object = doc.orig(trig.end, (trig.end + 60).min(sentence_end));
+    for w in object.split_whitespace().take(8) {
+        let bare = w.trim_end_matches([',', '.', ';', ':']);
+        if OBJECT_ENDS.iter().any(|e| bare.eq_ignore_ascii_case(e)) {
+            return false;
+        }
+        if POSITIONS.iter().any(|p| bare.eq_ignore_ascii_case(p)) {
+            return true;
+        }
+        if bare.len() != w.len() {
+            return false;
+        }
+    }
+    false
 }
 
 /// Whether an English trigger is a participle that describes a person rather than tells an

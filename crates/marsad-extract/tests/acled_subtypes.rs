@@ -80,7 +80,16 @@ const CASES: &[(&str, &str)] = &[
     ("Members of two rival cartels engaged in a shootout near the highway toll booth.", "Armed clash"),
     ("Militants executed two men in the town square.", "Attack"),
     ("The militia established a new checkpoint at the northern entrance of the city.", "Headquarters or base established"),
+    ("The rebels seized a border guard police camp in the north of the township.", "Non-state actor overtakes territory"),
+    ("Al Shabaab militants attacked an AMISOM base in the south; the attack was repelled.", "Armed clash"),
 ];
+
+/// "seized" takes a position only when its object names one.
+#[test]
+fn seized_goods_are_no_territory() {
+    let got = sub_types("Police seized two kilograms of drugs at the airport.");
+    assert!(!got.iter().any(|s| s.contains("territory")), "{got:?}");
+}
 
 /// "accused of" after a noun describes a person ("a man accused of theft"): no accusation of its
 /// own; after an auxiliary it is one ("was accused of").
