@@ -122,7 +122,8 @@ pub(crate) enum Kw {
     Later,
 }
 
-type Table = HashMap<&'static str, Kw, rustc_hash::FxBuildHasher>;
+/// Keyed by the keys' UTF-8 bytes (what the tokenizer writes).
+type Table = HashMap<&'static [u8], Kw, rustc_hash::FxBuildHasher>;
 
 /// Longest key in bytes; longer words are never looked up.
 pub(crate) static MAX_KEY_BYTES: LazyLock<usize> =
@@ -130,11 +131,12 @@ pub(crate) static MAX_KEY_BYTES: LazyLock<usize> =
 
 static TABLE: LazyLock<Table> = LazyLock::new(build);
 
-/// Per letter (a byte that tells letters apart: the first byte of an ASCII key, the second byte
-/// of an Arabic one), the bit `n` set when some key of `n` bytes starts with it. Most words of a
-/// text fail this test and are never hashed.
-static PREFILTER: LazyLock<[u64; 256]> = LazyLock::new(|| {
-    let mut table = [0u64; 256];
+/// Per pair of letters (the first and the last: bytes that tell letters apart, the first byte of
+/// an ASCII key and the second of an Arabic one, and the last byte), the bit `n` set when some
+/// key of `n` bytes (31 for 31 or more) starts and ends with them. Most words of a text fail this
+/// test and are never hashed.
+static PREFILTER: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    let mut table = vec![0u32; PREFILTER_SLOTS];
     for key in TABLE.keys() {
         if let Some((slot, bit)) = prefilter_slot(key) {
             table[slot] |= bit;
@@ -143,17 +145,20 @@ static PREFILTER: LazyLock<[u64; 256]> = LazyLock::new(|| {
     table
 });
 
+const PREFILTER_SLOTS: usize = 1 << 12;
+
 #[inline]
-fn prefilter_slot(word: &str) -> Option<(usize, u64)> {
-    let bytes = word.as_bytes();
+fn prefilter_slot(bytes: &[u8]) -> Option<(usize, u32)> {
     let first = *bytes.first()?;
     let letter = if first < 0x80 { first } else { *bytes.get(1)? };
-    Some((usize::from(letter), 1u64 << bytes.len().min(63)))
+    let last = *bytes.last()?;
+    let slot = (usize::from(letter & 0x3F) << 6) | usize::from(last & 0x3F);
+    Some((slot, 1u32 << bytes.len().min(31)))
 }
 
-/// Look a normalised word up.
+/// Look a normalised word (UTF-8 bytes) up.
 #[inline]
-pub(crate) fn get(word: &str) -> Option<Kw> {
+pub(crate) fn get(word: &[u8]) -> Option<Kw> {
     let (slot, bit) = prefilter_slot(word)?;
     if PREFILTER[slot] & bit == 0 {
         return None;
@@ -167,7 +172,7 @@ fn build() -> Table {
     let mut t = Table::default();
     let mut add = |words: &[&'static str], kw: Kw| {
         for w in words {
-            let prev = t.insert(w, kw);
+            let prev = t.insert(w.as_bytes(), kw);
             debug_assert!(prev.is_none(), "duplicate lexicon key {w}");
         }
     };
@@ -391,6 +396,7 @@ mod tests {
     #[test]
     fn keys_are_normalised() {
         for k in TABLE.keys() {
+            let k = std::str::from_utf8(k).expect("keys are text");
             let mut buf = String::new();
             for c in k.chars() {
                 if let Some(n) = crate::token::normalize_char(c) {
@@ -403,10 +409,10 @@ mod tests {
 
     #[test]
     fn lookups() {
-        assert_eq!(get("امس"), Some(Kw::Yesterday));
-        assert_eq!(get("الثلاثاء"), Some(Kw::Weekday(1)));
-        assert_eq!(get("شباط"), Some(Kw::GMonth(2, false)));
-        assert_eq!(get("nothing"), None);
+        assert_eq!(get("امس".as_bytes()), Some(Kw::Yesterday));
+        assert_eq!(get("الثلاثاء".as_bytes()), Some(Kw::Weekday(1)));
+        assert_eq!(get("شباط".as_bytes()), Some(Kw::GMonth(2, false)));
+        assert_eq!(get("nothing".as_bytes()), None);
         assert!(*MAX_KEY_BYTES >= "الميلاديه".len());
     }
 }

@@ -102,27 +102,51 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// [`normalize_char`] and [`is_word_char`] of the Arabic block (U+0600..U+06FF) by offset:
-/// (normalised char or 0 when dropped, word char).
-fn arabic_table() -> &'static [(u32, bool); 256] {
-    static TABLE: std::sync::OnceLock<[(u32, bool); 256]> = std::sync::OnceLock::new();
+/// [`normalize_char`] and [`is_word_char`] of the Arabic block (U+0600..U+06FF) by offset.
+#[derive(Debug, Clone, Copy)]
+struct ArabicChar {
+    /// The normalised char, 0 when dropped (always a char of the block when kept).
+    normalized: u32,
+    /// Its UTF-8 bytes (two: the block's chars are two bytes long).
+    utf8: [u8; 2],
+    word: bool,
+}
+
+fn arabic_table() -> &'static [ArabicChar; 256] {
+    static TABLE: std::sync::OnceLock<[ArabicChar; 256]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = [(0u32, false); 256];
+        let blank = ArabicChar {
+            normalized: 0,
+            utf8: [0; 2],
+            word: false,
+        };
+        let mut table = [blank; 256];
         for (offset, slot) in table.iter_mut().enumerate() {
             let c = char::from_u32(0x600 + offset as u32).unwrap_or(' ');
-            *slot = (normalize_char(c).map_or(0, u32::from), is_word_char(c));
+            let normalized = normalize_char(c);
+            let mut utf8 = [0u8; 2];
+            if let Some(n) = normalized {
+                assert_eq!(n.len_utf8(), 2, "{c:?} normalises out of the Arabic block");
+                n.encode_utf8(&mut utf8);
+            }
+            *slot = ArabicChar {
+                normalized: normalized.map_or(0, u32::from),
+                utf8,
+                word: is_word_char(c),
+            };
         }
         table
     })
 }
 
-/// [`normalize_char`], by table for ASCII and the Arabic block.
-#[inline]
+/// [`normalize_char`], by table for ASCII and the Arabic block (what [`tokenize`] reads from
+/// the bytes).
+#[cfg(test)]
 fn normalize_char_fast(c: char) -> Option<char> {
     match c as u32 {
         0..=0x7F => Some(c.to_ascii_lowercase()),
         n @ 0x600..=0x6FF => {
-            char::from_u32(arabic_table()[(n - 0x600) as usize].0).filter(|&m| m != '\0')
+            char::from_u32(arabic_table()[(n - 0x600) as usize].normalized).filter(|&m| m != '\0')
         }
         _ => normalize_char(c),
     }
@@ -133,7 +157,7 @@ fn normalize_char_fast(c: char) -> Option<char> {
 fn is_word_char_fast(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_alphabetic(),
-        n @ 0x600..=0x6FF => arabic_table()[(n - 0x600) as usize].1,
+        n @ 0x600..=0x6FF => arabic_table()[(n - 0x600) as usize].word,
         _ => is_word_char(c),
     }
 }
@@ -146,15 +170,20 @@ fn is_arabic_letter(c: char) -> bool {
 /// Tokenize `text`.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
-    let mut buf = String::with_capacity(64);
-    let mut alt = String::with_capacity(64);
+    // The normalised word, as UTF-8 bytes (made of whole chars: always valid UTF-8).
+    let mut buf: Vec<u8> = Vec::with_capacity(64);
+    let mut alt: Vec<u8> = Vec::with_capacity(64);
     let bytes = text.as_bytes();
     let arabic = arabic_table();
     // The byte offset of the next char, and the char offset of the next token.
     let mut next = 0usize;
     let mut ci = 0usize;
-    while let Some(c) = text[next..].chars().next() {
+    while next < bytes.len() {
         let b = next;
+        let c = match bytes[b] {
+            x @ 0..=0x7F => char::from(x),
+            _ => text[b..].chars().next().unwrap_or('\0'),
+        };
         next = b + c.len_utf8();
         let cstart = ci;
         ci += 1;
@@ -187,32 +216,39 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             buf.clear();
             let cap = c.is_ascii_uppercase();
             let latin = c.is_ascii_alphabetic();
-            let mut bend = next;
-            if let Some(n) = normalize_char_fast(c) {
-                buf.push(n);
-            }
-            // The rest of the word: ASCII and the Arabic block (two bytes) read from their
-            // bytes, as `is_word_char_fast` and `normalize_char_fast` read them.
+            // The word from its first char: ASCII and the Arabic block (two bytes) read from
+            // their bytes, as `is_word_char_fast` and `normalize_char_fast` read them, and their
+            // normal forms written as bytes.
+            let mut bend = b;
+            ci = cstart;
             while bend < bytes.len() {
                 let x = bytes[bend];
-                let (word, normalized, len) = if x < 0x80 {
-                    let lower = char::from(x.to_ascii_lowercase());
-                    (x.is_ascii_alphabetic(), Some(lower), 1)
+                if x < 0x80 {
+                    if !x.is_ascii_alphabetic() {
+                        break;
+                    }
+                    buf.push(x.to_ascii_lowercase());
+                    bend += 1;
                 } else if (0xD8..=0xDB).contains(&x) {
                     let offset = (usize::from(x & 0x03) << 6) | usize::from(bytes[bend + 1] & 0x3F);
-                    let (n, word) = arabic[offset];
-                    (word, char::from_u32(n).filter(|&m| m != '\0'), 2)
+                    let entry = &arabic[offset];
+                    if !entry.word {
+                        break;
+                    }
+                    if entry.normalized != 0 {
+                        buf.extend_from_slice(&entry.utf8);
+                    }
+                    bend += 2;
                 } else {
                     let c2 = text[bend..].chars().next().unwrap_or('\0');
-                    (is_word_char(c2), normalize_char(c2), c2.len_utf8())
-                };
-                if !word {
-                    break;
+                    if !is_word_char(c2) {
+                        break;
+                    }
+                    if let Some(n) = normalize_char(c2) {
+                        buf.extend_from_slice(n.encode_utf8(&mut [0u8; 4]).as_bytes());
+                    }
+                    bend += c2.len_utf8();
                 }
-                if let Some(n) = normalized {
-                    buf.push(n);
-                }
-                bend += len;
                 ci += 1;
             }
             next = bend;
@@ -282,7 +318,7 @@ fn punct_token(tk: Tk, cstart: usize, b: usize, c: char) -> Token {
 
 fn push_other(toks: &mut Vec<Token>, start: usize, end: usize, b: usize, bend: usize) {
     if let Some(last) = toks.last_mut() {
-        if last.tk == Tk::Other {
+        if matches!(last.tk, Tk::Other) {
             last.end = end;
             last.bend = bend;
             return;
@@ -300,20 +336,34 @@ fn push_other(toks: &mut Vec<Token>, start: usize, end: usize, b: usize, bend: u
     });
 }
 
-/// Look an Arabic word up, stripping proclitics when the whole word is not a keyword. Returns the
-/// keyword and how many normalised chars were stripped from the front (0 when the span must cover
-/// the whole word, as for "لل" → "ال").
-fn lookup_arabic(word: &str, alt: &mut String) -> Option<(Kw, usize)> {
+/// The first char of `word` (normalised UTF-8) when it is in the Arabic block, and the rest.
+fn split_arabic(word: &[u8]) -> Option<(char, &[u8])> {
+    match word {
+        [x @ 0xD8..=0xDB, y, rest @ ..] => {
+            char::from_u32((u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F)).map(|c| (c, rest))
+        }
+        _ => None,
+    }
+}
+
+/// The chars of UTF-8 `bytes` (those that are no continuation byte `10xxxxxx`).
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// Look an Arabic word (normalised UTF-8) up, stripping proclitics when the whole word is not a
+/// keyword. Returns the keyword and how many normalised chars were stripped from the front (0
+/// when the span must cover the whole word, as for "لل" → "ال").
+fn lookup_arabic(word: &[u8], alt: &mut Vec<u8>) -> Option<(Kw, usize)> {
     if let Some(k) = lexicon::get(word) {
         return Some((k, 0));
     }
-    let mut chars = word.chars();
-    let first = chars.next()?;
+    // An Arabic letter is in the Arabic block: two bytes.
+    let (first, rest) = split_arabic(word)?;
     if !is_arabic_letter(first) {
         return None;
     }
-    let rest = chars.as_str();
-    if rest.chars().count() < 2 {
+    if char_count(rest) < 2 {
         return None;
     }
     match first {
@@ -321,10 +371,8 @@ fn lookup_arabic(word: &str, alt: &mut String) -> Option<(Kw, usize)> {
             if let Some(k) = lexicon::get(rest) {
                 return Some((k, 1));
             }
-            let mut c2 = rest.chars();
-            let second = c2.next()?;
-            let rest2 = c2.as_str();
-            if matches!(second, 'ب' | 'ل' | 'ك') && rest2.chars().count() >= 2 {
+            let (second, rest2) = split_arabic(rest)?;
+            if matches!(second, 'ب' | 'ل' | 'ك') && char_count(rest2) >= 2 {
                 if let Some(k) = lexicon::get(rest2) {
                     return Some((k, 2));
                 }
@@ -335,11 +383,11 @@ fn lookup_arabic(word: &str, alt: &mut String) -> Option<(Kw, usize)> {
             if let Some(k) = lexicon::get(rest) {
                 return Some((k, 1));
             }
-            if first == 'ل' && rest.starts_with('ل') {
+            if first == 'ل' && rest.starts_with("ل".as_bytes()) {
                 // "لليوم" = ل + اليوم
                 alt.clear();
-                alt.push('ا');
-                alt.push_str(rest);
+                alt.extend_from_slice("ا".as_bytes());
+                alt.extend_from_slice(rest);
                 return lexicon::get(alt).map(|k| (k, 0));
             }
             None
@@ -351,6 +399,218 @@ fn lookup_arabic(word: &str, alt: &mut String) -> Option<(Kw, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The char-reading tokenizer the byte-reading one replaced, kept as its reference.
+    mod reference {
+        use super::super::*;
+
+        /// The tokenizer as it was, reading chars (the reference of the byte-reading one).
+        pub(super) fn tokenize(text: &str) -> Vec<Token> {
+            let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
+            let mut buf = String::with_capacity(64);
+            let mut alt = String::with_capacity(64);
+            let bytes = text.as_bytes();
+            let arabic = arabic_table();
+            // The byte offset of the next char, and the char offset of the next token.
+            let mut next = 0usize;
+            let mut ci = 0usize;
+            while let Some(c) = text[next..].chars().next() {
+                let b = next;
+                next = b + c.len_utf8();
+                let cstart = ci;
+                ci += 1;
+                if let Some(d) = digit_value(c) {
+                    let mut val = d;
+                    let mut digits: u32 = 1;
+                    let mut bend = next;
+                    while let Some(c2) = text[bend..].chars().next() {
+                        let Some(d2) = digit_value(c2) else { break };
+                        val = val.saturating_mul(10).saturating_add(d2);
+                        digits += 1;
+                        bend += c2.len_utf8();
+                        ci += 1;
+                    }
+                    next = bend;
+                    toks.push(Token {
+                        tk: Tk::Num {
+                            val,
+                            digits: digits.min(255) as u8,
+                        },
+                        start: cstart,
+                        end: ci,
+                        kstart: cstart,
+                        kbstart: b,
+                        bend,
+                        clitic: false,
+                        latin: false,
+                    });
+                } else if is_word_char_fast(c) {
+                    buf.clear();
+                    let cap = c.is_ascii_uppercase();
+                    let latin = c.is_ascii_alphabetic();
+                    let mut bend = next;
+                    if let Some(n) = normalize_char_fast(c) {
+                        buf.push(n);
+                    }
+                    // The rest of the word: ASCII and the Arabic block (two bytes) read from their
+                    // bytes, as `is_word_char_fast` and `normalize_char_fast` read them.
+                    while bend < bytes.len() {
+                        let x = bytes[bend];
+                        let (word, normalized, len) = if x < 0x80 {
+                            let lower = char::from(x.to_ascii_lowercase());
+                            (x.is_ascii_alphabetic(), Some(lower), 1)
+                        } else if (0xD8..=0xDB).contains(&x) {
+                            let offset =
+                                (usize::from(x & 0x03) << 6) | usize::from(bytes[bend + 1] & 0x3F);
+                            let (n, word) = (arabic[offset].normalized, arabic[offset].word);
+                            (word, char::from_u32(n).filter(|&m| m != '\0'), 2)
+                        } else {
+                            let c2 = text[bend..].chars().next().unwrap_or('\0');
+                            (is_word_char(c2), normalize_char(c2), c2.len_utf8())
+                        };
+                        if !word {
+                            break;
+                        }
+                        if let Some(n) = normalized {
+                            buf.push(n);
+                        }
+                        bend += len;
+                        ci += 1;
+                    }
+                    next = bend;
+                    let found = if buf.len() > *lexicon::MAX_KEY_BYTES + 4 || buf.is_empty() {
+                        None
+                    } else if latin {
+                        match lexicon::get(buf.as_bytes()) {
+                            // English month names only count when capitalised ("may" is a verb).
+                            Some(Kw::GMonth(..)) if !cap => None,
+                            other => other.map(|k| (k, 0usize)),
+                        }
+                    } else {
+                        lookup_arabic(&buf, &mut alt)
+                    };
+                    match found {
+                        Some((kw, stripped)) => {
+                            let (kstart, kbstart) = normalised_char_at(&text[b..bend], stripped)
+                                .map_or((cstart, b), |(k, kb)| (cstart + k, b + kb));
+                            toks.push(Token {
+                                tk: Tk::Word(kw),
+                                start: cstart,
+                                end: ci,
+                                kstart,
+                                kbstart,
+                                bend,
+                                clitic: stripped > 0,
+                                latin,
+                            });
+                        }
+                        None => push_other(&mut toks, cstart, ci, b, bend),
+                    }
+                } else if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+                    if !matches!(toks.last(), Some(t) if t.tk == Tk::Break) {
+                        toks.push(punct_token(Tk::Break, cstart, b, c));
+                    }
+                } else if c.is_whitespace() {
+                    continue;
+                } else {
+                    toks.push(punct_token(Tk::Punct(c), cstart, b, c));
+                }
+            }
+            toks
+        }
+
+        /// Look an Arabic word up, stripping proclitics when the whole word is not a keyword. Returns the
+        /// keyword and how many normalised chars were stripped from the front (0 when the span must cover
+        /// the whole word, as for "لل" → "ال").
+        fn lookup_arabic(word: &str, alt: &mut String) -> Option<(Kw, usize)> {
+            if let Some(k) = lexicon::get(word.as_bytes()) {
+                return Some((k, 0));
+            }
+            let mut chars = word.chars();
+            let first = chars.next()?;
+            if !is_arabic_letter(first) {
+                return None;
+            }
+            let rest = chars.as_str();
+            if rest.chars().count() < 2 {
+                return None;
+            }
+            match first {
+                'و' | 'ف' => {
+                    if let Some(k) = lexicon::get(rest.as_bytes()) {
+                        return Some((k, 1));
+                    }
+                    let mut c2 = rest.chars();
+                    let second = c2.next()?;
+                    let rest2 = c2.as_str();
+                    if matches!(second, 'ب' | 'ل' | 'ك') && rest2.chars().count() >= 2 {
+                        if let Some(k) = lexicon::get(rest2.as_bytes()) {
+                            return Some((k, 2));
+                        }
+                    }
+                    None
+                }
+                'ب' | 'ل' | 'ك' => {
+                    if let Some(k) = lexicon::get(rest.as_bytes()) {
+                        return Some((k, 1));
+                    }
+                    if first == 'ل' && rest.starts_with('ل') {
+                        // "لليوم" = ل + اليوم
+                        alt.clear();
+                        alt.push('ا');
+                        alt.push_str(rest);
+                        return lexicon::get(alt.as_bytes()).map(|k| (k, 0));
+                    }
+                    None
+                }
+                _ => None,
+            }
+        }
+    }
+
+    /// A text of `len` pieces drawn from Arabic and Latin letters (with the spelling variants,
+    /// diacritics, tatweel and joiners normalisation drops), digits of three scripts, date
+    /// keywords with and without proclitics, spaces, breaks and punctuation.
+    fn random_text(seed: u64, len: usize) -> String {
+        // Pieces separated by "|" (in none of them).
+        const PIECES: &str = concat!(
+            "ا|أ|إ|آ|ٱ|ة|ى|ی|ک|ە|ب|ل|ك|و|ف|م|ن|س|ي|ه|ر|\u{064E}|\u{0651}|\u{0640}|",
+            "\u{0670}|\u{200C}|\u{00AD}|\u{06D6}|ڤ|\u{0750}|ﻻ|é|ß|Ω|a|M|z|Q|0|7|٢|",
+            "٠|۲|۹| | |  |\n|\r\n|\u{2028}|\u{00A0}|\t|.|,|/|-|،|؟|ـ|أمس|وأمس|",
+            "بالأمس|لليوم|اليوم|الثلاثاء|فبراير|شباط|كانون الثاني|رمضان|هـ|May|may|",
+            "Tuesday|last|week|ago|2026|10|منذ|يومين|وبالخميس|فلل|ولل",
+        );
+        let pieces: Vec<&str> = PIECES.split('|').collect();
+        let mut state = seed | 1;
+        let mut text = String::new();
+        for _ in 0..len {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+        }
+        text
+    }
+
+    #[test]
+    fn byte_reading_tokenizer_reads_what_the_char_reading_one_reads() {
+        for seed in 1..3000u64 {
+            let text = random_text(
+                seed.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                (seed % 60) as usize,
+            );
+            let fast = tokenize(&text);
+            let slow = reference::tokenize(&text);
+            assert_eq!(fast.len(), slow.len(), "{text:?}");
+            for (f, s) in fast.iter().zip(&slow) {
+                assert_eq!(
+                    (f.tk, f.start, f.end, f.kstart, f.kbstart, f.bend, f.clitic, f.latin),
+                    (s.tk, s.start, s.end, s.kstart, s.kbstart, s.bend, s.clitic, s.latin),
+                    "{text:?}"
+                );
+            }
+        }
+    }
 
     fn kinds(text: &str) -> Vec<Tk> {
         tokenize(text).into_iter().map(|t| t.tk).collect()

@@ -295,7 +295,7 @@ struct Trie {
     /// Symbols of the other chars.
     other: HashMap<char, u16>,
     /// Dense child tables of the nodes with more than [`SCAN_MAX`] children, `symbols` entries
-    /// each (child node or `NONE`).
+    /// each (child node or `NONE`); the root's is the first.
     dense: Vec<u32>,
     symbols: usize,
     /// The nodes; a node's children are consecutive, so that finding a child and reading it
@@ -319,7 +319,8 @@ const BREADTH_FIRST_LEVELS: usize = 3;
 
 /// The bit of [`Node::first`] set when the node completes a pattern.
 const HAS_PATTERN: u32 = 1 << 31;
-/// The bit of [`Node::first`] set when the rest of it is the index of a dense child table.
+/// The bit of [`Node::first`] set when the rest of it is the offset of a dense child table (into
+/// [`Trie::dense`]).
 const DENSE: u32 = 1 << 30;
 /// Children beyond which a node gets a dense table (a scan of a few is faster; a binary search
 /// of many stalls on each probe).
@@ -433,13 +434,14 @@ impl Trie {
         for i in 0..nodes.len() {
             let Node { first, count, .. } = nodes[i];
             if i == 0 || count as usize > SCAN_MAX {
-                let row = dense.len() / symbols;
-                dense.resize(dense.len() + symbols, NONE);
+                let offset = dense.len();
+                assert!(offset < DENSE as usize, "dense child tables fit in 30 bits");
+                dense.resize(offset + symbols, NONE);
                 let block = (first & !HAS_PATTERN) as usize;
                 for c in block..block + count as usize {
-                    dense[row * symbols + nodes[c].sym as usize] = c as u32;
+                    dense[offset + nodes[c].sym as usize] = c as u32;
                 }
-                nodes[i].first = (first & HAS_PATTERN) | DENSE | row as u32;
+                nodes[i].first = (first & HAS_PATTERN) | DENSE | offset as u32;
             }
         }
         Self {
@@ -469,32 +471,40 @@ impl Trie {
         starts: &[u32],
         mut hit: impl FnMut(usize, usize, u32),
     ) {
+        // The root's children are its dense table, the first (at offset 0).
+        let root = &self.dense[..self.symbols];
         for &start in starts {
             let start = start as usize;
-            let mut node = 0usize;
-            for (pos, &(_, s)) in chars[start..].iter().enumerate() {
-                let child = self.child(node, s);
-                if child == NONE {
+            let Some(&(_, s)) = chars.get(start) else {
+                continue;
+            };
+            let mut child = root[usize::from(s)];
+            let mut end = start + 1;
+            while child != NONE {
+                // The node reached, read once: whether it completes a pattern, and its children.
+                let Node { first, count, .. } = self.nodes[child as usize];
+                if first & HAS_PATTERN != 0 {
+                    hit(start, end, self.patterns[child as usize]);
+                }
+                let Some(&(_, s)) = chars.get(end) else {
                     break;
-                }
-                node = child as usize;
-                if self.nodes[node].first & HAS_PATTERN != 0 {
-                    hit(start, start + pos + 1, self.patterns[node]);
-                }
+                };
+                end += 1;
+                child = self.child(first, count, s);
             }
         }
     }
 
-    /// The child of `node` by symbol `s` (`NONE`: none; always for symbol 0, in no pattern).
+    /// The child by symbol `s` of the node of `first` and `count` (`NONE`: none; always for
+    /// symbol 0, in no pattern).
     #[inline]
-    fn child(&self, node: usize, s: u16) -> u32 {
-        let Node { first, count, .. } = self.nodes[node];
+    fn child(&self, first: u32, count: u16, s: u16) -> u32 {
         if first & DENSE != 0 {
-            let row = (first & !(HAS_PATTERN | DENSE)) as usize;
-            self.dense[row * self.symbols + s as usize]
+            let offset = (first & !(HAS_PATTERN | DENSE)) as usize;
+            self.dense[offset + usize::from(s)]
         } else {
             let first = (first & !HAS_PATTERN) as usize;
-            match self.nodes[first..first + count as usize]
+            match self.nodes[first..first + usize::from(count)]
                 .iter()
                 .position(|k| k.sym == s)
             {
