@@ -502,6 +502,7 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
             }
         }
         specify_violence(&mut events[first..], &triggers_read);
+        specify_disappearance(&doc, &mut events[first..]);
     }
 
     let events: Vec<Event> = merge_events(&engine.lexicon, events)
@@ -2320,6 +2321,47 @@ const SPECIFIC_VIOLENCE: &[Kind] = &[
 ///
 /// `triggers` holds each event's trigger weight and the kind its trigger read before the context
 /// changed it (an attack on armed men is a battle, but still told by a generic word).
+/// An arrest told with a disappearance in its sentence ("detained an activist at his home; his
+/// whereabouts remain unknown", "اعتقلته ... واقتادته إلى جهة مجهولة") is a forced disappearance
+/// (ACLED) by the arresting agent: the arrest takes the kind, and merges with the disappearance.
+fn specify_disappearance(doc: &Doc<'_>, events: &mut [Draft<'_>]) {
+    const DISAPPEARANCE: &[&str] = &[
+        "whereabouts",
+        "disappear",
+        "unknown location",
+        "unknown destination",
+        "undisclosed location",
+        "not been seen",
+        "not been heard",
+        "incommunicado",
+        "مجهول",
+        "اخفاء",
+        "إخفاء",
+        "اختفاء",
+    ];
+    let disappeared = |e: &Draft<'_>| {
+        e.kind == Kind::Abduction && {
+            let text = doc.orig(e.trigger.0, e.trigger.1).to_lowercase();
+            DISAPPEARANCE.iter().any(|w| text.contains(w))
+        }
+    };
+    let Some(modality) = events.iter().find(|e| disappeared(e)).map(|e| e.modality) else {
+        return;
+    };
+    let info = Kind::Abduction.info();
+    for e in events
+        .iter_mut()
+        .filter(|e| e.kind == Kind::Arrest && e.modality == modality)
+    {
+        e.kind = Kind::Abduction;
+        let plover = info.plover_type.map(Label::Borrowed);
+        e.plover_type = plover_for_modality(plover.as_ref(), e.modality);
+        e.mode = info.plover_mode.map(Label::Borrowed);
+        e.cameo = info.cameo.map(Label::Borrowed);
+        e.acled = info.acled;
+    }
+}
+
 fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
     if events.len() < 2 {
         return;
