@@ -543,10 +543,11 @@ async fn written_columns(conn: &mut sqlx::PgConnection, table: &str) -> Result<S
     Ok(columns.join(", "))
 }
 
-/// The scratch tables of the all-rows baseline in schema `bench_copy`: articles, entities and
-/// events shaped like the real ones, with their indexes, search vectors computed by Postgres.
+/// The scratch tables of the all-rows baseline in schema `bench_copy`: articles, entities (one row
+/// per article) and events shaped like the real ones, with their indexes, search vectors computed
+/// by Postgres.
 async fn all_rows_scratch_tables(conn: &mut sqlx::PgConnection) -> Result<()> {
-    for table in ["articles", "entities", "events"] {
+    for table in ["articles", "article_entities", "events"] {
         sqlx::query(&format!(
             "create table bench_copy.{table} (like public.{table} including all)"
         ))
@@ -571,7 +572,7 @@ async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<f64> {
     let mut tables = Vec::new();
     for (table, order) in [
         ("articles", "ingested_at, id"),
-        ("entities", "article_id, ordinal"),
+        ("article_entities", "article_id"),
         ("events", "sequence"),
     ] {
         let columns = written_columns(&mut conn, table).await?;
@@ -798,14 +799,15 @@ mod tests {
         assert_eq!(marsad_sources::detect_language(&article(7, 1).text), "en");
     }
 
-    /// The index definitions of the articles, entities and events tables of `schema`, by table.
+    /// The index definitions of the articles, article_entities and events tables of `schema`, by
+    /// table.
     async fn index_definitions(pool: &sqlx::PgPool, schema: &str) -> Vec<(String, String)> {
         sqlx::query_as(
             "select t.relname::text, regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING ', '')
              from pg_index i
              join pg_class t on t.oid = i.indrelid
              join pg_namespace n on n.oid = t.relnamespace
-             where n.nspname = $1 and t.relname in ('articles', 'entities', 'events')
+             where n.nspname = $1 and t.relname in ('articles', 'article_entities', 'events')
              order by 1, 2",
         )
         .bind(schema)

@@ -15,7 +15,7 @@ use marsad_core::{DatePrecision, Event};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::cluster::{self, Mention, Profile};
-use crate::db::{actor_key, offset, ExtractionRecord, EVENT_WRITE_LOCK};
+use crate::db::{actor_key, cache_plans, offset, ExtractionRecord, EVENT_WRITE_LOCK};
 use crate::tally::{self, NewMention};
 use crate::StoreError;
 
@@ -51,6 +51,9 @@ pub(crate) async fn put_extractions(
 
     let started = std::time::Instant::now();
     let mut tx = pool.begin().await?;
+    // Until the lock: statements whose plans do not depend on their values, and the entities'
+    // inserts, whose article keys are checked (see `cache_plans`).
+    cache_plans(&mut tx, true).await?;
     let articles = mark_extracted(&mut tx, &kept_records).await?;
     let previous = delete_previous(&mut tx, &kept_records).await?;
     insert_entities(&mut tx, &kept_records).await?;
@@ -67,6 +70,8 @@ pub(crate) async fn put_extractions(
         .await?;
 
     let vectors = search_vectors(&mut tx, &kept_records, &articles, &events).await?;
+    // Cluster candidates and tallies are read with plans made for their values.
+    cache_plans(&mut tx, false).await?;
 
     let prepared = started.elapsed();
     sqlx::query("select pg_advisory_xact_lock($1)")
@@ -94,7 +99,10 @@ pub(crate) async fn put_extractions(
     let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
+    // Each event's article and place are checked: one cached plan each, not one per row.
+    cache_plans(&mut tx, true).await?;
     let sequences = insert_events(&mut tx, &rows, &mentions, &clusters, &vectors).await?;
+    cache_plans(&mut tx, false).await?;
     let inserted = started.elapsed();
     let lost: HashSet<String> = previous.values().cloned().collect();
     let counted: Vec<NewMention<'_>> = rows
@@ -254,7 +262,7 @@ async fn delete_previous(
     .bind(&ids)
     .fetch_all(&mut **tx)
     .await?;
-    sqlx::query("delete from entities where article_id = any($1)")
+    sqlx::query("delete from article_entities where article_id = any($1)")
         .bind(&ids)
         .execute(&mut **tx)
         .await?;
@@ -264,60 +272,60 @@ async fn delete_previous(
         .collect())
 }
 
+/// The articles' entities, one row per article with any (see migration 20261208000001): a JSON
+/// array of `[entity_type, text, name, entity_id, country, sector, start_char, end_char]` in
+/// ordinal order.
 async fn insert_entities(
     tx: &mut Transaction<'_, Postgres>,
     records: &[&ExtractionRecord<'_>],
 ) -> Result<(), StoreError> {
-    let mut cols = EntityColumns::default();
-    for r in records {
-        for (ordinal, e) in r.entities.iter().enumerate() {
-            cols.article_id.push(r.article_id);
-            cols.ordinal.push(offset(ordinal));
-            cols.entity_type.push(e.entity_type.as_str());
-            cols.text.push(&e.text);
-            cols.name.push(&e.name);
-            cols.entity_id.push(&e.id);
-            cols.country.push(e.country.as_deref());
-            cols.sector.push(e.sector.as_deref());
-            cols.start.push(offset(e.start));
-            cols.end.push(offset(e.end));
-        }
+    type EntityRow<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        i32,
+        i32,
+    );
+    let mut ids = Vec::new();
+    let mut lists = Vec::new();
+    for r in records.iter().filter(|r| !r.entities.is_empty()) {
+        let rows: Vec<EntityRow<'_>> = r
+            .entities
+            .iter()
+            .map(|e| {
+                (
+                    e.entity_type.as_str(),
+                    e.text.as_str(),
+                    &*e.name,
+                    &*e.id,
+                    e.country.as_deref(),
+                    e.sector.as_deref(),
+                    offset(e.start),
+                    offset(e.end),
+                )
+            })
+            .collect();
+        ids.push(r.article_id);
+        lists.push(
+            serde_json::to_string(&rows)
+                .map_err(|e| StoreError::InvalidArgument(format!("entities: {e}")))?,
+        );
     }
-    if cols.article_id.is_empty() {
+    if ids.is_empty() {
         return Ok(());
     }
     sqlx::query(
-        "insert into entities (article_id, ordinal, entity_type, text, name, entity_id, country, sector, start_char, end_char)
-         select * from unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[],
-                              $7::text[], $8::text[], $9::int4[], $10::int4[])",
+        "insert into article_entities (article_id, entities)
+         select * from unnest($1::text[], $2::text[])",
     )
-    .bind(cols.article_id)
-    .bind(cols.ordinal)
-    .bind(cols.entity_type)
-    .bind(cols.text)
-    .bind(cols.name)
-    .bind(cols.entity_id)
-    .bind(cols.country)
-    .bind(cols.sector)
-    .bind(cols.start)
-    .bind(cols.end)
+    .bind(ids)
+    .bind(lists)
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-#[derive(Default)]
-struct EntityColumns<'a> {
-    article_id: Vec<&'a str>,
-    ordinal: Vec<i32>,
-    entity_type: Vec<&'a str>,
-    text: Vec<&'a str>,
-    name: Vec<&'a str>,
-    entity_id: Vec<&'a str>,
-    country: Vec<Option<&'a str>>,
-    sector: Vec<Option<&'a str>>,
-    start: Vec<i32>,
-    end: Vec<i32>,
 }
 
 /// The gazetteer places the events name, once each, in id order (so concurrent writers lock them in

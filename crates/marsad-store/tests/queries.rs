@@ -1697,3 +1697,128 @@ async fn events_sharing_an_evidence_get_the_vector_of_their_articles_language(po
         ]
     );
 }
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn entities_read_back_one_row_each_and_a_re_extraction_replaces_them(pool: PgPool) {
+    use marsad_core::{Entity, EntityType};
+    // Stored one row per article (migration 20261208000001); the `entities` view gives them back
+    // as the table they replaced had them.
+    let store = Store::new(pool.clone());
+    let a = store
+        .put_article(&article(
+            "Envoys from \"Riyadh\" met\tin Amman",
+            9,
+            "wire",
+            "2026-02-10",
+        ))
+        .await
+        .unwrap();
+    let b = store
+        .put_article(&article("Nothing named here", 10, "wire", "2026-02-10"))
+        .await
+        .unwrap();
+    let entity =
+        |t: EntityType, text: &str, id: &str, country: Option<&str>, start: usize| Entity {
+            entity_type: t,
+            text: text.into(),
+            name: text.to_owned().into(),
+            id: id.to_owned().into(),
+            country: country.map(|c| c.to_owned().into()),
+            sector: None,
+            start,
+            end: start + text.chars().count(),
+        };
+    let first = [
+        entity(
+            EntityType::Gpe,
+            "\"Riyadh\"",
+            "geonames:108410",
+            Some("SAU"),
+            13,
+        ),
+        entity(EntityType::Loc, "Amman", "geonames:250441", None, 29),
+    ];
+    for (article_id, entities) in [(&a.article_id, &first[..]), (&b.article_id, &[][..])] {
+        store
+            .put_extractions(&[ExtractionRecord {
+                article_id,
+                entities,
+                events: &[],
+                engine_version: "v1",
+            }])
+            .await
+            .unwrap();
+    }
+    type Row = (
+        String,
+        i32,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i32,
+        i32,
+    );
+    let rows = || async {
+        sqlx::query_as::<_, Row>(
+            "select article_id, ordinal, entity_type, text, name, entity_id, country, sector,
+                    start_char, end_char
+             from entities order by article_id, ordinal",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let id = a.article_id.clone();
+    assert_eq!(
+        rows().await,
+        [
+            (
+                id.clone(),
+                0,
+                "GPE".into(),
+                "\"Riyadh\"".into(),
+                "\"Riyadh\"".into(),
+                "geonames:108410".into(),
+                Some("SAU".into()),
+                None,
+                13,
+                21
+            ),
+            (
+                id.clone(),
+                1,
+                "LOC".into(),
+                "Amman".into(),
+                "Amman".into(),
+                "geonames:250441".into(),
+                None,
+                None,
+                29,
+                34
+            ),
+        ]
+    );
+    // Re-extracting replaces the list; an extraction without entities leaves none.
+    let second = [entity(
+        EntityType::Loc,
+        "Amman",
+        "geonames:250441",
+        Some("JOR"),
+        29,
+    )];
+    store
+        .put_extraction(&a.article_id, &second, &[], "v2")
+        .await
+        .unwrap();
+    let now = rows().await;
+    assert_eq!(now.len(), 1);
+    assert_eq!((now[0].1, now[0].6.as_deref()), (0, Some("JOR")));
+    store
+        .put_extraction(&a.article_id, &[], &[], "v3")
+        .await
+        .unwrap();
+    assert!(rows().await.is_empty());
+}
