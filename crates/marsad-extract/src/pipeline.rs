@@ -583,6 +583,11 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
 /// (not a continuation byte `10xxxxxx`): no branch on the text.
 fn char_offsets(text: &str, out: &mut Vec<u32>) {
     out.clear();
+    // An ASCII text (checked with vector instructions): every byte is a char.
+    if text.is_ascii() {
+        out.extend(0..=text.len() as u32);
+        return;
+    }
     // Sized for the worst case (one byte per char), written in place, then cut to the chars.
     out.resize(text.len() + 1, 0);
     let mut n = 0;
