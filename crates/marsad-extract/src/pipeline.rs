@@ -138,18 +138,10 @@ fn longest_first<T: Copy>(
     items: Vec<(usize, usize, T)>,
     owner: &mut Vec<u32>,
 ) -> Vec<(usize, usize, T)> {
-    // Longest first, then by start, then in their order: a total order, so the unstable sort
-    // (no scratch buffer) orders them as the stable one would.
-    let mut keyed: Vec<(u64, u32)> = items
+    let items: Vec<(usize, usize, T)> = by_length(&items)
         .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let len = (item.1 - item.0) as u64;
-            ((u64::from(u32::MAX) - len) << 32 | item.0 as u64, i as u32)
-        })
+        .map(|&i| items[i as usize])
         .collect();
-    keyed.sort_unstable();
-    let items: Vec<(usize, usize, T)> = keyed.iter().map(|&(_, i)| items[i as usize]).collect();
     let len = items.iter().map(|i| i.1).max().unwrap_or(0);
     // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
     if owner.len() < len + 1 {
@@ -181,6 +173,44 @@ fn longest_first<T: Copy>(
     }
     kept.sort_unstable();
     kept.into_iter().map(|(_, seq)| items[seq]).collect()
+}
+
+/// Lengths up to which [`by_length`] counts items in a bucket of their own.
+const LENGTH_BUCKETS: usize = 256;
+
+/// The indices of `items` longest first, then by start, then in their order. A counting sort by
+/// length (stable: the items of a length stay in their order), then the items of each length by
+/// start (a stable sort, of items nearly always in that order already); lengths past
+/// [`LENGTH_BUCKETS`] share the last bucket, sorted by length and start.
+fn by_length<T>(items: &[(usize, usize, T)]) -> Vec<u32> {
+    let bucket = |item: &(usize, usize, T)| (LENGTH_BUCKETS - 1).saturating_sub(item.1 - item.0);
+    // Per bucket (longest first), where its items go.
+    let mut at = [0u32; LENGTH_BUCKETS + 1];
+    for item in items {
+        at[bucket(item) + 1] += 1;
+    }
+    for b in 1..at.len() {
+        at[b] += at[b - 1];
+    }
+    let ends = at;
+    let mut order = vec![0u32; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        let slot = &mut at[bucket(item)];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    let mut start = 0;
+    for &end in &ends[1..] {
+        let end = end as usize;
+        if end - start > 1 {
+            order[start..end].sort_by_key(|&i| {
+                let item = &items[i as usize];
+                (std::cmp::Reverse(item.1 - item.0), item.0)
+            });
+        }
+        start = end;
+    }
+    order
 }
 
 /// Of the hits over one span, keeps those that read the least of the word past their pattern:
@@ -2735,6 +2765,27 @@ fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_length_orders_as_the_keyed_sort() {
+        let mut next = crate::test_rng::xorshift(0x5eed_1e57_0f0b_u64);
+        for round in 0..3000 {
+            let n = (next() % 40) as usize;
+            // Short spans mostly, some past the buckets.
+            let spread = if round % 5 == 0 { 600 } else { 12 };
+            let items: Vec<(usize, usize, u32)> = (0..n)
+                .map(|k| {
+                    let s = (next() % 50) as usize;
+                    (s, s + (next() % spread) as usize, k as u32)
+                })
+                .collect();
+            let mut keyed: Vec<(usize, usize, u32)> = items.clone();
+            keyed.sort_by_key(|&(s, e, k)| (std::cmp::Reverse(e - s), s, k));
+            let fast: Vec<(usize, usize, u32)> =
+                by_length(&items).iter().map(|&i| items[i as usize]).collect();
+            assert_eq!(fast, keyed, "{items:?}");
+        }
+    }
 
     #[test]
     fn char_offsets_are_those_of_char_indices() {
