@@ -2769,10 +2769,10 @@ mod tests {
     #[test]
     fn by_length_orders_as_the_keyed_sort() {
         let mut next = crate::test_rng::xorshift(0x5eed_1e57_0f0b_u64);
-        for round in 0..3000 {
+        for round in 0..3000u32 {
             let n = (next() % 40) as usize;
             // Short spans mostly, some past the buckets.
-            let spread = if round % 5 == 0 { 600 } else { 12 };
+            let spread = if round.is_multiple_of(5) { 600 } else { 12 };
             let items: Vec<(usize, usize, u32)> = (0..n)
                 .map(|k| {
                     let s = (next() % 50) as usize;
@@ -2781,8 +2781,10 @@ mod tests {
                 .collect();
             let mut keyed: Vec<(usize, usize, u32)> = items.clone();
             keyed.sort_by_key(|&(s, e, k)| (std::cmp::Reverse(e - s), s, k));
-            let fast: Vec<(usize, usize, u32)> =
-                by_length(&items).iter().map(|&i| items[i as usize]).collect();
+            let fast: Vec<(usize, usize, u32)> = by_length(&items)
+                .iter()
+                .map(|&i| items[i as usize])
+                .collect();
             assert_eq!(fast, keyed, "{items:?}");
         }
     }

@@ -392,7 +392,8 @@ impl<'a> Terminators<'a> {
             self.ascii = memchr::memchr3(b'.', b'!', b'?', &self.bytes[from..]).map(|k| from + k);
         }
         if self.arabic.is_some_and(|a| a < from) {
-            self.arabic = memchr::memmem::find(&self.bytes[from..], "؟".as_bytes()).map(|k| from + k);
+            self.arabic =
+                memchr::memmem::find(&self.bytes[from..], "؟".as_bytes()).map(|k| from + k);
         }
         match (self.ascii, self.arabic) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -465,7 +466,7 @@ mod tests {
         let mut next = crate::test_rng::xorshift(0x1234_5678_9abc_def1);
         for _ in 0..100_000 {
             // Mostly short lines (every rule), some long (jumps between terminators).
-            let len = (next() % 14) as usize + if next() % 4 == 0 { 40 } else { 0 };
+            let len = (next() % 14) as usize + if next().is_multiple_of(4) { 40 } else { 0 };
             let line: String = (0..len)
                 .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                 .collect();
