@@ -183,24 +183,28 @@ const LENGTH_BUCKETS: usize = 256;
 /// start (a stable sort, of items nearly always in that order already); lengths past
 /// [`LENGTH_BUCKETS`] share the last bucket, sorted by length and start.
 fn by_length<T>(items: &[(usize, usize, T)]) -> Vec<u32> {
-    let bucket = |item: &(usize, usize, T)| (LENGTH_BUCKETS - 1).saturating_sub(item.1 - item.0);
+    let length = |item: &(usize, usize, T)| (item.1 - item.0).min(LENGTH_BUCKETS - 1);
+    // Only the buckets up to the longest are read (a document's spans are short).
+    let longest = items.iter().map(length).max().unwrap_or(0);
+    let bucket = |item: &(usize, usize, T)| longest - length(item);
     // Per bucket (longest first), where its items go.
     let mut at = [0u32; LENGTH_BUCKETS + 1];
+    let at = &mut at[..longest + 2];
     for item in items {
         at[bucket(item) + 1] += 1;
     }
     for b in 1..at.len() {
         at[b] += at[b - 1];
     }
-    let ends = at;
     let mut order = vec![0u32; items.len()];
     for (i, item) in items.iter().enumerate() {
         let slot = &mut at[bucket(item)];
         order[*slot as usize] = i as u32;
         *slot += 1;
     }
+    // Each bucket's slot has moved on to its end.
     let mut start = 0;
-    for &end in &ends[1..] {
+    for &end in &at[..=longest] {
         let end = end as usize;
         if end - start > 1 {
             order[start..end].sort_by_key(|&i| {

@@ -378,12 +378,19 @@ struct Terminators<'a> {
 
 impl<'a> Terminators<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        let arabic = memchr::memmem::find(bytes, "؟".as_bytes());
         Self {
             bytes,
             ascii: memchr::memchr3(b'.', b'!', b'?', bytes),
-            arabic,
+            arabic: Self::arabic_from(bytes, 0),
         }
+    }
+
+    /// The first "؟" (D8 9F) at or after `from` (a char boundary): its second byte searched.
+    fn arabic_from(bytes: &[u8], from: usize) -> Option<usize> {
+        memchr::memchr_iter(0x9F, &bytes[from..])
+            .map(|k| from + k)
+            .find(|&k| k > from && bytes[k - 1] == 0xD8)
+            .map(|k| k - 1)
     }
 
     /// The byte offset of the first terminator at or after `from` (a char boundary).
@@ -392,8 +399,7 @@ impl<'a> Terminators<'a> {
             self.ascii = memchr::memchr3(b'.', b'!', b'?', &self.bytes[from..]).map(|k| from + k);
         }
         if self.arabic.is_some_and(|a| a < from) {
-            self.arabic =
-                memchr::memmem::find(&self.bytes[from..], "؟".as_bytes()).map(|k| from + k);
+            self.arabic = Self::arabic_from(self.bytes, from);
         }
         match (self.ascii, self.arabic) {
             (Some(a), Some(b)) => Some(a.min(b)),
