@@ -1268,6 +1268,9 @@ struct SentenceCtx<'m, 's> {
 fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     let normalized = &doc.norm.text[doc.norm.byte_of_orig_char(ss)..doc.norm.byte_of_orig_char(se)];
     let mut seen: Vec<&'static str> = Vec::new();
+    // The buckets already named (a name is its bucket's: one bit per bucket rather than a
+    // comparison of the names, which grew with the square of the sentence's words).
+    let mut named = [0u64; WORD_BUCKETS as usize / 64];
     for word in normalized
         .split(|c: char| !crate::normalize::is_word_char(c))
         .filter(|w| w.chars().nth(1).is_some())
@@ -1276,9 +1279,12 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
             .strip_prefix('و')
             .filter(|w| w.chars().nth(2).is_some())
             .unwrap_or(word);
-        let name = bucket_name("w", fnv(word));
-        if !seen.contains(&name) {
-            seen.push(name);
+        let key = fnv(word);
+        let bucket = (key % WORD_BUCKETS) as usize;
+        let (slot, bit) = (bucket / 64, 1u64 << (bucket % 64));
+        if named[slot] & bit == 0 {
+            named[slot] |= bit;
+            seen.push(bucket_name("w", key));
         }
     }
     seen
