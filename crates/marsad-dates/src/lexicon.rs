@@ -166,6 +166,22 @@ pub(crate) fn get(word: &[u8]) -> Option<Kw> {
     TABLE.get(word).copied()
 }
 
+/// [`get`] of an ASCII word, lower-cased into `buf` only when the prefilter lets it through
+/// (the prefilter reads the first and last letters, and the length, which lower-casing keeps).
+#[inline]
+pub(crate) fn get_ascii(word: &[u8], buf: &mut Vec<u8>) -> Option<Kw> {
+    let (&first, &last) = (word.first()?, word.last()?);
+    // [`prefilter_slot`] of the lower-cased word.
+    let slot = (usize::from(first.to_ascii_lowercase() & 0x3F) << 6)
+        | usize::from(last.to_ascii_lowercase() & 0x3F);
+    if PREFILTER[slot] & (1u32 << word.len().min(31)) == 0 {
+        return None;
+    }
+    buf.clear();
+    buf.extend(word.iter().map(u8::to_ascii_lowercase));
+    TABLE.get(buf.as_slice()).copied()
+}
+
 fn build() -> Table {
     use Form::*;
     use Kw::*;

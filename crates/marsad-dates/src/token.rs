@@ -169,7 +169,9 @@ fn is_arabic_letter(c: char) -> bool {
 
 /// Tokenize `text`.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 64 + 8);
+    // About one token per 16 bytes of news text (keywords, numbers, punctuation and the runs of
+    // other words between them): sized once rather than grown.
+    let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 16 + 8);
     // The normalised word, as UTF-8 bytes (made of whole chars: always valid UTF-8).
     let mut buf: Vec<u8> = Vec::with_capacity(64);
     let mut alt: Vec<u8> = Vec::with_capacity(64);
@@ -212,6 +214,34 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 clitic: false,
                 latin: false,
             });
+        } else if let Some(bend) = ascii_word_end(bytes, b) {
+            // A word of ASCII letters (most English words): lower-cased and looked up only when
+            // the lexicon's prefilter lets it through.
+            next = bend;
+            ci = cstart + (bend - b);
+            let word = &bytes[b..bend];
+            let found = if word.len() > *lexicon::MAX_KEY_BYTES + 4 {
+                None
+            } else {
+                match lexicon::get_ascii(word, &mut buf) {
+                    // English month names only count when capitalised ("may" is a verb).
+                    Some(Kw::GMonth(..)) if !c.is_ascii_uppercase() => None,
+                    other => other,
+                }
+            };
+            match found {
+                Some(kw) => toks.push(Token {
+                    tk: Tk::Word(kw),
+                    start: cstart,
+                    end: ci,
+                    kstart: cstart,
+                    kbstart: b,
+                    bend,
+                    clitic: false,
+                    latin: true,
+                }),
+                None => push_other(&mut toks, cstart, ci, b, bend),
+            }
         } else if is_word_char_fast(c) {
             buf.clear();
             let cap = c.is_ascii_uppercase();
@@ -291,6 +321,21 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         }
     }
     toks
+}
+
+/// The end of the word at byte `b` when it is made of ASCII letters only (what the general word
+/// loop of [`tokenize`] reads as such: it stops at any other ASCII byte); `None` when it does not
+/// start with one or runs on into a non-ASCII char.
+#[inline]
+fn ascii_word_end(bytes: &[u8], b: usize) -> Option<usize> {
+    if !bytes[b].is_ascii_alphabetic() {
+        return None;
+    }
+    let end = bytes[b..]
+        .iter()
+        .position(|x| !x.is_ascii_alphabetic())
+        .map_or(bytes.len(), |k| b + k);
+    (end == bytes.len() || bytes[end] < 0x80).then_some(end)
 }
 
 /// The (char, byte) offset in `word` of its `n`th normalised char (chars dropped by
@@ -578,7 +623,8 @@ mod tests {
             "\u{0670}|\u{200C}|\u{00AD}|\u{06D6}|ڤ|\u{0750}|ﻻ|é|ß|Ω|a|M|z|Q|0|7|٢|",
             "٠|۲|۹| | |  |\n|\r\n|\u{2028}|\u{00A0}|\t|.|,|/|-|،|؟|ـ|أمس|وأمس|",
             "بالأمس|لليوم|اليوم|الثلاثاء|فبراير|شباط|كانون الثاني|رمضان|هـ|May|may|",
-            "Tuesday|last|week|ago|2026|10|منذ|يومين|وبالخميس|فلل|ولل",
+            "Tuesday|last|week|ago|2026|10|منذ|يومين|وبالخميس|فلل|ولل|The|TUESDAY|Of|",
+            "yesterdays|aي",
         );
         let pieces: Vec<&str> = PIECES.split('|').collect();
         let mut state = seed | 1;

@@ -138,18 +138,10 @@ fn longest_first<T: Copy>(
     items: Vec<(usize, usize, T)>,
     owner: &mut Vec<u32>,
 ) -> Vec<(usize, usize, T)> {
-    // Longest first, then by start, then in their order: a total order, so the unstable sort
-    // (no scratch buffer) orders them as the stable one would.
-    let mut keyed: Vec<(u64, u32)> = items
+    let items: Vec<(usize, usize, T)> = by_length(&items)
         .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let len = (item.1 - item.0) as u64;
-            ((u64::from(u32::MAX) - len) << 32 | item.0 as u64, i as u32)
-        })
+        .map(|&i| items[i as usize])
         .collect();
-    keyed.sort_unstable();
-    let items: Vec<(usize, usize, T)> = keyed.iter().map(|&(_, i)| items[i as usize]).collect();
     let len = items.iter().map(|i| i.1).max().unwrap_or(0);
     // Per char: 1 + the index (into `items`) of the kept span over it; 0 for none.
     if owner.len() < len + 1 {
@@ -181,6 +173,48 @@ fn longest_first<T: Copy>(
     }
     kept.sort_unstable();
     kept.into_iter().map(|(_, seq)| items[seq]).collect()
+}
+
+/// Lengths up to which [`by_length`] counts items in a bucket of their own.
+const LENGTH_BUCKETS: usize = 256;
+
+/// The indices of `items` longest first, then by start, then in their order. A counting sort by
+/// length (stable: the items of a length stay in their order), then the items of each length by
+/// start (a stable sort, of items nearly always in that order already); lengths past
+/// [`LENGTH_BUCKETS`] share the last bucket, sorted by length and start.
+fn by_length<T>(items: &[(usize, usize, T)]) -> Vec<u32> {
+    let length = |item: &(usize, usize, T)| (item.1 - item.0).min(LENGTH_BUCKETS - 1);
+    // Only the buckets up to the longest are read (a document's spans are short).
+    let longest = items.iter().map(length).max().unwrap_or(0);
+    let bucket = |item: &(usize, usize, T)| longest - length(item);
+    // Per bucket (longest first), where its items go.
+    let mut at = [0u32; LENGTH_BUCKETS + 1];
+    let at = &mut at[..longest + 2];
+    for item in items {
+        at[bucket(item) + 1] += 1;
+    }
+    for b in 1..at.len() {
+        at[b] += at[b - 1];
+    }
+    let mut order = vec![0u32; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        let slot = &mut at[bucket(item)];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    // Each bucket's slot has moved on to its end.
+    let mut start = 0;
+    for &end in &at[..=longest] {
+        let end = end as usize;
+        if end - start > 1 {
+            order[start..end].sort_by_key(|&i| {
+                let item = &items[i as usize];
+                (std::cmp::Reverse(item.1 - item.0), item.0)
+            });
+        }
+        start = end;
+    }
+    order
 }
 
 /// Of the hits over one span, keeps those that read the least of the word past their pattern:
@@ -584,6 +618,11 @@ fn run(engine: &Engine, document: &Document, keep_all: bool) -> (Extraction, Vec
 /// (not a continuation byte `10xxxxxx`): no branch on the text.
 fn char_offsets(text: &str, out: &mut Vec<u32>) {
     out.clear();
+    // An ASCII text (checked with vector instructions): every byte is a char.
+    if text.is_ascii() {
+        out.extend(0..=text.len() as u32);
+        return;
+    }
     // Sized for the worst case (one byte per char), written in place, then cut to the chars.
     out.resize(text.len() + 1, 0);
     let mut n = 0;
@@ -1230,6 +1269,9 @@ struct SentenceCtx<'m, 's> {
 fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
     let normalized = &doc.norm.text[doc.norm.byte_of_orig_char(ss)..doc.norm.byte_of_orig_char(se)];
     let mut seen: Vec<&'static str> = Vec::new();
+    // The buckets already named (a name is its bucket's: one bit per bucket rather than a
+    // comparison of the names, which grew with the square of the sentence's words).
+    let mut named = [0u64; WORD_BUCKETS as usize / 64];
     for word in normalized
         .split(|c: char| !crate::normalize::is_word_char(c))
         .filter(|w| w.chars().nth(1).is_some())
@@ -1238,9 +1280,12 @@ fn sentence_words(doc: &Doc<'_>, ss: usize, se: usize) -> Vec<&'static str> {
             .strip_prefix('و')
             .filter(|w| w.chars().nth(2).is_some())
             .unwrap_or(word);
-        let name = bucket_name("w", fnv(word));
-        if !seen.contains(&name) {
-            seen.push(name);
+        let key = fnv(word);
+        let bucket = (key % WORD_BUCKETS) as usize;
+        let (slot, bit) = (bucket / 64, 1u64 << (bucket % 64));
+        if named[slot] & bit == 0 {
+            named[slot] |= bit;
+            seen.push(bucket_name("w", key));
         }
     }
     seen
@@ -2772,6 +2817,29 @@ fn compatible(lex: &Lexicon, a: &Draft<'_>, b: &Draft<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_length_orders_as_the_keyed_sort() {
+        let mut next = crate::test_rng::xorshift(0x5eed_1e57_0f0b_u64);
+        for round in 0..3000u32 {
+            let n = (next() % 40) as usize;
+            // Short spans mostly, some past the buckets.
+            let spread = if round.is_multiple_of(5) { 600 } else { 12 };
+            let items: Vec<(usize, usize, u32)> = (0..n)
+                .map(|k| {
+                    let s = (next() % 50) as usize;
+                    (s, s + (next() % spread) as usize, k as u32)
+                })
+                .collect();
+            let mut keyed: Vec<(usize, usize, u32)> = items.clone();
+            keyed.sort_by_key(|&(s, e, k)| (std::cmp::Reverse(e - s), s, k));
+            let fast: Vec<(usize, usize, u32)> = by_length(&items)
+                .iter()
+                .map(|&i| items[i as usize])
+                .collect();
+            assert_eq!(fast, keyed, "{items:?}");
+        }
+    }
 
     #[test]
     fn char_offsets_are_those_of_char_indices() {
