@@ -270,14 +270,20 @@ const FAMILY_VIOLENT: &[Kind] = &[
 
 /// Custody, detention and transfer: an armed group held in them is no agent.
 /// Civilian titles (their English labels) that name a crowd, which can act violently as one.
-const CROWD_LABELS: &[&str] = &["villagers", "residents", "protesters", "demonstrators"];
+const CROWD_LABELS: &[&str] = &[
+    "villagers",
+    "residents",
+    "protesters",
+    "demonstrators",
+    "supporters",
+];
 
 /// Whether an actor is a crowd of civilians (a civilian title whose label is a crowd's).
 fn is_crowd(a: &ActorMention) -> bool {
     a.sector.as_deref() == Some("CVL") && CROWD_LABELS.contains(&a.name.as_ref())
 }
 /// Of those, the ones that demonstrate: their violence is a riot.
-const PROTESTER_LABELS: &[&str] = &["protesters", "demonstrators"];
+const PROTESTER_LABELS: &[&str] = &["protesters", "demonstrators", "supporters"];
 /// Words after a verb that show it has no object of its own ("killed in the raid").
 const PREPOSITIONS: &[&str] = &[
     "in",
@@ -1310,11 +1316,12 @@ fn build_event<'a>(
     let lex = &engine.lexicon;
     let entry = &lex.triggers[trig.trigger as usize];
     let own_kind = entry.kind.expect("blockers were dropped");
-    // "seized a border police camp": a position taken, not people arrested.
-    let kind = if own_kind == Kind::Arrest && takes_a_position(doc, trig, ctx.span.1) {
-        Kind::TerritoryTaken
-    } else {
-        own_kind
+    // "seized a border police camp": a position taken, not people arrested; "captured a
+    // fisherman": people taken, not a position.
+    let kind = match (own_kind, seized_object(doc, trig, ctx.span.1)) {
+        (Kind::Arrest, SeizedObject::Position) => Kind::TerritoryTaken,
+        (Kind::TerritoryTaken, SeizedObject::People) => Kind::Abduction,
+        _ => own_kind,
     };
     let info = kind.info();
     let entry_plover = entry.plover.as_ref().filter(|_| kind == own_kind);
@@ -1738,10 +1745,17 @@ fn build_event<'a>(
     }
 }
 
-/// Whether an English "seized" or "captured" takes a position: its object (the words up to the
-/// first preposition or comma) names a camp, base, post, town... ("seized a border guard police
-/// camp in Maungdaw"), not "seized 2 kg of drugs at the airport".
-fn takes_a_position(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -> bool {
+/// What the object of an English "seized" or "captured" names, read over its words up to the
+/// first preposition or comma (at most eight): a position ("seized a border guard police camp in
+/// Maungdaw"), people ("captured a fisherman"), or neither ("seized 2 kg of drugs at the airport").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SeizedObject {
+    Position,
+    People,
+    Other,
+}
+
+fn seized_object(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -> SeizedObject {
     const POSITIONS: &[&str] = &[
         "camp",
         "base",
@@ -1766,6 +1780,61 @@ fn takes_a_position(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -
         "stronghold",
         "port",
     ];
+    const PEOPLE: &[&str] = &[
+        "man",
+        "men",
+        "woman",
+        "women",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+        "child",
+        "children",
+        "civilian",
+        "civilians",
+        "person",
+        "people",
+        "fisherman",
+        "fishermen",
+        "farmer",
+        "farmers",
+        "herder",
+        "herders",
+        "trader",
+        "traders",
+        "driver",
+        "drivers",
+        "worker",
+        "workers",
+        "journalist",
+        "journalists",
+        "soldier",
+        "soldiers",
+        "officer",
+        "officers",
+        "policeman",
+        "policemen",
+        "fighter",
+        "fighters",
+        "militant",
+        "militants",
+        "member",
+        "members",
+        "villager",
+        "villagers",
+        "resident",
+        "residents",
+        "passenger",
+        "passengers",
+        "student",
+        "students",
+        "official",
+        "officials",
+        "chief",
+        "hostages",
+        "prisoners",
+    ];
     const OBJECT_ENDS: &[&str] = &[
         "at",
         "in",
@@ -1784,26 +1853,33 @@ fn takes_a_position(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -
         "as",
     ];
     if doc.lang != "en" {
-        return false;
+        return SeizedObject::Other;
     }
     let word = doc.orig(trig.start, trig.end);
     if !word.eq_ignore_ascii_case("seized") && !word.eq_ignore_ascii_case("captured") {
-        return false;
+        return SeizedObject::Other;
     }
     let object = doc.orig(trig.end, (trig.end + 60).min(sentence_end));
+    let mut people = false;
     for w in object.split_whitespace().take(8) {
         let bare = w.trim_end_matches([',', '.', ';', ':']);
-        if OBJECT_ENDS.iter().any(|e| bare.eq_ignore_ascii_case(e)) {
-            return false;
+        let is = |list: &[&str]| list.iter().any(|p| bare.eq_ignore_ascii_case(p));
+        if is(OBJECT_ENDS) {
+            break;
         }
-        if POSITIONS.iter().any(|p| bare.eq_ignore_ascii_case(p)) {
-            return true;
+        if is(POSITIONS) {
+            return SeizedObject::Position;
         }
+        people |= is(PEOPLE);
         if bare.len() != w.len() {
-            return false;
+            break;
         }
     }
-    false
+    if people {
+        SeizedObject::People
+    } else {
+        SeizedObject::Other
+    }
 }
 
 /// Whether an English trigger is a participle that describes a person rather than tells an

@@ -82,6 +82,9 @@ const CASES: &[(&str, &str)] = &[
     ("The militia established a new checkpoint at the northern entrance of the city.", "Headquarters or base established"),
     ("The rebels seized a border guard police camp in the north of the township.", "Non-state actor overtakes territory"),
     ("Al Shabaab militants attacked an AMISOM base in the south; the attack was repelled.", "Armed clash"),
+    // "captured" people is taking people, not a position; supporters who storm are rioters.
+    ("Houthi forces captured a fisherman off the coast.", "Abduction/forced disappearance"),
+    ("Supporters of the opposition candidate stormed the electoral commission office.", "Violent demonstration"),
 ];
 
 /// "seized" takes a position only when its object names one.
