@@ -1320,6 +1320,7 @@ fn build_event<'a>(
     // fisherman": people taken, not a position.
     let kind = match (own_kind, seized_object(doc, trig, ctx.span.1)) {
         (Kind::Arrest, SeizedObject::Position) => Kind::TerritoryTaken,
+        (Kind::Arrest, SeizedObject::Weapons) => Kind::WeaponsSeizure,
         (Kind::TerritoryTaken, SeizedObject::People) => Kind::Abduction,
         _ => own_kind,
     };
@@ -1747,10 +1748,12 @@ fn build_event<'a>(
 
 /// What the object of an English "seized" or "captured" names, read over its words up to the
 /// first preposition or comma (at most eight): a position ("seized a border guard police camp in
-/// Maungdaw"), people ("captured a fisherman"), or neither ("seized 2 kg of drugs at the airport").
+/// Maungdaw"), weapons ("seized a large cache of weapons"), people ("captured a fisherman"), or
+/// none of them ("seized 2 kg of drugs at the airport").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SeizedObject {
     Position,
+    Weapons,
     People,
     Other,
 }
@@ -1835,13 +1838,26 @@ fn seized_object(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -> S
         "hostages",
         "prisoners",
     ];
+    const WEAPONS: &[&str] = &[
+        "weapons",
+        "arms",
+        "cache",
+        "caches",
+        "ammunition",
+        "explosives",
+        "rifles",
+        "guns",
+        "rockets",
+        "mines",
+        "grenades",
+        "munitions",
+    ];
     const OBJECT_ENDS: &[&str] = &[
         "at",
         "in",
         "near",
         "from",
         "on",
-        "of",
         "after",
         "during",
         "with",
@@ -1869,6 +1885,9 @@ fn seized_object(doc: &Doc<'_>, trig: &TriggerMention, sentence_end: usize) -> S
         }
         if is(POSITIONS) {
             return SeizedObject::Position;
+        }
+        if is(WEAPONS) {
+            return SeizedObject::Weapons;
         }
         people |= is(PEOPLE);
         if bare.len() != w.len() {
@@ -2493,8 +2512,14 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
         let specifics: &[Kind] = match events[i].kind {
             Kind::Attack => SPECIFIC_VIOLENCE,
             Kind::ArmedClash if weak || trigger_kind == Kind::Attack => SPECIFIC_VIOLENCE,
-            // A demonstration that turned violent is a riot ("protesters burned tyres").
-            Kind::PeacefulProtest => &[Kind::Riot],
+            // A demonstration that turned violent is a riot ("protesters burned tyres"); one
+            // met with force is that force ("fired pellets at protesters", "dispersed the
+            // demonstration"): ACLED codes the demonstration as one event of that kind.
+            Kind::PeacefulProtest => &[
+                Kind::Riot,
+                Kind::ProtestExcessiveForce,
+                Kind::ProtestIntervention,
+            ],
             // Bombardment by aircraft is an air strike ("قصفت طائرات حربية", "jets shelled"):
             // the aircraft is named right next to it (further off, it is another strike).
             Kind::Shelling => &[Kind::AirStrike],
@@ -2503,9 +2528,10 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
         let violent = specifics == SPECIFIC_VIOLENCE;
         let (ts, te) = events[i].trigger;
         let near = |e: &Draft<'_>| e.trigger.0 <= te + 3 && ts <= e.trigger.1 + 3;
+        let protest = events[i].kind == Kind::PeacefulProtest;
         let same = |e: &Draft<'_>| {
             e.modality == events[i].modality
-                && e.plover_type == events[i].plover_type
+                && (e.plover_type == events[i].plover_type || protest)
                 && (events[i].kind != Kind::Shelling || near(e))
         };
         let specific = specifics
@@ -2535,6 +2561,10 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
             let info = kind.info();
             let e = &mut events[i];
             e.kind = kind;
+            if protest {
+                let plover = info.plover_type.map(Label::Borrowed);
+                e.plover_type = plover_for_modality(plover.as_ref(), e.modality);
+            }
             e.mode = info.plover_mode.map(Label::Borrowed);
             e.cameo = info.cameo.map(Label::Borrowed);
             e.acled = info.acled;

@@ -85,6 +85,8 @@ const CASES: &[(&str, &str)] = &[
     // "captured" people is taking people, not a position; supporters who storm are rioters.
     ("Houthi forces captured a fisherman off the coast.", "Abduction/forced disappearance"),
     ("Supporters of the opposition candidate stormed the electoral commission office.", "Violent demonstration"),
+    ("Security forces fired pellets at protesters in the city centre, killing one.", "Excessive force against protesters"),
+    ("Border police seized a large cache of weapons and explosives near the crossing.", "Disrupted weapons use"),
 ];
 
 /// "seized" takes a position only when its object names one.
