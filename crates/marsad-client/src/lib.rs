@@ -315,6 +315,22 @@ macro_rules! unary {
                 .await
         }
     };
+    // The message by reference, for a caller that still needs it after the call (each attempt
+    // sends a copy either way).
+    (by_ref $(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
+        $(#[$doc])*
+        pub async fn $name(&self, message: &$req) -> Result<$resp, Status> {
+            let timeout = self.config.request_timeout;
+            self.config
+                .retry
+                .run(|| {
+                    let mut inner = self.inner.clone();
+                    let request = self.metadata.request(message.clone(), timeout);
+                    async move { inner.$name(request).await.map(tonic::Response::into_inner) }
+                })
+                .await
+        }
+    };
 }
 
 /// Client of `marsad.v1.IngestService`.
@@ -417,6 +433,7 @@ impl StorageClient {
         put_articles(v1::PutArticlesRequest) -> v1::PutArticlesResponse
     );
     unary!(
+        by_ref
         /// PutExtraction for many articles in one transaction.
         put_extractions(v1::PutExtractionsRequest) -> v1::PutExtractionsResponse
     );

@@ -485,13 +485,8 @@ impl Pipeline {
         for call in groups(records, MAX_CALL_BYTES, record_bytes) {
             let (slots, extractions): (Vec<usize>, Vec<v1::PutExtractionRequest>) =
                 call.into_iter().unzip();
-            match self
-                .storage
-                .put_extractions(v1::PutExtractionsRequest {
-                    extractions: extractions.clone(),
-                })
-                .await
-            {
+            let request = v1::PutExtractionsRequest { extractions };
+            match self.storage.put_extractions(&request).await {
                 Ok(response) if response.event_counts.len() == slots.len() => {
                     for (slot, count) in slots.into_iter().zip(response.event_counts) {
                         out[slot] = Ok(count);
@@ -510,8 +505,8 @@ impl Pipeline {
                     if let Err(status) = &answer {
                         tracing::warn!(code = ?status.code(), message = status.message(), "bulk PutExtractions refused a record; storing one by one");
                     }
-                    let mut singles = Vec::with_capacity(extractions.len());
-                    for record in extractions {
+                    let mut singles = Vec::with_capacity(request.extractions.len());
+                    for record in request.extractions {
                         singles.push(
                             self.storage
                                 .put_extraction(record)

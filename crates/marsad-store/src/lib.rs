@@ -3,6 +3,7 @@
 //! listener until shutdown; health turns SERVING only while Postgres answers.
 
 mod cluster;
+mod copy_text;
 mod db;
 mod decimal;
 mod error;

@@ -1,11 +1,11 @@
 //! The extraction write path: replacing the entities and events of many articles in one
-//! transaction, one statement per table (`UNNEST` of column arrays), with cluster assignment for
-//! the whole batch from one candidate query.
+//! transaction, one statement per table (`UNNEST` of column arrays; the events, the largest table,
+//! by `COPY`), with cluster assignment for the whole batch from one candidate query.
 //!
 //! Everything that takes row locks other writers may also want (the articles, their old events and
 //! entities, places, actor names, the queue) happens first; the event-write advisory lock is taken
-//! only then, around cluster assignment, the event insert (which assigns sequence numbers) and the
-//! commit. A writer never waits for a row lock while holding the advisory lock, so two batches
+//! only then, around cluster assignment, the event insert (which takes the sequence numbers) and the
+//! commit; the event rows are written out before it, all but their numbers and clusters. A writer never waits for a row lock while holding the advisory lock, so two batches
 //! cannot deadlock on it, and sequence numbers still commit in order.
 
 use std::collections::{HashMap, HashSet};
@@ -15,6 +15,7 @@ use marsad_core::{DatePrecision, Event};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::cluster::{self, Mention, Profile};
+use crate::copy_text::CopyText;
 use crate::db::{actor_key, cache_plans, offset, ExtractionRecord, EVENT_WRITE_LOCK};
 use crate::tally::{self, NewMention};
 use crate::StoreError;
@@ -73,11 +74,6 @@ pub(crate) async fn put_extractions(
     // Cluster candidates and tallies are read with plans made for their values.
     cache_plans(&mut tx, false).await?;
 
-    let prepared = started.elapsed();
-    sqlx::query("select pg_advisory_xact_lock($1)")
-        .bind(EVENT_WRITE_LOCK)
-        .execute(&mut *tx)
-        .await?;
     let mut rows = Vec::new();
     let mut mentions = Vec::new();
     for (record, events) in kept_records.iter().zip(&events) {
@@ -96,12 +92,20 @@ pub(crate) async fn put_extractions(
             rows.push((record.article_id, article, event, row));
         }
     }
+    // The event rows but for their sequence numbers and clusters, which are given under the lock.
+    let event_rows = event_rows(&rows, &mentions, &vectors)?;
+
+    let prepared = started.elapsed();
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(EVENT_WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
     let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
     // Each event's article and place are checked: one cached plan each, not one per row.
     cache_plans(&mut tx, true).await?;
-    let sequences = insert_events(&mut tx, &rows, &mentions, &clusters, &vectors).await?;
+    let sequences = insert_events(&mut tx, &event_rows, &clusters).await?;
     cache_plans(&mut tx, false).await?;
     let inserted = started.elapsed();
     let lost: HashSet<String> = previous.values().cloned().collect();
@@ -485,188 +489,134 @@ impl EventRow {
 
 type Row<'a> = (&'a str, &'a ArticleFacts, &'a Event, EventRow);
 
-/// Inserts the events in order, so that sequence numbers follow the batch; their sequence numbers,
-/// in the same order.
-async fn insert_events(
-    tx: &mut Transaction<'_, Postgres>,
-    rows: &[Row<'_>],
-    mentions: &[Mention<'_>],
-    clusters: &[String],
-    vectors: &SearchVectors,
-) -> Result<Vec<i64>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    // One vector per event by construction (`search_vectors` walks the same records).
-    debug_assert_eq!(vectors.of_event.len(), rows.len());
-    let mut c = EventColumns::default();
-    for (i, ((&(article_id, article, event, ref row), mention), cluster)) in
-        rows.iter().zip(mentions).zip(clusters).enumerate()
-    {
-        let place = event.location.as_ref();
-        c.id.push(&event.id);
-        c.article_id.push(article_id);
-        c.kind.push(event.kind.as_str());
-        c.plover_type.push(event.plover.plover_type.as_deref());
-        c.plover_mode.push(event.plover.mode.as_deref());
-        c.plover_context.push(pack(&event.plover.context));
-        c.cameo.push(event.cameo.as_deref());
-        c.acled_type
-            .push(event.acled.as_ref().map(|a| &*a.event_type));
-        c.acled_sub
-            .push(event.acled.as_ref().map(|a| &*a.sub_event_type));
-        c.place_text.push(place.map(|p| p.text.as_str()));
-        c.place_name.push(place.map(|p| &*p.name));
-        c.place_country
-            .push(place.and_then(|p| p.country.as_deref()));
-        c.place_admin1.push(place.and_then(|p| p.admin1.as_deref()));
-        c.place_lat.push(place.and_then(|p| p.lat));
-        c.place_lon.push(place.and_then(|p| p.lon));
-        c.place_gid
-            .push(place.and_then(|p| p.gazetteer_id.as_deref()));
-        c.place_start.push(place.map(|p| offset(p.start)));
-        c.place_end.push(place.map(|p| offset(p.end)));
-        c.date.push(event.date.value);
-        c.precision
-            .push(event.date.precision.map(DatePrecision::as_str));
-        c.date_text.push(event.date.text.as_deref());
-        c.date_resolved.push(event.date.resolved);
-        c.modality.push(event.modality.as_str());
-        c.confidence.push(event.confidence);
-        c.evidence_text.push(&event.evidence.text);
-        c.evidence_start.push(offset(event.evidence.start));
-        c.evidence_end.push(offset(event.evidence.end));
-        c.engine_version.push(&event.engine_version);
-        c.countries.push(pack(&row.countries));
-        c.actor_ids.push(pack(&row.actor_ids));
-        c.actor_roles.push(pack(&row.actor_roles));
-        c.sectors.push(pack(&row.sectors));
-        c.ingested_at.push(article.ingested_at);
-        c.lang.push(&article.lang);
-        c.actors.push(
-            serde_json::to_string(&event.actors)
-                .map_err(|e| StoreError::InvalidArgument(format!("actors: {e}")))?,
-        );
-        c.cluster_id.push(cluster);
-        c.cluster_day.push(mention.profile.day);
-        c.search.push(vectors.of_event(i));
-    }
-    let mut sequences: Vec<i64> = sqlx::query_scalar(
-        "insert into events (id, article_id, kind, plover_type, plover_mode, plover_context, cameo,
-            acled_event_type, acled_sub_event_type, place_text, place_name, place_country, place_admin1,
-            place_lat, place_lon, place_gazetteer_id, place_start, place_end, event_date, date_precision,
-            date_text, date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
-            engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-            cluster_day, lang, actors, search)
-         select id, article_id, kind, plover_type, plover_mode, marsad_unpack(plover_context), cameo,
-            acled_type, acled_sub, place_text, place_name, place_country, place_admin1, place_lat,
-            place_lon, place_gid, place_start, place_end, event_date, date_precision, date_text,
-            date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
-            engine_version, marsad_unpack(countries), marsad_unpack(actor_ids), marsad_unpack(actor_roles),
-            marsad_unpack(sectors),
-            ingested_at, cluster_id, cluster_day, lang, actors::jsonb, search::tsvector
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-                     $14::float8[], $15::float8[], $16::text[], $17::int4[], $18::int4[], $19::date[],
-                     $20::text[], $21::text[], $22::bool[], $23::text[], $24::float4[], $25::text[],
-                     $26::int4[], $27::int4[], $28::text[], $29::text[], $30::text[], $31::text[],
-                     $32::text[], $33::timestamptz[], $34::text[], $35::date[], $36::text[], $37::text[],
-                     $38::text[])
-              with ordinality
-              as t(id, article_id, kind, plover_type, plover_mode, plover_context, cameo, acled_type,
-                   acled_sub, place_text, place_name, place_country, place_admin1, place_lat, place_lon,
-                   place_gid, place_start, place_end, event_date, date_precision, date_text,
-                   date_resolved, modality, confidence, evidence_text, evidence_start, evidence_end,
-                   engine_version, countries, actor_ids, actor_roles, sectors, ingested_at, cluster_id,
-                   cluster_day, lang, actors, search, ord)
-         order by ord
-         returning sequence",
-    )
-    .bind(c.id)
-    .bind(c.article_id)
-    .bind(c.kind)
-    .bind(c.plover_type)
-    .bind(c.plover_mode)
-    .bind(c.plover_context)
-    .bind(c.cameo)
-    .bind(c.acled_type)
-    .bind(c.acled_sub)
-    .bind(c.place_text)
-    .bind(c.place_name)
-    .bind(c.place_country)
-    .bind(c.place_admin1)
-    .bind(c.place_lat)
-    .bind(c.place_lon)
-    .bind(c.place_gid)
-    .bind(c.place_start)
-    .bind(c.place_end)
-    .bind(c.date)
-    .bind(c.precision)
-    .bind(c.date_text)
-    .bind(c.date_resolved)
-    .bind(c.modality)
-    .bind(c.confidence)
-    .bind(c.evidence_text)
-    .bind(c.evidence_start)
-    .bind(c.evidence_end)
-    .bind(c.engine_version)
-    .bind(c.countries)
-    .bind(c.actor_ids)
-    .bind(c.actor_roles)
-    .bind(c.sectors)
-    .bind(c.ingested_at)
-    .bind(c.cluster_id)
-    .bind(c.cluster_day)
-    .bind(c.lang)
-    .bind(c.actors)
-    .bind(c.search)
-    .fetch_all(&mut **tx)
-    .await?;
-    // The rows take their numbers in insert order, which is `ord`'s.
-    sequences.sort_unstable();
-    Ok(sequences)
+/// The columns of `events` that [`insert_events`] copies: the sequence number and the cluster, then
+/// the rest, which [`event_rows`] writes.
+const EVENT_COLUMNS: &str = "sequence, cluster_id, id, article_id, kind, plover_type, plover_mode,
+    plover_context, cameo, acled_event_type, acled_sub_event_type, place_text, place_name,
+    place_country, place_admin1, place_lat, place_lon, place_gazetteer_id, place_start, place_end,
+    event_date, date_precision, date_text, date_resolved, modality, confidence, evidence_text,
+    evidence_start, evidence_end, engine_version, countries, actor_ids, actor_roles, sectors,
+    ingested_at, cluster_day, lang, actors, search";
+
+/// The event rows in `COPY` text form, from `id` on (see [`EVENT_COLUMNS`]), in insert order.
+struct EventRows {
+    text: CopyText,
+    /// Where each row ends in `text` (after its newline).
+    ends: Vec<usize>,
 }
 
-#[derive(Default)]
-struct EventColumns<'a> {
-    id: Vec<&'a str>,
-    article_id: Vec<&'a str>,
-    kind: Vec<&'a str>,
-    plover_type: Vec<Option<&'a str>>,
-    plover_mode: Vec<Option<&'a str>>,
-    plover_context: Vec<String>,
-    cameo: Vec<Option<&'a str>>,
-    acled_type: Vec<Option<&'a str>>,
-    acled_sub: Vec<Option<&'a str>>,
-    place_text: Vec<Option<&'a str>>,
-    place_name: Vec<Option<&'a str>>,
-    place_country: Vec<Option<&'a str>>,
-    place_admin1: Vec<Option<&'a str>>,
-    place_lat: Vec<Option<f64>>,
-    place_lon: Vec<Option<f64>>,
-    place_gid: Vec<Option<&'a str>>,
-    place_start: Vec<Option<i32>>,
-    place_end: Vec<Option<i32>>,
-    date: Vec<Option<NaiveDate>>,
-    precision: Vec<Option<&'a str>>,
-    date_text: Vec<Option<&'a str>>,
-    date_resolved: Vec<bool>,
-    modality: Vec<&'a str>,
-    confidence: Vec<f32>,
-    evidence_text: Vec<&'a str>,
-    evidence_start: Vec<i32>,
-    evidence_end: Vec<i32>,
-    engine_version: Vec<&'a str>,
-    countries: Vec<String>,
-    actor_ids: Vec<String>,
-    actor_roles: Vec<String>,
-    sectors: Vec<String>,
-    ingested_at: Vec<DateTime<Utc>>,
-    cluster_id: Vec<&'a str>,
-    cluster_day: Vec<Option<NaiveDate>>,
-    lang: Vec<&'a str>,
-    actors: Vec<String>,
-    search: Vec<&'a str>,
+impl EventRows {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &str> {
+        let text = self.text.as_str();
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(move |(a, &b)| &text[a..b])
+    }
+}
+
+/// Writes the events' rows but for the sequence numbers and clusters, before the event-write lock
+/// is taken. Each value is the one the `UNNEST` insert this replaced stored: the lists as
+/// `marsad_unpack` of their packed text ([`unpacked`]), the actors as JSON text and the search
+/// vector as its text, read by `jsonb` and `tsvector` input as before.
+fn event_rows(
+    rows: &[Row<'_>],
+    mentions: &[Mention<'_>],
+    vectors: &SearchVectors,
+) -> Result<EventRows, StoreError> {
+    // One vector per event by construction (`search_vectors` walks the same records).
+    debug_assert_eq!(vectors.of_event.len(), rows.len());
+    let mut c = CopyText::with_capacity(rows.len() * 1024);
+    let mut ends = Vec::with_capacity(rows.len());
+    for (i, (&(article_id, article, event, ref row), mention)) in
+        rows.iter().zip(mentions).enumerate()
+    {
+        let place = event.location.as_ref();
+        c.text(&event.id);
+        c.text(article_id);
+        c.text(event.kind.as_str());
+        c.opt_text(event.plover.plover_type.as_deref());
+        c.opt_text(event.plover.mode.as_deref());
+        c.text_array(unpacked(&event.plover.context));
+        c.opt_text(event.cameo.as_deref());
+        c.opt_text(event.acled.as_ref().map(|a| &*a.event_type));
+        c.opt_text(event.acled.as_ref().map(|a| &*a.sub_event_type));
+        c.opt_text(place.map(|p| p.text.as_str()));
+        c.opt_text(place.map(|p| &*p.name));
+        c.opt_text(place.and_then(|p| p.country.as_deref()));
+        c.opt_text(place.and_then(|p| p.admin1.as_deref()));
+        c.opt_f64(place.and_then(|p| p.lat));
+        c.opt_f64(place.and_then(|p| p.lon));
+        c.opt_text(place.and_then(|p| p.gazetteer_id.as_deref()));
+        c.opt_int(place.map(|p| i64::from(offset(p.start))));
+        c.opt_int(place.map(|p| i64::from(offset(p.end))));
+        c.opt_date(event.date.value);
+        c.opt_text(event.date.precision.map(DatePrecision::as_str));
+        c.opt_text(event.date.text.as_deref());
+        c.bool(event.date.resolved);
+        c.text(event.modality.as_str());
+        c.f32(event.confidence);
+        c.text(&event.evidence.text);
+        c.int(i64::from(offset(event.evidence.start)));
+        c.int(i64::from(offset(event.evidence.end)));
+        c.text(&event.engine_version);
+        c.text_array(unpacked(&row.countries));
+        c.text_array(unpacked(&row.actor_ids));
+        c.text_array(unpacked(&row.actor_roles));
+        c.text_array(unpacked(&row.sectors));
+        c.timestamptz(article.ingested_at);
+        c.opt_date(mention.profile.day);
+        c.text(&article.lang);
+        c.text(
+            &serde_json::to_string(&event.actors)
+                .map_err(|e| StoreError::InvalidArgument(format!("actors: {e}")))?,
+        );
+        c.text(vectors.of_event(i));
+        c.end_row();
+        ends.push(c.len());
+    }
+    Ok(EventRows { text: c, ends })
+}
+
+/// Inserts the events in order with `COPY`, so that sequence numbers follow the batch; their
+/// sequence numbers, in the same order. Under the event-write lock: the numbers are taken from the
+/// identity sequence here (`COPY` writes a `GENERATED ALWAYS` column as given, like `OVERRIDING
+/// SYSTEM VALUE`), so they increase in commit order as when the insert drew them itself.
+async fn insert_events(
+    tx: &mut Transaction<'_, Postgres>,
+    rows: &EventRows,
+    clusters: &[String],
+) -> Result<Vec<i64>, StoreError> {
+    if rows.len() == 0 {
+        return Ok(Vec::new());
+    }
+    let mut sequences: Vec<i64> = sqlx::query_scalar(
+        "select nextval(pg_get_serial_sequence('events', 'sequence')) from generate_series(1, $1)",
+    )
+    .bind(rows.len() as i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    sequences.sort_unstable();
+    let mut c = CopyText::with_capacity(rows.text.len() + rows.len() * 48);
+    for ((&sequence, cluster), rest) in sequences.iter().zip(clusters).zip(rows.rows()) {
+        c.int(sequence);
+        c.text(cluster);
+        c.end_row_with(rest);
+    }
+    let mut copy = tx
+        .copy_in_raw(&format!("copy events ({EVENT_COLUMNS}) from stdin"))
+        .await?;
+    copy.send(c.into_bytes()).await?;
+    let stored = copy.finish().await?;
+    if stored != rows.len() as u64 {
+        return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+            "copy stored {stored} events of {}",
+            rows.len()
+        ))));
+    }
+    Ok(sequences)
 }
 
 /// A list as the event row stores it: `marsad_unpack` of [`pack`] (which makes an empty text of
