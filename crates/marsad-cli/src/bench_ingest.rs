@@ -397,17 +397,7 @@ async fn fresh_database(url: &str, name: &str) -> Result<PgConnectOptions> {
 
 /// One row of `COPY ... FROM STDIN` (text format) for an article.
 fn copy_row(out: &mut String, req: &v1::IngestArticleRequest) {
-    fn field(out: &mut String, s: &str) {
-        for c in s.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\t' => out.push_str("\\t"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                c => out.push(c),
-            }
-        }
-    }
+    let field = marsad_store::escape_copy_field;
     let hash = marsad_sources::content_hash(&req.text);
     let lang = marsad_sources::detect_language(&req.text);
     let simhash = marsad_sources::simhash(&req.text) as i64;

@@ -301,34 +301,30 @@ impl Metadata {
 }
 
 macro_rules! unary {
+    // The call, retried by the client's policy: each attempt sends a copy of the message.
+    (@call $client:ident $name:ident $message:ident) => {{
+        let timeout = $client.config.request_timeout;
+        $client
+            .config
+            .retry
+            .run(|| {
+                let mut inner = $client.inner.clone();
+                let request = $client.metadata.request($message.clone(), timeout);
+                async move { inner.$name(request).await.map(tonic::Response::into_inner) }
+            })
+            .await
+    }};
     ($(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
         $(#[$doc])*
         pub async fn $name(&self, message: $req) -> Result<$resp, Status> {
-            let timeout = self.config.request_timeout;
-            self.config
-                .retry
-                .run(|| {
-                    let mut inner = self.inner.clone();
-                    let request = self.metadata.request(message.clone(), timeout);
-                    async move { inner.$name(request).await.map(tonic::Response::into_inner) }
-                })
-                .await
+            unary!(@call self $name message)
         }
     };
-    // The message by reference, for a caller that still needs it after the call (each attempt
-    // sends a copy either way).
+    // The message by reference, for a caller that still needs it after the call.
     (by_ref $(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
         $(#[$doc])*
         pub async fn $name(&self, message: &$req) -> Result<$resp, Status> {
-            let timeout = self.config.request_timeout;
-            self.config
-                .retry
-                .run(|| {
-                    let mut inner = self.inner.clone();
-                    let request = self.metadata.request(message.clone(), timeout);
-                    async move { inner.$name(request).await.map(tonic::Response::into_inner) }
-                })
-                .await
+            unary!(@call self $name message)
         }
     };
 }

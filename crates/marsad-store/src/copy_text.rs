@@ -62,7 +62,7 @@ impl CopyText {
 
     pub(crate) fn text(&mut self, s: &str) {
         self.sep();
-        escape_into(&mut self.buf, s);
+        escape_copy_field(&mut self.buf, s);
     }
 
     pub(crate) fn opt_text(&mut self, s: Option<&str>) {
@@ -172,7 +172,9 @@ fn pg_year(year: i32) -> (i64, bool) {
     }
 }
 
-fn escape_into(out: &mut String, s: &str) {
+/// Appends `s` as one field of a `COPY ... FROM STDIN` text-format row: backslash, tab, newline
+/// and carriage return escaped.
+pub fn escape_copy_field(out: &mut String, s: &str) {
     if !s
         .bytes()
         .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))

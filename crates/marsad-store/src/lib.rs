@@ -25,6 +25,7 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tonic::service::Routes;
 
+pub use copy_text::escape_copy_field;
 pub use db::{
     ExtractionRecord, NewArticle, PutOutcome, RequeueFilter, Stats, Store, StoredArticle,
     StoredCluster, StoredEvent, Timeline, TimelineBucket, TimelineGroup,
