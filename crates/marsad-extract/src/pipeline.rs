@@ -2488,17 +2488,11 @@ fn specify_disappearance(doc: &Doc<'_>, events: &mut [Draft<'_>]) {
     let Some(modality) = events.iter().find(|e| disappeared(e)).map(|e| e.modality) else {
         return;
     };
-    let info = Kind::Abduction.info();
     for e in events
         .iter_mut()
         .filter(|e| e.kind == Kind::Arrest && e.modality == modality)
     {
-        e.kind = Kind::Abduction;
-        let plover = info.plover_type.map(Label::Borrowed);
-        e.plover_type = plover_for_modality(plover.as_ref(), e.modality);
-        e.mode = info.plover_mode.map(Label::Borrowed);
-        e.cameo = info.cameo.map(Label::Borrowed);
-        e.acled = info.acled;
+        e.retype(Kind::Abduction);
     }
 }
 
@@ -2558,16 +2552,7 @@ fn specify_violence(events: &mut [Draft<'_>], triggers: &[(f32, Kind)]) {
                     .flatten()
             });
         if let Some(kind) = specific {
-            let info = kind.info();
-            let e = &mut events[i];
-            e.kind = kind;
-            if protest {
-                let plover = info.plover_type.map(Label::Borrowed);
-                e.plover_type = plover_for_modality(plover.as_ref(), e.modality);
-            }
-            e.mode = info.plover_mode.map(Label::Borrowed);
-            e.cameo = info.cameo.map(Label::Borrowed);
-            e.acled = info.acled;
+            events[i].retype(kind);
         }
     }
 }
@@ -2593,6 +2578,19 @@ struct Draft<'a> {
 }
 
 impl Draft<'_> {
+    /// Makes the event one of `kind`, with that kind's PLOVER type (for its modality), mode, CAMEO
+    /// code and ACLED types. (A more specific kind of the same PLOVER type leaves the type as it
+    /// was: that type, for the same modality.)
+    fn retype(&mut self, kind: Kind) {
+        let info = kind.info();
+        self.kind = kind;
+        let plover = info.plover_type.map(Label::Borrowed);
+        self.plover_type = plover_for_modality(plover.as_ref(), self.modality);
+        self.mode = info.plover_mode.map(Label::Borrowed);
+        self.cameo = info.cameo.map(Label::Borrowed);
+        self.acled = info.acled;
+    }
+
     fn date_resolved(&self) -> bool {
         self.date.is_some_and(|d| d.value.is_some())
     }
