@@ -1201,44 +1201,12 @@ async fn clusters_as_text(pool: &PgPool, query: &str) -> Vec<String> {
 async fn incremental_cluster_values_equal_a_recompute_from_every_mention(pool: PgPool) {
     let store = Store::new(pool.clone());
     let sources = ["alsharq", "reuters", "afp", ""];
-    let places = [
-        riyadh(),
-        damascus(),
-        place("geonames:1", "Jobar", "SYR", 33.53, 36.35),
-    ];
-    let actors = [
-        actor("Q851", "Saudi Arabia", "SAU", "GOV", Role::Host),
-        actor("Q858", "Syria", "SYR", "GOV", Role::Participant),
-        actor("Q30", "United States", "USA", "GOV", Role::Actor),
-    ];
     // Small, repetitive values so that mentions pile into few clusters and majorities tie often:
     // confidences 0.6/0.7/0.8 make equal decimal sums that float4 sums would round apart.
     let make = |article: usize, round: usize| -> Vec<Event> {
         (0..3)
             .filter(|k| !(article + k + round).is_multiple_of(4))
-            .map(|k| {
-                let n = article * 7 + k * 3 + round;
-                let mut e = event(
-                    &format!("e{k}"),
-                    if k == 2 {
-                        Kind::AirStrike
-                    } else {
-                        Kind::Meeting
-                    },
-                    (!n.is_multiple_of(5))
-                        .then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
-                    "evidence",
-                );
-                if n % 6 == 1 {
-                    e.date.precision = Some(DatePrecision::Week);
-                }
-                e.location = (n % 4 != 3).then(|| places[n % 3].clone());
-                e.actors = vec![actors[n % 3].clone(), actors[(n + k) % 3].clone()];
-                e.actors.dedup_by(|a, b| a.id == b.id);
-                e.modality = [Modality::Asserted, Modality::Reported][n % 2];
-                e.confidence = [0.6, 0.7, 0.8][(n / 2) % 3];
-                e
-            })
+            .map(|k| repetitive_event(k, article * 7 + k * 3 + round))
             .collect()
     };
     let mut ids = Vec::new();
@@ -1401,6 +1369,16 @@ fn round_events(i: usize, round: usize) -> Vec<Event> {
         return Vec::new();
     }
     let alone = (i == 0).then(|| event("e9", Kind::ArmedClash, Some("2026-03-20"), "evidence"));
+    (0..3)
+        .filter(|k| !(i + k + round).is_multiple_of(4))
+        .map(|k| repetitive_event(k, i * 7 + k * 3 + round * 5))
+        .chain(alone)
+        .collect()
+}
+
+/// Event `k` of an article, its values drawn from `n`: a meeting or (k = 2) an air strike, one of
+/// three dates (or none), places, actor pairs, modalities and confidences.
+fn repetitive_event(k: usize, n: usize) -> Event {
     let places = [
         riyadh(),
         damascus(),
@@ -1411,32 +1389,25 @@ fn round_events(i: usize, round: usize) -> Vec<Event> {
         actor("Q858", "Syria", "SYR", "GOV", Role::Participant),
         actor("Q30", "United States", "USA", "GOV", Role::Actor),
     ];
-    (0..3)
-        .filter(|k| !(i + k + round).is_multiple_of(4))
-        .map(|k| {
-            let n = i * 7 + k * 3 + round * 5;
-            let mut e = event(
-                &format!("e{k}"),
-                if k == 2 {
-                    Kind::AirStrike
-                } else {
-                    Kind::Meeting
-                },
-                (!n.is_multiple_of(5)).then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
-                "evidence",
-            );
-            if n % 6 == 1 {
-                e.date.precision = Some(DatePrecision::Week);
-            }
-            e.location = (n % 4 != 3).then(|| places[n % 3].clone());
-            e.actors = vec![actors[n % 3].clone(), actors[(n + k) % 3].clone()];
-            e.actors.dedup_by(|a, b| a.id == b.id);
-            e.modality = [Modality::Asserted, Modality::Reported][n % 2];
-            e.confidence = [0.6, 0.7, 0.8][(n / 2) % 3];
-            e
-        })
-        .chain(alone)
-        .collect()
+    let mut e = event(
+        &format!("e{k}"),
+        if k == 2 {
+            Kind::AirStrike
+        } else {
+            Kind::Meeting
+        },
+        (!n.is_multiple_of(5)).then(|| ["2026-02-09", "2026-02-10", "2026-02-11"][n % 3]),
+        "evidence",
+    );
+    if n % 6 == 1 {
+        e.date.precision = Some(DatePrecision::Week);
+    }
+    e.location = (n % 4 != 3).then(|| places[n % 3].clone());
+    e.actors = vec![actors[n % 3].clone(), actors[(n + k) % 3].clone()];
+    e.actors.dedup_by(|a, b| a.id == b.id);
+    e.modality = [Modality::Asserted, Modality::Reported][n % 2];
+    e.confidence = [0.6, 0.7, 0.8][(n / 2) % 3];
+    e
 }
 
 /// Writes `batches` of round `round` all at once, each its own `PutExtractions`; the batches in
