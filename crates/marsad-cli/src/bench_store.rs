@@ -886,13 +886,13 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
             "insert into events (sequence, id, article_id, kind, plover_type, cameo, place_text, place_name,
                 place_country, place_lat, place_lon, event_date, date_precision, date_resolved, modality,
                 confidence, evidence_text, evidence_start, evidence_end, engine_version, countries,
-                actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors, search)
+                actor_ids, actor_roles, sectors, ingested_at, cluster_id, cluster_day, lang, actors)
              overriding system value
              select seq, t.id, article, kind, plover, cameo, pname, pname, pcountry, lat, lon, d, p, d is not null,
                 modality, confidence, evidence, span_start, span_end, 'bench',
                 string_to_array(countries, chr(31)), string_to_array(actor_ids, chr(31)),
                 string_to_array(actor_roles, chr(31)), string_to_array(sectors, chr(31)),
-                ingested, cluster, cday, a.lang, actors::jsonb, marsad_search_vector(a.lang, evidence)
+                ingested, cluster, cday, a.lang, actors::json
              from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                 $8::text[], $9::float8[], $10::float8[], $11::date[], $12::text[], $13::text[], $14::float4[],
                 $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[],
@@ -942,7 +942,7 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
     .await?;
     sqlx::query(
         "insert into actor_names (actor_id, name)
-         select distinct a->>'id', a->>'name' from events, jsonb_array_elements(actors) a
+         select distinct a->>'id', a->>'name' from events, json_array_elements(actors) a
          on conflict do nothing",
     )
     .execute(pool)

@@ -165,7 +165,7 @@ pub struct RequeueFilter {
     pub article_ids: Vec<String>,
 }
 
-/// The columns of an event as [`StoredEvent`] has them (not the search vector).
+/// The columns of an event as [`StoredEvent`] has them.
 const EVENT_COLUMNS: &str = "e.sequence, e.id, e.article_id, e.kind, e.plover_type, e.plover_mode, \
      e.plover_context, e.cameo, e.acled_event_type, e.acled_sub_event_type, e.place_text, e.place_name, \
      e.place_country, e.place_admin1, e.place_lat, e.place_lon, e.place_gazetteer_id, e.place_start, \

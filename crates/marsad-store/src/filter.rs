@@ -1,7 +1,7 @@
 //! Which events a query, a watch, a timeline or an export wants, and its translation into SQL
 //! predicates over `events e` (bound parameters only). Every predicate is one indexable condition
 //! on the events table: what the filter needs from other tables is denormalised onto it at write
-//! time (actor ids and roles, sectors, countries, the article's ingest time, the search vector).
+//! time (actor ids and roles, sectors, countries, the article's ingest time, its language).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use marsad_core::{Modality, Role};
@@ -410,18 +410,18 @@ impl QueryWords {
     }
 }
 
-/// ` and (the evidence or the article matches the whole query)`, for queries with exclusions.
+/// ` and (the article or the evidence matches the whole query)`, for queries with exclusions.
 /// `article_matches` says whether the event's article does; by default it is looked up per event
 /// (a scalar subquery: as `exists` or `in`, the planner hashes every article matching the whole
-/// query first, ~30,000 for a place name, 88 ms).
+/// query first, ~30,000 for a place name, 88 ms). The evidence's vector is not stored (migration
+/// 20261209000001): it is computed here, and only for events whose article does not match, the
+/// article being tested first.
 fn push_whole_query(
     query: &mut QueryBuilder<'_, Postgres>,
     words: &QueryWords,
     article_matches: WholeQuery<'_>,
 ) {
-    query.push(" and (e.search @@ ");
-    words.push_tsquery(query);
-    query.push(" or ");
+    query.push(" and (");
     match article_matches {
         WholeQuery::LookUp => {
             query.push(
@@ -439,6 +439,8 @@ fn push_whole_query(
             query.push(column);
         }
     }
+    query.push(" or marsad_search_vector(e.lang, e.evidence_text) @@ ");
+    words.push_tsquery(query);
     query.push(")");
 }
 
