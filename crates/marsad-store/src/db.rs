@@ -29,7 +29,8 @@ pub(crate) const EVENT_WRITE_LOCK: i64 = 0x6d61_7273_6164;
 /// A foreign key is checked with one query per inserted row, which Postgres prepares once per
 /// connection and runs through the plan cache: under `force_custom_plan` it was planned again for
 /// every row, ~30 µs a row, about a third of the time Postgres spent storing a bench ingest batch
-/// (events and entities check their article, events their place). The writers cache plans around
+/// (entities checked their article; events their article and place, which are checked once per
+/// statement since migration 20261209000003). The writers cache plans around
 /// the inserts that check keys, and plan for values again before statements whose best plan
 /// depends on them. The setting is local: it ends with the transaction.
 pub(crate) async fn cache_plans(

@@ -113,10 +113,9 @@ pub(crate) async fn put_extractions(
     let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
-    // Each event's article and place are checked: one cached plan each, not one per row.
-    cache_plans(&mut tx, true).await?;
+    // The events' articles and places are checked once for the statement (migration
+    // 20261209000003), not row by row: no plan cache needed here.
     let sequences = insert_events(&mut tx, &event_rows, &clusters).await?;
-    cache_plans(&mut tx, false).await?;
     let inserted = started.elapsed();
     let lost: HashSet<String> = previous.values().cloned().collect();
     let counted: Vec<NewMention<'_>> = rows

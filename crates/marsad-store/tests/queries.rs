@@ -1796,3 +1796,69 @@ async fn entities_read_back_one_row_each_and_a_re_extraction_replaces_them(pool:
         .unwrap();
     assert!(rows().await.is_empty());
 }
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn event_references_are_checked_per_statement_as_foreign_keys_were(pool: PgPool) {
+    // Migration 20261209000003: the events' article and place are checked by statement triggers.
+    let (_store, first, second) = seeded(pool.clone()).await;
+    let code = |err: sqlx::Error| {
+        err.as_database_error()
+            .and_then(|e| e.code())
+            .map(|c| c.into_owned())
+    };
+    let unknown_article = sqlx::query(
+        "insert into events (id, article_id, kind, modality, confidence, evidence_text,
+                             evidence_start, evidence_end, engine_version)
+         values ('e_x', 'a_missing', 'attack', 'asserted', 0.5, 'x', 0, 1, 'v1')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap_err();
+    assert_eq!(code(unknown_article).as_deref(), Some("23503"));
+    let unknown_place =
+        sqlx::query("update events set place_gazetteer_id = 'geonames:0' where article_id = $1")
+            .bind(&first)
+            .execute(&pool)
+            .await
+            .unwrap_err();
+    assert_eq!(code(unknown_place).as_deref(), Some("23503"));
+    let named: String = sqlx::query_scalar(
+        "select place_gazetteer_id from events where place_gazetteer_id is not null limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let place_in_use = sqlx::query("delete from places where gazetteer_id = $1")
+        .bind(&named)
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(code(place_in_use).as_deref(), Some("23503"));
+    let renamed = sqlx::query("update articles set id = 'a_renamed' where id = $1")
+        .bind(&first)
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(code(renamed).as_deref(), Some("23503"));
+
+    // Deleting an article deletes its events, and only its events.
+    let count = |article: String| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select count(*) from events where article_id = $1")
+                .bind(article)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let kept = count(second.clone()).await;
+    assert!(count(first.clone()).await > 0 && kept > 0);
+    sqlx::query("delete from articles where id = $1")
+        .bind(&first)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count(first).await, 0);
+    assert_eq!(count(second).await, kept);
+}
