@@ -9,7 +9,7 @@
 //! id it had before. The stored values are derived from per-cluster vote tallies (see
 //! [`crate::tally`]), which a write updates with its new mentions only.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use marsad_core::{stable_id, DatePrecision, Event};
@@ -241,41 +241,48 @@ fn best<'c>(
 
 /// Stored clusters the mentions could join, by kind: those of the mentions' kinds whose day is
 /// compatible with some mention's (within a day, or a coarse date that covers it). One statement
-/// for the batch over the (kind, match_day) index, one row per cluster however many mentions it
-/// has; [`score`] then decides per mention.
+/// for the batch over the (kind, match_day) indexes, one row per cluster however many mentions it
+/// has; [`score`] then decides per mention. The mentions' day windows are merged per kind first
+/// (see [`merged_windows`]): a write's ~4,000 mentions made hundreds of overlapping windows, each
+/// coarse one a year long, and every cluster was found again by each window that covered it.
 async fn stored_candidates(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
 ) -> Result<HashMap<String, Candidates>, StoreError> {
-    let mut windows: BTreeSet<(&str, NaiveDate, NaiveDate)> = BTreeSet::new();
+    let mut days: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+    let mut coarse: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
     for m in mentions {
         if let Some((start, end)) = m.profile.range() {
-            windows.insert((m.kind, start, end));
+            let high = end + Duration::days(1);
+            days.push((m.kind, start - Duration::days(1), high));
+            coarse.push((m.kind, start - Duration::days(366), high));
         }
     }
-    if windows.is_empty() {
+    if days.is_empty() {
         return Ok(HashMap::new());
     }
-    let (mut kinds, mut lows, mut highs, mut coarse_lows) = (vec![], vec![], vec![], vec![]);
-    for (kind, start, end) in windows {
-        kinds.push(kind);
-        lows.push(start - Duration::days(1));
-        highs.push(end + Duration::days(1));
-        coarse_lows.push(start - Duration::days(366));
-    }
+    let (day_kinds, day_lows, day_highs) = merged_windows(days);
+    let (coarse_kinds, coarse_lows, coarse_highs) = merged_windows(coarse);
+    // The two parts can find the same coarse cluster: `union` keeps it once.
     let rows = sqlx::query(
-        "select distinct c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
+        "select c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
                 c.place_lat, c.place_lon, c.actor_ids
-         from unnest($1::text[], $2::date[], $3::date[], $4::date[]) as w(kind, low, high, coarse_low)
+         from unnest($1::text[], $2::date[], $3::date[]) as w(kind, low, high)
+         join event_clusters c on c.kind = w.kind and c.match_day between w.low and w.high
+         union
+         select c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
+                c.place_lat, c.place_lon, c.actor_ids
+         from unnest($4::text[], $5::date[], $6::date[]) as w(kind, low, high)
          join event_clusters c on c.kind = w.kind
-              and (c.match_day between w.low and w.high
-                   or (c.match_precision in ('week', 'month', 'year')
-                       and c.match_day between w.coarse_low and w.high))",
+              and c.match_precision in ('week', 'month', 'year')
+              and c.match_day between w.low and w.high",
     )
-    .bind(kinds)
-    .bind(lows)
-    .bind(highs)
+    .bind(day_kinds)
+    .bind(day_lows)
+    .bind(day_highs)
+    .bind(coarse_kinds)
     .bind(coarse_lows)
+    .bind(coarse_highs)
     .fetch_all(&mut **tx)
     .await?;
     let mut found: HashMap<String, Candidates> = HashMap::new();
@@ -297,6 +304,31 @@ async fn stored_candidates(
             });
     }
     Ok(found)
+}
+
+/// Day windows `(kind, low, high)` (inclusive) as the fewest disjoint windows covering the same days
+/// of each kind, as column arrays sorted by kind and day.
+fn merged_windows(
+    mut windows: Vec<(&str, NaiveDate, NaiveDate)>,
+) -> (Vec<&str>, Vec<NaiveDate>, Vec<NaiveDate>) {
+    windows.sort_unstable();
+    let mut merged: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+    for (kind, low, high) in windows {
+        match merged.last_mut() {
+            // Overlapping or adjacent days of the same kind.
+            Some(last) if last.0 == kind && low <= last.2 + Duration::days(1) => {
+                last.2 = last.2.max(high);
+            }
+            _ => merged.push((kind, low, high)),
+        }
+    }
+    let mut columns = (Vec::new(), Vec::new(), Vec::new());
+    for (kind, low, high) in merged {
+        columns.0.push(kind);
+        columns.1.push(low);
+        columns.2.push(high);
+    }
+    columns
 }
 
 #[cfg(test)]
@@ -348,5 +380,21 @@ mod tests {
         assert!(score(&near, &other).is_some(), "12 km apart");
         other.lat = Some(25.5);
         assert!(score(&near, &other).is_none(), "90 km apart");
+    }
+
+    #[test]
+    fn windows_merge_per_kind_into_the_days_they_cover() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (kinds, lows, highs) = merged_windows(vec![
+            ("meeting", d("2026-02-10"), d("2026-02-12")),
+            ("attack", d("2026-02-01"), d("2026-02-03")),
+            ("meeting", d("2026-02-08"), d("2026-02-10")),
+            ("meeting", d("2026-02-13"), d("2026-02-14")),
+            ("meeting", d("2026-02-20"), d("2026-02-21")),
+            ("attack", d("2026-02-02"), d("2026-02-02")),
+        ]);
+        assert_eq!(kinds, ["attack", "meeting", "meeting"]);
+        assert_eq!(lows, [d("2026-02-01"), d("2026-02-08"), d("2026-02-20")]);
+        assert_eq!(highs, [d("2026-02-03"), d("2026-02-14"), d("2026-02-21")]);
     }
 }
