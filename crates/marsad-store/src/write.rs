@@ -532,13 +532,17 @@ async fn insert_events(
     if rows.len() == 0 {
         return Ok(Vec::new());
     }
-    let mut sequences: Vec<i64> = sqlx::query_scalar(
-        "select nextval(pg_get_serial_sequence('events', 'sequence')) from generate_series(1, $1)",
+    // One advance of the sequence by the batch's size: only writers holding the lock draw from it,
+    // so the numbers are consecutive (a `nextval` per row cost ~5 µs a row under the lock).
+    let count = rows.len() as i64;
+    let last: i64 = sqlx::query_scalar(
+        "select setval(s.name, nextval(s.name) + $1 - 1)
+         from (select pg_get_serial_sequence('events', 'sequence') as name) s",
     )
-    .bind(rows.len() as i64)
-    .fetch_all(&mut **tx)
+    .bind(count)
+    .fetch_one(&mut **tx)
     .await?;
-    sequences.sort_unstable();
+    let sequences: Vec<i64> = (last - count + 1..=last).collect();
     let mut c = CopyText::with_capacity(rows.text.len() + rows.len() * 48);
     for ((&sequence, cluster), rest) in sequences.iter().zip(clusters).zip(rows.rows()) {
         c.int(sequence);
