@@ -320,13 +320,129 @@ macro_rules! unary {
             unary!(@call self $name message)
         }
     };
-    // The message by reference, for a caller that still needs it after the call.
-    (by_ref $(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
+}
+
+/// A request message encoded once: every attempt of a retried call sends these bytes (a copy of
+/// the message per attempt cost more, in allocations, than its encoding).
+#[derive(Clone)]
+struct Encoded(prost::bytes::Bytes);
+
+impl Encoded {
+    fn of(message: &impl prost::Message) -> Self {
+        Self(message.encode_to_vec().into())
+    }
+}
+
+/// Writes [`Encoded`] requests as they are; decodes responses with prost.
+struct EncodedCodec<R>(std::marker::PhantomData<R>);
+
+impl<R> Default for EncodedCodec<R> {
+    fn default() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+struct EncodedEncoder;
+
+impl tonic::codec::Encoder for EncodedEncoder {
+    type Item = Encoded;
+    type Error = Status;
+
+    fn encode(
+        &mut self,
+        item: Encoded,
+        dst: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), Status> {
+        prost::bytes::BufMut::put_slice(dst, &item.0);
+        Ok(())
+    }
+}
+
+impl<R: prost::Message + Default + Send + 'static> tonic::codec::Codec for EncodedCodec<R> {
+    type Encode = Encoded;
+    type Decode = R;
+    type Encoder = EncodedEncoder;
+    type Decoder = tonic_prost::ProstDecoder<R>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        EncodedEncoder
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        tonic_prost::ProstDecoder::default()
+    }
+}
+
+/// A unary call of `service`/`method` with an [`Encoded`] request, retried by `retry`.
+async fn call_encoded<R: prost::Message + Default + Send + 'static>(
+    grpc: &tonic::client::Grpc<Channel>,
+    config: &ClientConfig,
+    metadata: &Metadata,
+    (service, method): (&'static str, &'static str),
+    path: &'static str,
+    message: Encoded,
+) -> Result<R, Status> {
+    let timeout = config.request_timeout;
+    config
+        .retry
+        .run(|| {
+            let mut grpc = grpc.clone();
+            let mut request = metadata.request(message.clone(), timeout);
+            request
+                .extensions_mut()
+                .insert(tonic::GrpcMethod::new(service, method));
+            async move {
+                grpc.ready()
+                    .await
+                    .map_err(|e| Status::unknown(format!("Service was not ready: {e}")))?;
+                grpc.unary(
+                    request,
+                    tonic::codegen::http::uri::PathAndQuery::from_static(path),
+                    EncodedCodec::<R>::default(),
+                )
+                .await
+                .map(tonic::Response::into_inner)
+            }
+        })
+        .await
+}
+
+/// A client of a method whose request is sent [`Encoded`]: by value, or (`by_ref`) by reference
+/// for a caller that still needs the message after the call.
+macro_rules! encoded {
+    (@call $client:ident $service:literal $method:literal $encoded:ident) => {
+        call_encoded(
+            &$client.grpc,
+            &$client.config,
+            &$client.metadata,
+            ($service, $method),
+            concat!("/", $service, "/", $method),
+            $encoded,
+        )
+        .await
+    };
+    ($service:literal, $method:literal, $(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
         $(#[$doc])*
-        pub async fn $name(&self, message: &$req) -> Result<$resp, Status> {
-            unary!(@call self $name message)
+        pub async fn $name(&self, message: $req) -> Result<$resp, Status> {
+            let encoded = Encoded::of(&message);
+            drop(message);
+            encoded!(@call self $service $method encoded)
         }
     };
+    (by_ref $service:literal, $method:literal, $(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty) => {
+        $(#[$doc])*
+        pub async fn $name(&self, message: &$req) -> Result<$resp, Status> {
+            let encoded = Encoded::of(message);
+            encoded!(@call self $service $method encoded)
+        }
+    };
+}
+
+/// The raw gRPC client over `channel`, with the configured message limits.
+fn grpc(channel: Channel, config: &ClientConfig) -> tonic::client::Grpc<Channel> {
+    tonic::client::Grpc::new(channel)
+        .max_decoding_message_size(config.max_message_bytes)
+        .max_encoding_message_size(config.max_message_bytes)
 }
 
 /// Client of `marsad.v1.IngestService`.
@@ -372,18 +488,22 @@ impl IngestClient {
 #[derive(Debug, Clone)]
 pub struct ExtractionClient {
     inner: ExtractionServiceClient<Channel>,
+    /// The same channel, for the calls whose request is sent [`Encoded`].
+    grpc: tonic::client::Grpc<Channel>,
     config: ClientConfig,
     metadata: Metadata,
 }
 
 impl ExtractionClient {
     pub fn connect(config: ClientConfig) -> Result<Self, ClientError> {
-        let inner = ExtractionServiceClient::new(config.channel()?)
+        let channel = config.channel()?;
+        let inner = ExtractionServiceClient::new(channel.clone())
             .max_decoding_message_size(config.max_message_bytes)
             .max_encoding_message_size(config.max_message_bytes);
         let metadata = config.metadata()?;
         Ok(Self {
             inner,
+            grpc: grpc(channel, &config),
             config,
             metadata,
         })
@@ -394,7 +514,8 @@ impl ExtractionClient {
         extract(v1::ExtractRequest) -> v1::ExtractResponse
     );
     unary!(engine_info(v1::EngineInfoRequest) -> v1::EngineInfoResponse);
-    unary!(
+    encoded!(
+        "marsad.v1.ExtractionService", "ExtractBatch",
         /// Extracts many documents at once; one result per document, in order.
         extract_batch(v1::ExtractBatchRequest) -> v1::ExtractBatchResponse
     );
@@ -404,18 +525,22 @@ impl ExtractionClient {
 #[derive(Debug, Clone)]
 pub struct StorageClient {
     inner: StorageServiceClient<Channel>,
+    /// The same channel, for the calls whose request is sent [`Encoded`].
+    grpc: tonic::client::Grpc<Channel>,
     config: ClientConfig,
     metadata: Metadata,
 }
 
 impl StorageClient {
     pub fn connect(config: ClientConfig) -> Result<Self, ClientError> {
-        let inner = StorageServiceClient::new(config.channel()?)
+        let channel = config.channel()?;
+        let inner = StorageServiceClient::new(channel.clone())
             .max_decoding_message_size(config.max_message_bytes)
             .max_encoding_message_size(config.max_message_bytes);
         let metadata = config.metadata()?;
         Ok(Self {
             inner,
+            grpc: grpc(channel, &config),
             config,
             metadata,
         })
@@ -424,12 +549,13 @@ impl StorageClient {
     unary!(put_article(v1::PutArticleRequest) -> v1::PutArticleResponse);
     unary!(get_article(v1::GetArticleRequest) -> v1::Article);
     unary!(put_extraction(v1::PutExtractionRequest) -> v1::PutExtractionResponse);
-    unary!(
+    encoded!(
+        by_ref "marsad.v1.StorageService", "PutArticles",
         /// Stores many articles in one transaction; one result per item, in order.
         put_articles(v1::PutArticlesRequest) -> v1::PutArticlesResponse
     );
-    unary!(
-        by_ref
+    encoded!(
+        by_ref "marsad.v1.StorageService", "PutExtractions",
         /// PutExtraction for many articles in one transaction.
         put_extractions(v1::PutExtractionsRequest) -> v1::PutExtractionsResponse
     );

@@ -132,8 +132,8 @@ impl Pipeline {
         }
     }
 
-    /// Checks a request and turns it into the article to store.
-    pub(crate) fn validate(&self, req: &v1::IngestArticleRequest) -> Result<v1::Article, Status> {
+    /// Checks a request and turns it into the article to store (its strings moved, not copied).
+    pub(crate) fn validate(&self, req: v1::IngestArticleRequest) -> Result<v1::Article, Status> {
         let text = req.text.as_str();
         if text.trim().is_empty() {
             return Err(invalid("text: the article body is empty"));
@@ -157,15 +157,16 @@ impl Pipeline {
         if req.title.len() > 4096 {
             return Err(invalid("title: over 4096 bytes"));
         }
+        let (content_hash, simhash) = marsad_sources::signatures(text);
         Ok(v1::Article {
-            title: req.title.clone(),
-            text: req.text.clone(),
+            title: req.title,
+            text: req.text,
             lang,
-            source: req.source.clone(),
-            url: req.url.clone(),
-            published: req.published.clone(),
-            content_hash: hex::encode(marsad_sources::content_hash(text)),
-            simhash: marsad_sources::simhash(text),
+            source: req.source,
+            url: req.url,
+            published: req.published,
+            content_hash: hex::encode(content_hash),
+            simhash,
             ..Default::default()
         })
     }
@@ -173,7 +174,7 @@ impl Pipeline {
     /// Validates and stores an article, then extracts it if this call stored it. Errors mean the
     /// article was not stored.
     pub(crate) async fn ingest(&self, req: &v1::IngestArticleRequest) -> Result<Stored, Status> {
-        let article = self.validate(req)?;
+        let article = self.validate(req.clone())?;
         let stored = self
             .storage
             .put_article(v1::PutArticleRequest {
@@ -240,7 +241,7 @@ impl Pipeline {
         let this = self.clone();
         let validated = match tokio::task::spawn_blocking(move || {
             requests
-                .iter()
+                .into_iter()
                 .map(|r| this.validate(r))
                 .collect::<Vec<_>>()
         })
@@ -301,11 +302,12 @@ impl Pipeline {
         to_extract.sort_by_key(|(slot, _)| *slot);
         let (extract_slots, to_extract): (Vec<usize>, Vec<v1::Article>) =
             to_extract.into_iter().unzip();
+        let new_articles = to_extract.len();
         let stored_at = started.elapsed();
-        let counts = self.extract_and_store_many(&to_extract).await;
+        let counts = self.extract_and_store_many(to_extract).await;
         tracing::debug!(
             items = outcomes.len(),
-            new = to_extract.len(),
+            new = new_articles,
             validate_ms = validated_at.as_millis() as u64,
             store_ms = (stored_at - validated_at).as_millis() as u64,
             extract_and_store_events_ms = (started.elapsed() - stored_at).as_millis() as u64,
@@ -333,16 +335,24 @@ impl Pipeline {
         outcomes: &mut [Option<ItemOutcome>],
         to_extract: &mut Vec<(usize, v1::Article)>,
     ) {
+        // The articles go into the request and come back out of it after the call (by
+        // reference: the request is encoded, not copied).
         let request = v1::PutArticlesRequest {
             articles: articles
-                .iter()
+                .into_iter()
                 .map(|a| v1::PutArticleRequest {
-                    article: Some(a.clone()),
+                    article: Some(a),
                     lease_seconds: INLINE_LEASE_SECONDS,
                 })
                 .collect(),
         };
-        match self.storage.put_articles(request).await {
+        let answer = self.storage.put_articles(&request).await;
+        let articles: Vec<v1::Article> = request
+            .articles
+            .into_iter()
+            .map(|r| r.article.unwrap_or_default())
+            .collect();
+        match answer {
             Err(status) => {
                 let status = storage_unavailable(status);
                 for &slot in slots {
@@ -393,31 +403,32 @@ impl Pipeline {
     /// order. An article whose extraction or storing failed is released back to the queue.
     pub(crate) async fn extract_and_store_many(
         &self,
-        articles: &[v1::Article],
+        articles: Vec<v1::Article>,
     ) -> Vec<Result<u32, Status>> {
         if articles.is_empty() {
             return Vec::new();
         }
         let extract_started = std::time::Instant::now();
-        // Extract, in calls of bounded size, two at a time.
+        let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
+        // Extract, in calls of bounded size, two at a time (the texts moved into the requests).
         let documents: Vec<(usize, v1::ExtractRequest)> = articles
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, a)| {
                 (
                     i,
                     v1::ExtractRequest {
-                        id: a.id.clone(),
-                        text: a.text.clone(),
-                        title: a.title.clone(),
-                        lang: a.lang.clone(),
-                        published: a.published.clone(),
+                        id: a.id,
+                        text: a.text,
+                        title: a.title,
+                        lang: a.lang,
+                        published: a.published,
                     },
                 )
             })
             .collect();
         let calls = groups(documents, MAX_CALL_BYTES, doc_bytes);
-        let mut results: Vec<Result<v1::ExtractResponse, Status>> = (0..articles.len())
+        let mut results: Vec<Result<v1::ExtractResponse, Status>> = (0..ids.len())
             .map(|_| Err(Status::internal("not extracted")))
             .collect();
         let mut answers = futures::stream::iter(calls.into_iter().map(|call| {
@@ -458,20 +469,20 @@ impl Pipeline {
         }
 
         tracing::debug!(
-            articles = articles.len(),
+            articles = ids.len(),
             extract_ms = extract_started.elapsed().as_millis() as u64,
             "chunk extracted"
         );
         // Store the events of what was extracted, in transactions of bounded size.
-        let mut out: Vec<Result<u32, Status>> = Vec::with_capacity(articles.len());
+        let mut out: Vec<Result<u32, Status>> = Vec::with_capacity(ids.len());
         let mut records: Vec<(usize, v1::PutExtractionRequest)> = Vec::new();
-        for (i, (article, result)) in articles.iter().zip(results).enumerate() {
+        for (i, (id, result)) in ids.iter().zip(results).enumerate() {
             match result {
                 Ok(extraction) => {
                     records.push((
                         i,
                         v1::PutExtractionRequest {
-                            article_id: article.id.clone(),
+                            article_id: id.clone(),
                             entities: extraction.entities,
                             events: extraction.events,
                             engine_version: extraction.engine_version,
@@ -522,10 +533,10 @@ impl Pipeline {
         }
 
         // Whatever failed goes back to the queue now rather than when its lease runs out.
-        let failed: Vec<(String, Status)> = articles
-            .iter()
+        let failed: Vec<(String, Status)> = ids
+            .into_iter()
             .zip(&out)
-            .filter_map(|(a, r)| r.as_ref().err().map(|s| (a.id.clone(), s.clone())))
+            .filter_map(|(id, r)| r.as_ref().err().map(|s| (id, s.clone())))
             .collect();
         if !failed.is_empty() {
             tracing::warn!(articles = failed.len(), "extraction deferred to the queue");

@@ -58,12 +58,13 @@ pub(crate) async fn drain_queue(
                     return;
                 }
                 // One ExtractBatch and one PutExtractions for the lot; failures are released.
-                let results = pipeline.extract_and_store_many(&articles).await;
+                let claimed = articles.len();
+                let results = pipeline.extract_and_store_many(articles).await;
                 let failed = results.iter().filter(|r| r.is_err()).count();
                 marsad_runtime::metrics::extraction_failures("queue", failed as u64);
                 let events: u32 = results.iter().filter_map(|r| r.as_ref().ok()).sum();
                 tracing::info!(
-                    articles = articles.len(),
+                    articles = claimed,
                     failed,
                     events,
                     "queued articles extracted"

@@ -137,6 +137,28 @@ pub fn entity_from_wire(e: &v1::Entity) -> Result<core::Entity, InvalidField> {
     })
 }
 
+/// [`entity_from_wire`] of an entity the caller owns: its strings moved, not copied.
+pub fn entity_into_core(e: v1::Entity) -> Result<core::Entity, InvalidField> {
+    Ok(core::Entity {
+        entity_type: e
+            .r#type
+            .parse()
+            .map_err(|err: core::ParseError| InvalidField::new("entity.type", err.to_string()))?,
+        text: e.text,
+        name: e.name.into(),
+        id: e.id.into(),
+        country: opt_owned(e.country),
+        sector: opt_owned(e.sector),
+        start: e.start as usize,
+        end: e.end as usize,
+    })
+}
+
+/// An optional field of the wire (empty: none), moved.
+fn opt_owned<T: From<String>>(s: String) -> Option<T> {
+    (!s.is_empty()).then(|| T::from(s))
+}
+
 pub fn event_to_wire(e: &core::Event) -> v1::Event {
     v1::Event {
         id: e.id.clone(),
@@ -267,4 +289,172 @@ pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
         },
         engine_version: e.engine_version.clone().into(),
     })
+}
+
+/// [`event_from_wire`] of an event the caller owns: its strings moved, not copied (the same checks,
+/// in the same order, with the same errors).
+pub fn event_into_core(e: v1::Event) -> Result<core::Event, InvalidField> {
+    let kind = e
+        .kind
+        .parse()
+        .map_err(|err: core::UnknownKind| InvalidField::new("event.kind", err.to_string()))?;
+    let plover = e.plover.unwrap_or_default();
+    let date = e.date.unwrap_or_default();
+    let evidence = e.evidence.unwrap_or_default();
+    if evidence.end < evidence.start {
+        return Err(InvalidField::new("event.evidence", "end before start"));
+    }
+    let actors = e
+        .actors
+        .into_iter()
+        .map(|a| {
+            Ok(core::Actor {
+                role: a.role.parse().map_err(|err: core::ParseError| {
+                    InvalidField::new("actor.role", err.to_string())
+                })?,
+                text: a.text,
+                name: a.name.into(),
+                id: a.id.into(),
+                country: opt_owned(a.country),
+                sector: opt_owned(a.sector),
+                start: a.start as usize,
+                end: a.end as usize,
+            })
+        })
+        .collect::<Result<Vec<_>, InvalidField>>()?;
+    let finite = |x: f64| x.is_finite().then_some(x);
+    Ok(core::Event {
+        id: e.id,
+        kind,
+        plover: core::Plover {
+            plover_type: opt_owned(plover.r#type),
+            mode: opt_owned(plover.mode),
+            context: plover.context,
+        },
+        cameo: opt_owned(e.cameo),
+        acled: e.acled.map(|a| core::Acled {
+            event_type: a.event_type.into(),
+            sub_event_type: a.sub_event_type.into(),
+        }),
+        actors,
+        location: e.location.map(|l| core::Location {
+            text: l.text,
+            name: l.name.into(),
+            country: opt_owned(l.country),
+            admin1: opt_owned(l.admin1),
+            lat: finite(l.lat),
+            lon: finite(l.lon),
+            gazetteer_id: opt_owned(l.gazetteer_id),
+            start: l.start as usize,
+            end: l.end as usize,
+        }),
+        date: core::EventDate {
+            value: parse_date("event.date.value", &date.value)?,
+            precision: precision_from_wire(date.precision)?,
+            text: opt_owned(date.text),
+            resolved: date.resolved,
+        },
+        modality: modality_from_wire(e.modality)?,
+        confidence: e.confidence,
+        evidence: core::Evidence {
+            text: evidence.text,
+            start: evidence.start as usize,
+            end: evidence.end as usize,
+        },
+        engine_version: e.engine_version.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire_event(kind: &str, role: &str, evidence: (u32, u32)) -> v1::Event {
+        v1::Event {
+            id: "e1".into(),
+            kind: kind.into(),
+            plover: Some(v1::Plover {
+                r#type: "ASSAULT".into(),
+                mode: String::new(),
+                context: vec!["military".into()],
+            }),
+            cameo: "190".into(),
+            acled: Some(v1::Acled {
+                event_type: "Battles".into(),
+                sub_event_type: "Armed clash".into(),
+            }),
+            actors: vec![
+                v1::Actor {
+                    text: "the army".into(),
+                    name: "Army".into(),
+                    id: "a1".into(),
+                    country: "SY".into(),
+                    sector: String::new(),
+                    role: role.into(),
+                    start: 3,
+                    end: 11,
+                },
+                v1::Actor {
+                    text: "rebels".into(),
+                    role: "target".into(),
+                    ..Default::default()
+                },
+            ],
+            location: Some(v1::Location {
+                text: "Idlib".into(),
+                name: "Idlib".into(),
+                country: "SY".into(),
+                admin1: String::new(),
+                lat: 35.9,
+                lon: f64::NAN,
+                gazetteer_id: "g1".into(),
+                start: 20,
+                end: 25,
+            }),
+            date: Some(v1::EventDate {
+                value: "2025-03-01".into(),
+                precision: v1::DatePrecision::Day as i32,
+                text: "Saturday".into(),
+                resolved: true,
+            }),
+            modality: v1::Modality::Reported as i32,
+            confidence: 0.75,
+            evidence: Some(v1::Span {
+                text: "the army shelled Idlib".into(),
+                start: evidence.0,
+                end: evidence.1,
+            }),
+            engine_version: "v1".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn owned_conversions_are_the_borrowed_ones() {
+        let kind = core::Kind::ALL[0].as_str();
+        for e in [
+            wire_event(kind, "actor", (0, 22)),
+            wire_event(kind, "nobody", (0, 22)),
+            wire_event("no-such-kind", "actor", (0, 22)),
+            wire_event(kind, "actor", (22, 0)),
+            v1::Event::default(),
+        ] {
+            assert_eq!(event_into_core(e.clone()), event_from_wire(&e));
+        }
+        for e in [
+            v1::Entity {
+                r#type: "GPE".into(),
+                text: "Idlib".into(),
+                name: "Idlib".into(),
+                id: "g1".into(),
+                country: "SY".into(),
+                sector: String::new(),
+                start: 1,
+                end: 6,
+            },
+            v1::Entity::default(),
+        ] {
+            assert_eq!(entity_into_core(e.clone()), entity_from_wire(&e));
+        }
+    }
 }

@@ -16,6 +16,15 @@ pub fn content_hash(text: &str) -> [u8; 32] {
     Sha256::digest(normalize(text).as_bytes()).into()
 }
 
+/// [`content_hash`] and [`simhash`] of `text`, normalising it once.
+pub fn signatures(text: &str) -> ([u8; 32], u64) {
+    let norm = normalize(text);
+    (
+        Sha256::digest(norm.as_bytes()).into(),
+        simhash_normalized(&norm),
+    )
+}
+
 /// 64-bit FNV-1a followed by a SplitMix64 finaliser: stable across runs and platforms.
 fn hash64(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -33,7 +42,11 @@ fn hash64(s: &str) -> u64 {
 /// 64-bit SimHash of the normalised text's word 3-shingles (each shingle weight 1; texts of
 /// fewer than 3 words use their words). Empty text gives 0.
 pub fn simhash(text: &str) -> u64 {
-    let norm = normalize(text);
+    simhash_normalized(&normalize(text))
+}
+
+/// [`simhash`] of text already normalised.
+fn simhash_normalized(norm: &str) -> u64 {
     let words: Vec<&str> = norm.unicode_words().collect();
     let mut acc = [0i64; 64];
     let mut add = |h: u64| {
@@ -78,5 +91,14 @@ mod tests {
         assert_eq!(content_hash("أكّد الرئيس  "), content_hash("اكد الرئيس"));
         assert_ne!(content_hash("اكد الرئيس"), content_hash("نفى الرئيس"));
         assert_eq!(simhash(""), 0);
+        for text in [
+            "",
+            "  ",
+            "أكّد الرئيس  ",
+            "Coalition STRIKES hit the depot",
+            "a b",
+        ] {
+            assert_eq!(signatures(text), (content_hash(text), simhash(text)));
+        }
     }
 }

@@ -54,7 +54,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub use decode::{decode, CharsetSource, Decoded};
-pub use dedup::{content_hash, hamming, is_near_duplicate, simhash, NEAR_DUPLICATE_MAX_DISTANCE};
+pub use dedup::{
+    content_hash, hamming, is_near_duplicate, signatures, simhash, NEAR_DUPLICATE_MAX_DISTANCE,
+};
 pub use error::{ItemError, SourceError};
 pub use feed::parse_feed;
 pub use furniture::strip_furniture;

@@ -307,13 +307,13 @@ fn extraction_from_wire(req: v1::PutExtractionRequest) -> Result<WireExtraction,
     require_article_id(&req.article_id)?;
     let entities = req
         .entities
-        .iter()
-        .map(convert::entity_from_wire)
+        .into_iter()
+        .map(convert::entity_into_core)
         .collect::<Result<Vec<_>, _>>()?;
     let events = req
         .events
-        .iter()
-        .map(convert::event_from_wire)
+        .into_iter()
+        .map(convert::event_into_core)
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(e) = events.iter().find(|e| e.id.is_empty()) {
         return Err(InvalidField::new(
@@ -363,25 +363,29 @@ impl StorageService for StorageApi {
         &self,
         request: Request<v1::PutArticlesRequest>,
     ) -> Result<Response<v1::PutArticlesResponse>, Status> {
-        let items: Vec<Result<NewArticle, InvalidField>> = request
+        // The valid articles (moved, not copied) and, per item, the error of an invalid one.
+        let mut valid: Vec<NewArticle> = Vec::new();
+        let errors: Vec<Option<InvalidField>> = request
             .into_inner()
             .articles
             .into_iter()
-            .map(new_article_from_wire)
-            .collect();
-        let valid: Vec<NewArticle> = items
-            .iter()
-            .filter_map(|r| r.as_ref().ok().cloned())
+            .map(|req| match new_article_from_wire(req) {
+                Ok(article) => {
+                    valid.push(article);
+                    None
+                }
+                Err(err) => Some(err),
+            })
             .collect();
         let mut outcomes = self.store.put_articles(&valid).await?.into_iter();
-        let results = items
+        let results = errors
             .into_iter()
-            .map(|item| match item {
-                Ok(_) => v1::PutArticleResult {
+            .map(|error| match error {
+                None => v1::PutArticleResult {
                     stored: outcomes.next().map(put_response),
                     error: String::new(),
                 },
-                Err(err) => v1::PutArticleResult {
+                Some(err) => v1::PutArticleResult {
                     stored: None,
                     error: err.to_string(),
                 },
