@@ -419,7 +419,7 @@ impl QueryWords {
 fn push_whole_query(
     query: &mut QueryBuilder<'_, Postgres>,
     words: &QueryWords,
-    article_matches: WholeQuery<'_>,
+    article_matches: WholeQuery,
 ) {
     query.push(" and (");
     match article_matches {
@@ -428,12 +428,6 @@ fn push_whole_query(
                 "(select whole.search from articles whole where whole.id = e.article_id) @@ ",
             );
             words.push_tsquery(query);
-        }
-        WholeQuery::Among(ids) => {
-            query
-                .push("e.article_id = any(")
-                .push_bind(ids.to_vec())
-                .push(")");
         }
         WholeQuery::Column(column) => {
             query.push(column);
@@ -445,10 +439,8 @@ fn push_whole_query(
 }
 
 /// How [`push_whole_query`] knows whether an event's article matches the whole query.
-enum WholeQuery<'a> {
+enum WholeQuery {
     LookUp,
-    /// The article is one of these.
-    Among(&'a [String]),
     /// A boolean column of the query says.
     Column(&'static str),
 }
@@ -571,7 +563,25 @@ pub(crate) fn push_page_sequences(
     upto: Option<i64>,
     limit: u32,
 ) {
-    query.push("select e.sequence from events e");
+    // Few matching articles and excluded words: the candidates (the events of those articles) are
+    // sorted first, and the evidence of an event whose article does not match the whole query is
+    // stemmed only as the page fills (`offset 0` keeps the candidates a subquery). Testing every
+    // candidate stemmed hundreds of evidences for a page of 100 (p99 60 ms at 300,000 events).
+    let few_whole = match text_plan {
+        Some(TextPlan {
+            words,
+            articles: ArticleMatches::Few { whole, .. },
+        }) if words.excludes => Some((words, whole)),
+        _ => None,
+    };
+    if let Some((_, whole)) = few_whole {
+        query
+            .push("select p.sequence from (select e.sequence, e.article_id = any(")
+            .push_bind(whole.clone())
+            .push(") as whole from events e");
+    } else {
+        query.push("select e.sequence from events e");
+    }
     if let Some(
         plan @ TextPlan {
             words:
@@ -614,20 +624,28 @@ pub(crate) fn push_page_sequences(
                 .push_bind(ids.clone())
                 .push(")");
         }
-        if plan.words.excludes {
+        if plan.words.excludes && few_whole.is_none() {
             let article_matches = match &plan.articles {
-                ArticleMatches::Few { whole, .. } => WholeQuery::Among(whole),
                 ArticleMatches::Many if plan.words.required.is_some() => {
                     WholeQuery::Column("matching_article.whole")
                 }
-                ArticleMatches::Many | ArticleMatches::All => WholeQuery::LookUp,
+                _ => WholeQuery::LookUp,
             };
             push_whole_query(query, &plan.words, article_matches);
         }
     }
-    query
-        .push(" order by e.sequence limit ")
-        .push_bind(i64::from(limit));
+    if let Some((words, _)) = few_whole {
+        query.push(
+            " order by e.sequence offset 0) p \
+             where p.whole or (select marsad_search_vector(x.lang, x.evidence_text) \
+                               from events x where x.sequence = p.sequence) @@ ",
+        );
+        words.push_tsquery(query);
+        query.push(" order by p.sequence limit ");
+    } else {
+        query.push(" order by e.sequence limit ");
+    }
+    query.push_bind(i64::from(limit));
 }
 
 /// ` and column = any(values)`, unless `values` is empty (no constraint).
