@@ -44,11 +44,6 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>,
         })
 }
 
-/// An optional field of the wire (empty: none), as a `String` or a [`core::Label`].
-fn opt<T: From<String>>(s: &str) -> Option<T> {
-    (!s.is_empty()).then(|| T::from(s.to_owned()))
-}
-
 /// An optional string of the core types on the wire (none: empty).
 fn wire(s: &Option<core::Label>) -> String {
     s.as_deref().unwrap_or_default().to_owned()
@@ -121,23 +116,12 @@ pub fn entity_to_wire(e: &core::Entity) -> v1::Entity {
     }
 }
 
+/// [`entity_into_core`] of a borrowed entity (a copy of it).
 pub fn entity_from_wire(e: &v1::Entity) -> Result<core::Entity, InvalidField> {
-    Ok(core::Entity {
-        entity_type: e
-            .r#type
-            .parse()
-            .map_err(|err: core::ParseError| InvalidField::new("entity.type", err.to_string()))?,
-        text: e.text.clone(),
-        name: e.name.clone().into(),
-        id: e.id.clone().into(),
-        country: opt(&e.country),
-        sector: opt(&e.sector),
-        start: e.start as usize,
-        end: e.end as usize,
-    })
+    entity_into_core(e.clone())
 }
 
-/// [`entity_from_wire`] of an entity the caller owns: its strings moved, not copied.
+/// An entity of the wire as the core has it; its strings moved, not copied.
 pub fn entity_into_core(e: v1::Entity) -> Result<core::Entity, InvalidField> {
     Ok(core::Entity {
         entity_type: e
@@ -154,7 +138,7 @@ pub fn entity_into_core(e: v1::Entity) -> Result<core::Entity, InvalidField> {
     })
 }
 
-/// An optional field of the wire (empty: none), moved.
+/// An optional field of the wire (empty: none), moved into a `String` or a [`core::Label`].
 fn opt_owned<T: From<String>>(s: String) -> Option<T> {
     (!s.is_empty()).then(|| T::from(s))
 }
@@ -219,80 +203,13 @@ pub fn event_to_wire(e: &core::Event) -> v1::Event {
     }
 }
 
+/// [`event_into_core`] of a borrowed event (a copy of it).
 pub fn event_from_wire(e: &v1::Event) -> Result<core::Event, InvalidField> {
-    let kind = e
-        .kind
-        .parse()
-        .map_err(|err: core::UnknownKind| InvalidField::new("event.kind", err.to_string()))?;
-    let plover = e.plover.clone().unwrap_or_default();
-    let date = e.date.clone().unwrap_or_default();
-    let evidence = e.evidence.clone().unwrap_or_default();
-    if evidence.end < evidence.start {
-        return Err(InvalidField::new("event.evidence", "end before start"));
-    }
-    let actors = e
-        .actors
-        .iter()
-        .map(|a| {
-            Ok(core::Actor {
-                text: a.text.clone(),
-                name: a.name.clone().into(),
-                id: a.id.clone().into(),
-                country: opt(&a.country),
-                sector: opt(&a.sector),
-                role: a.role.parse().map_err(|err: core::ParseError| {
-                    InvalidField::new("actor.role", err.to_string())
-                })?,
-                start: a.start as usize,
-                end: a.end as usize,
-            })
-        })
-        .collect::<Result<Vec<_>, InvalidField>>()?;
-    let finite = |x: f64| x.is_finite().then_some(x);
-    Ok(core::Event {
-        id: e.id.clone(),
-        kind,
-        plover: core::Plover {
-            plover_type: opt(&plover.r#type),
-            mode: opt(&plover.mode),
-            context: plover.context,
-        },
-        cameo: opt(&e.cameo),
-        acled: e.acled.as_ref().map(|a| core::Acled {
-            event_type: a.event_type.clone().into(),
-            sub_event_type: a.sub_event_type.clone().into(),
-        }),
-        actors,
-        location: e.location.as_ref().map(|l| core::Location {
-            text: l.text.clone(),
-            name: l.name.clone().into(),
-            country: opt(&l.country),
-            admin1: opt(&l.admin1),
-            lat: finite(l.lat),
-            lon: finite(l.lon),
-            gazetteer_id: opt(&l.gazetteer_id),
-            start: l.start as usize,
-            end: l.end as usize,
-        }),
-        date: core::EventDate {
-            value: parse_date("event.date.value", &date.value)?,
-            precision: precision_from_wire(date.precision)?,
-            text: opt(&date.text),
-            resolved: date.resolved,
-        },
-        modality: modality_from_wire(e.modality)?,
-        confidence: e.confidence,
-        evidence: core::Evidence {
-            text: evidence.text,
-            start: evidence.start as usize,
-            end: evidence.end as usize,
-        },
-        engine_version: e.engine_version.clone().into(),
-    })
+    event_into_core(e.clone())
 }
 
-/// [`event_from_wire`] of an event the caller owns: its strings moved, not copied (the same checks,
-/// in the same order, with the same errors).
+/// An event of the wire as the core has it, checked (kind, actor roles, evidence span, date,
+/// precision, modality); its strings moved, not copied.
 pub fn event_into_core(e: v1::Event) -> Result<core::Event, InvalidField> {
     let kind = e
         .kind
@@ -430,31 +347,46 @@ mod tests {
     }
 
     #[test]
-    fn owned_conversions_are_the_borrowed_ones() {
+    fn wire_events_and_entities_convert_with_their_checks() {
         let kind = core::Kind::ALL[0].as_str();
-        for e in [
-            wire_event(kind, "actor", (0, 22)),
-            wire_event(kind, "nobody", (0, 22)),
-            wire_event("no-such-kind", "actor", (0, 22)),
-            wire_event(kind, "actor", (22, 0)),
-            v1::Event::default(),
-        ] {
-            assert_eq!(event_into_core(e.clone()), event_from_wire(&e));
-        }
-        for e in [
-            v1::Entity {
-                r#type: "GPE".into(),
-                text: "Idlib".into(),
-                name: "Idlib".into(),
-                id: "g1".into(),
-                country: "SY".into(),
-                sector: String::new(),
-                start: 1,
-                end: 6,
-            },
-            v1::Entity::default(),
-        ] {
-            assert_eq!(entity_into_core(e.clone()), entity_from_wire(&e));
-        }
+        let event = event_from_wire(&wire_event(kind, "target", (0, 22))).unwrap();
+        assert_eq!(event.kind.as_str(), kind);
+        assert_eq!(event.actors.len(), 2);
+        let place = event.location.as_ref().unwrap();
+        assert_eq!(
+            (place.lat, place.lon, place.admin1.as_deref()),
+            (Some(35.9), None, None)
+        );
+        assert_eq!(event.evidence.text, "the army shelled Idlib");
+        assert_eq!(
+            event_into_core(wire_event(kind, "target", (0, 22))),
+            Ok(event)
+        );
+        let field = |e: v1::Event| event_into_core(e).unwrap_err().field;
+        assert_eq!(field(wire_event(kind, "nobody", (0, 22))), "actor.role");
+        assert_eq!(
+            field(wire_event("no-such-kind", "target", (0, 22))),
+            "event.kind"
+        );
+        assert_eq!(field(wire_event(kind, "target", (22, 0))), "event.evidence");
+        let entity = v1::Entity {
+            r#type: "GPE".into(),
+            text: "Idlib".into(),
+            name: "Idlib".into(),
+            id: "g1".into(),
+            country: "SY".into(),
+            sector: String::new(),
+            start: 1,
+            end: 6,
+        };
+        let core_entity = entity_from_wire(&entity).unwrap();
+        assert_eq!(
+            (core_entity.text.as_str(), core_entity.sector),
+            ("Idlib", None)
+        );
+        assert_eq!(
+            entity_into_core(v1::Entity::default()).unwrap_err().field,
+            "entity.type"
+        );
     }
 }
