@@ -3,12 +3,12 @@
 //! by `COPY`), with cluster assignment for the whole batch from one candidate query.
 //!
 //! The places and actor names the events name are added first, in a short transaction of their
-//! own. Then everything that takes row locks other writers may also want (the articles, their old
-//! events and entities, the queue) happens first; the event-write advisory lock is taken only then,
-//! around cluster assignment, the event insert (which takes the sequence numbers) and the commit;
-//! the event rows are written out before it, all but their numbers and clusters. A writer never
-//! waits for a row lock while holding the advisory lock, so two batches cannot deadlock on it, and
-//! sequence numbers still commit in order.
+//! own. In the write's transaction, everything that takes row locks other writers may also want
+//! (the articles, their old events and entities, the queue) comes next; the event-write advisory
+//! lock is taken only then, around cluster assignment, the event insert (which takes the sequence
+//! numbers) and the commit; the event rows are written out before it, all but their numbers and
+//! clusters. A writer never waits for a row lock while holding the advisory lock, so two batches
+//! cannot deadlock on it, and sequence numbers still commit in order.
 
 use std::collections::{HashMap, HashSet};
 
