@@ -1801,45 +1801,45 @@ async fn entities_read_back_one_row_each_and_a_re_extraction_replaces_them(pool:
 async fn event_references_are_checked_per_statement_as_foreign_keys_were(pool: PgPool) {
     // Migration 20261209000003: the events' article and place are checked by statement triggers.
     let (_store, first, second) = seeded(pool.clone()).await;
-    let code = |err: sqlx::Error| {
-        err.as_database_error()
-            .and_then(|e| e.code())
-            .map(|c| c.into_owned())
+    // The SQLSTATE of a statement with one text parameter that must fail.
+    let refused = |sql: &'static str, value: String| {
+        let pool = pool.clone();
+        async move {
+            let err = sqlx::query(sql)
+                .bind(value)
+                .execute(&pool)
+                .await
+                .unwrap_err();
+            err.as_database_error()
+                .and_then(|e| e.code())
+                .map(|c| c.into_owned())
+        }
     };
-    let unknown_article = sqlx::query(
+    let unknown_article = refused(
         "insert into events (id, article_id, kind, modality, confidence, evidence_text,
                              evidence_start, evidence_end, engine_version)
-         values ('e_x', 'a_missing', 'attack', 'asserted', 0.5, 'x', 0, 1, 'v1')",
-    )
-    .execute(&pool)
-    .await
-    .unwrap_err();
-    assert_eq!(code(unknown_article).as_deref(), Some("23503"));
-    let unknown_place =
-        sqlx::query("update events set place_gazetteer_id = 'geonames:0' where article_id = $1")
-            .bind(&first)
-            .execute(&pool)
-            .await
-            .unwrap_err();
-    assert_eq!(code(unknown_place).as_deref(), Some("23503"));
+         values ('e_x', $1, 'attack', 'asserted', 0.5, 'x', 0, 1, 'v1')",
+        "a_missing".into(),
+    );
+    assert_eq!(unknown_article.await.as_deref(), Some("23503"));
+    let unknown_place = refused(
+        "update events set place_gazetteer_id = 'geonames:0' where article_id = $1",
+        first.clone(),
+    );
+    assert_eq!(unknown_place.await.as_deref(), Some("23503"));
     let named: String = sqlx::query_scalar(
         "select place_gazetteer_id from events where place_gazetteer_id is not null limit 1",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    let place_in_use = sqlx::query("delete from places where gazetteer_id = $1")
-        .bind(&named)
-        .execute(&pool)
-        .await
-        .unwrap_err();
-    assert_eq!(code(place_in_use).as_deref(), Some("23503"));
-    let renamed = sqlx::query("update articles set id = 'a_renamed' where id = $1")
-        .bind(&first)
-        .execute(&pool)
-        .await
-        .unwrap_err();
-    assert_eq!(code(renamed).as_deref(), Some("23503"));
+    let place_in_use = refused("delete from places where gazetteer_id = $1", named);
+    assert_eq!(place_in_use.await.as_deref(), Some("23503"));
+    let renamed = refused(
+        "update articles set id = 'a_renamed' where id = $1",
+        first.clone(),
+    );
+    assert_eq!(renamed.await.as_deref(), Some("23503"));
 
     // Deleting an article deletes its events, and only its events.
     let count = |article: String| {
