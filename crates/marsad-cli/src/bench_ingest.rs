@@ -710,6 +710,10 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
     report.articles_per_second = n as f64 / report.seconds;
     report.batch_p50_ms = percentile(&latencies, 50.0).as_secs_f64() * 1000.0;
     report.batch_p99_ms = percentile(&latencies, 99.0).as_secs_f64() * 1000.0;
+    eprintln!(
+        "pushed {n} articles in {:.1} s; stopping the services, then the COPY baselines",
+        report.seconds
+    );
 
     if let Some(services) = services {
         let _ = services.stop.send(true);

@@ -865,9 +865,9 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         }
         let mut tx = pool.begin().await?;
         sqlx::query(
-            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, ingested_at, extracted_at, engine_version,
+            "insert into articles (id, content_hash, lang, title, body, source, url, published_on, ingested_at,
                                    search)
-             select id, h, lang, title, body, source, url, published, published::timestamptz, now(), 'bench',
+             select id, h, lang, title, body, source, url, published, published::timestamptz,
                     marsad_search_vector(lang, coalesce(title, '') || ' ' || body)
              from unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[])
                   as t(id, h, lang, title, body, source, url, published)",
@@ -880,6 +880,13 @@ async fn load(pool: &PgPool, n: usize) -> Result<()> {
         .bind(&art.source)
         .bind(&art.url)
         .bind(&art.published)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into article_extractions (article_id, extracted_at, engine_version)
+             select id, now(), 'bench' from unnest($1::text[]) as t(id)",
+        )
+        .bind(&art.id)
         .execute(&mut *tx)
         .await?;
         sqlx::query(

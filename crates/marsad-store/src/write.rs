@@ -69,7 +69,12 @@ pub(crate) async fn put_extractions(
     // inserts, whose article keys are checked (see `cache_plans`).
     cache_plans(&mut tx, true).await?;
     let articles = mark_extracted(&mut tx, &kept_records).await?;
-    let previous = delete_previous(&mut tx, &kept_records).await?;
+    let extracted_before: Vec<&ExtractionRecord<'_>> = kept_records
+        .iter()
+        .copied()
+        .filter(|r| articles[r.article_id].extracted_before)
+        .collect();
+    let previous = delete_previous(&mut tx, &extracted_before).await?;
     insert_entities(&mut tx, &kept_records).await?;
     sqlx::query("delete from extraction_queue where article_id = any($1)")
         .bind(
@@ -188,13 +193,13 @@ pub(crate) async fn put_extractions(
     Ok(records.iter().map(|r| stored[r.article_id]).collect())
 }
 
-/// Stamps the articles as extracted; their publication day and ingest time by id. An unknown
+/// Locks the articles (in id order, so that concurrent writers lock them in the same order) and
+/// stamps them as extracted by their records' engine versions; their facts by id. An unknown
 /// article fails the whole batch.
 async fn mark_extracted<'r>(
     tx: &mut Transaction<'_, Postgres>,
     records: &[&ExtractionRecord<'r>],
 ) -> Result<HashMap<&'r str, ArticleFacts>, StoreError> {
-    // In id order, so that concurrent writers lock the rows in the same order.
     let mut sorted: Vec<&ExtractionRecord<'r>> = records.to_vec();
     sorted.sort_by_key(|r| r.article_id);
     let ids: Vec<&str> = sorted.iter().map(|r| r.article_id).collect();
@@ -207,17 +212,18 @@ async fn mark_extracted<'r>(
         Option<String>,
         Option<String>,
     );
+    // The row lock an UPDATE would take, without writing the wide article row (see migration
+    // 20261210000001).
     let found: Vec<Found> = sqlx::query_as(
-        "update articles a set extracted_at = now(), engine_version = t.version
-         from unnest($1::text[], $2::text[]) as t(id, version)
-         where a.id = t.id
-         returning a.id, a.lang, a.published_on, a.ingested_at, a.source, a.duplicate_of",
+        "select a.id, a.lang, a.published_on, a.ingested_at, a.source, a.duplicate_of
+         from articles a where a.id = any($1)
+         order by a.id
+         for no key update",
     )
     .bind(&ids)
-    .bind(&versions)
     .fetch_all(&mut **tx)
     .await?;
-    let found: HashMap<String, ArticleFacts> = found
+    let mut found: HashMap<String, ArticleFacts> = found
         .into_iter()
         .map(|(id, lang, published, ingested_at, source, duplicate_of)| {
             let source = source.filter(|s| !s.is_empty());
@@ -225,16 +231,15 @@ async fn mark_extracted<'r>(
                 Some(s) => s.clone(),
                 None => format!("article:{}", duplicate_of.as_deref().unwrap_or(&id)),
             };
-            (
-                id,
-                ArticleFacts {
-                    lang,
-                    published,
-                    ingested_at,
-                    source,
-                    source_key,
-                },
-            )
+            let facts = ArticleFacts {
+                lang,
+                published,
+                ingested_at,
+                source,
+                source_key,
+                extracted_before: false,
+            };
+            (id, facts)
         })
         .collect();
     if let Some(missing) = ids.iter().find(|id| !found.contains_key(**id)) {
@@ -242,6 +247,25 @@ async fn mark_extracted<'r>(
             what: "article",
             id: (*missing).to_owned(),
         });
+    }
+    // A statement of its own, after the locks: a concurrent write of the same article, waited
+    // for above, has committed its stamp by now, and this statement's snapshot sees it.
+    let stamped: Vec<(String, bool)> = sqlx::query_as(
+        "with before as (select article_id from article_extractions where article_id = any($1))
+         insert into article_extractions (article_id, extracted_at, engine_version)
+         select id, now(), version from unnest($1::text[], $2::text[]) as t(id, version)
+         on conflict (article_id) do update
+             set extracted_at = excluded.extracted_at, engine_version = excluded.engine_version
+         returning article_id, article_id in (select article_id from before)",
+    )
+    .bind(&ids)
+    .bind(&versions)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id, before) in stamped {
+        if let Some(facts) = found.get_mut(&id) {
+            facts.extracted_before = before;
+        }
     }
     Ok(records
         .iter()
@@ -260,6 +284,9 @@ struct ArticleFacts {
     /// What a mention's source counts as (see `event_cluster_votes`): the source, else the
     /// article it duplicates, else the article.
     source_key: String,
+    /// Whether the article was extracted before this write: only then can it have events and
+    /// entities to replace.
+    extracted_before: bool,
 }
 
 /// Deletes the articles' events and entities; the clusters of the deleted events by (article id,
@@ -268,6 +295,9 @@ async fn delete_previous(
     tx: &mut Transaction<'_, Postgres>,
     records: &[&ExtractionRecord<'_>],
 ) -> Result<HashMap<(String, String), String>, StoreError> {
+    if records.is_empty() {
+        return Ok(HashMap::new());
+    }
     let ids: Vec<&str> = records.iter().map(|r| r.article_id).collect();
     let previous: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "delete from events where article_id = any($1) returning article_id, id, cluster_id",

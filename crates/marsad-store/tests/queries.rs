@@ -1588,7 +1588,7 @@ async fn search_vectors_are_the_ones_postgres_computes(pool: PgPool) {
     let (articles, differing): (i64, i64) = sqlx::query_as(
         "select count(*), count(*) filter (where search is distinct from
                 marsad_search_vector(lang, coalesce(title, '') || ' ' || body))
-         from articles where extracted_at is not null",
+         from articles a join article_extractions x on x.article_id = a.id",
     )
     .fetch_one(&pool)
     .await
@@ -1861,4 +1861,71 @@ async fn event_references_are_checked_per_statement_as_foreign_keys_were(pool: P
         .unwrap();
     assert_eq!(count(first).await, 0);
     assert_eq!(count(second).await, kept);
+}
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn concurrent_first_extractions_of_one_article_replace_each_other(pool: PgPool) {
+    // A write skips deleting the events and entities of an article never extracted before. Four
+    // writes of one new article at once: each waits for the one before it to release the article's
+    // row lock and must then see its stamp, replace its events, and not collide with them.
+    let store = Store::new(pool.clone());
+    let events = [
+        event(
+            "e1",
+            Kind::Meeting,
+            Some("2026-02-10"),
+            "Envoys met in Riyadh.",
+        ),
+        event(
+            "e2",
+            Kind::ArmedClash,
+            Some("2026-02-10"),
+            "Forces clashed near Damascus.",
+        ),
+    ];
+    let mut articles = Vec::new();
+    for round in 0..6u8 {
+        let a = store
+            .put_article(&article(
+                &format!("Envoys met in Riyadh. Forces clashed near Damascus. Report {round}."),
+                40 + round,
+                "wire",
+                "2026-02-10",
+            ))
+            .await
+            .unwrap();
+        let version = format!("v{round}");
+        let writes = (0..4).map(|_| store.put_extraction(&a.article_id, &[], &events, &version));
+        for result in futures::future::join_all(writes).await {
+            assert_eq!(result.unwrap(), 2, "round {round}");
+        }
+        let (stored, distinct): (i64, i64) =
+            sqlx::query_as("select count(*), count(distinct id) from events where article_id = $1")
+                .bind(&a.article_id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!((stored, distinct), (2, 2), "round {round}");
+        let stamp: (String, bool) = sqlx::query_as(
+            "select engine_version, extracted_at <= now() from article_extractions
+             where article_id = $1",
+        )
+        .bind(&a.article_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(stamp, (version, true));
+        articles.push(a.article_id);
+    }
+    // A stamp goes with its article.
+    sqlx::query("delete from articles where id = any($1)")
+        .bind(&articles)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar("select count(*) from article_extractions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }
