@@ -150,7 +150,9 @@ async fn a_long_batch_is_chunked_bulk_stored_and_answered_in_order(
     assert_eq!(
         count(
             &pool,
-            "select count(*) from articles where extracted_at is null or simhash is null or lang <> 'en'"
+            "select count(*) from articles a
+             where simhash is null or lang <> 'en'
+                or not exists (select 1 from article_extractions x where x.article_id = a.id)"
         )
         .await,
         0,
