@@ -66,19 +66,19 @@ struct ExtractionApi {
 /// Documents of one `ExtractBatch` at most.
 pub const MAX_BATCH_DOCUMENTS: usize = 4096;
 
-fn to_wire(engine: &Engine, extraction: &marsad_core::Extraction) -> v1::ExtractResponse {
+fn to_wire(engine: &Engine, extraction: marsad_core::Extraction) -> v1::ExtractResponse {
     v1::ExtractResponse {
-        id: extraction.id.clone(),
-        lang: extraction.lang.clone(),
+        id: extraction.id,
+        lang: extraction.lang,
         entities: extraction
             .entities
-            .iter()
-            .map(convert::entity_to_wire)
+            .into_iter()
+            .map(convert::entity_into_wire)
             .collect(),
         events: extraction
             .events
-            .iter()
-            .map(convert::event_to_wire)
+            .into_iter()
+            .map(convert::event_into_wire)
             .collect(),
         engine_version: engine.version().to_owned(),
     }
@@ -102,7 +102,7 @@ pub async fn extract_many(
         let engine = engine.clone();
         tasks.push(tokio::task::spawn_blocking(move || {
             part.iter()
-                .map(|doc| to_wire(&engine, &engine.extract(doc)))
+                .map(|doc| to_wire(&engine, engine.extract(doc)))
                 .collect::<Vec<_>>()
         }));
     }
@@ -159,7 +159,7 @@ impl ExtractionService for ExtractionApi {
     ) -> Result<Response<v1::ExtractResponse>, Status> {
         let doc = document_from_request(request.into_inner(), self.max_text_bytes)?;
         let engine = self.engine.clone();
-        let response = tokio::task::spawn_blocking(move || to_wire(&engine, &engine.extract(&doc)))
+        let response = tokio::task::spawn_blocking(move || to_wire(&engine, engine.extract(&doc)))
             .await
             .map_err(ExtractionError::from)?;
         Ok(Response::new(response))

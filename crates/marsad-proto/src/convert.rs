@@ -45,8 +45,9 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>,
 }
 
 /// An optional string of the core types on the wire (none: empty).
-fn wire(s: &Option<core::Label>) -> String {
-    s.as_deref().unwrap_or_default().to_owned()
+/// An optional label as the wire has it (none: empty), moved.
+fn wire_owned(s: Option<core::Label>) -> String {
+    s.map(core::Label::into_owned).unwrap_or_default()
 }
 
 fn off(n: usize) -> u32 {
@@ -103,14 +104,20 @@ fn precision_from_wire(value: i32) -> Result<Option<core::DatePrecision>, Invali
     }
 }
 
+/// [`entity_into_wire`] of a borrowed entity (a copy of it).
 pub fn entity_to_wire(e: &core::Entity) -> v1::Entity {
+    entity_into_wire(e.clone())
+}
+
+/// An entity as the wire has it; its strings moved, not copied.
+pub fn entity_into_wire(e: core::Entity) -> v1::Entity {
     v1::Entity {
         r#type: e.entity_type.as_str().to_owned(),
-        text: e.text.clone(),
-        name: e.name.to_string(),
-        id: e.id.to_string(),
-        country: wire(&e.country),
-        sector: wire(&e.sector),
+        text: e.text,
+        name: e.name.into_owned(),
+        id: e.id.into_owned(),
+        country: wire_owned(e.country),
+        sector: wire_owned(e.sector),
         start: off(e.start),
         end: off(e.end),
     }
@@ -143,59 +150,65 @@ fn opt_owned<T: From<String>>(s: String) -> Option<T> {
     (!s.is_empty()).then(|| T::from(s))
 }
 
+/// [`event_into_wire`] of a borrowed event (a copy of it).
 pub fn event_to_wire(e: &core::Event) -> v1::Event {
+    event_into_wire(e.clone())
+}
+
+/// An event as the wire has it; its strings moved, not copied.
+pub fn event_into_wire(e: core::Event) -> v1::Event {
     v1::Event {
-        id: e.id.clone(),
+        id: e.id,
         kind: e.kind.as_str().to_owned(),
         plover: Some(v1::Plover {
-            r#type: wire(&e.plover.plover_type),
-            mode: wire(&e.plover.mode),
-            context: e.plover.context.clone(),
+            r#type: wire_owned(e.plover.plover_type),
+            mode: wire_owned(e.plover.mode),
+            context: e.plover.context,
         }),
-        cameo: wire(&e.cameo),
-        acled: e.acled.as_ref().map(|a| v1::Acled {
-            event_type: a.event_type.to_string(),
-            sub_event_type: a.sub_event_type.to_string(),
+        cameo: wire_owned(e.cameo),
+        acled: e.acled.map(|a| v1::Acled {
+            event_type: a.event_type.into_owned(),
+            sub_event_type: a.sub_event_type.into_owned(),
         }),
         actors: e
             .actors
-            .iter()
+            .into_iter()
             .map(|a| v1::Actor {
-                text: a.text.clone(),
-                name: a.name.to_string(),
-                id: a.id.to_string(),
-                country: wire(&a.country),
-                sector: wire(&a.sector),
+                text: a.text,
+                name: a.name.into_owned(),
+                id: a.id.into_owned(),
+                country: wire_owned(a.country),
+                sector: wire_owned(a.sector),
                 role: a.role.as_str().to_owned(),
                 start: off(a.start),
                 end: off(a.end),
             })
             .collect(),
-        location: e.location.as_ref().map(|l| v1::Location {
-            text: l.text.clone(),
-            name: l.name.to_string(),
-            country: wire(&l.country),
-            admin1: wire(&l.admin1),
+        location: e.location.map(|l| v1::Location {
+            text: l.text,
+            name: l.name.into_owned(),
+            country: wire_owned(l.country),
+            admin1: wire_owned(l.admin1),
             lat: l.lat.unwrap_or(f64::NAN),
             lon: l.lon.unwrap_or(f64::NAN),
-            gazetteer_id: wire(&l.gazetteer_id),
+            gazetteer_id: wire_owned(l.gazetteer_id),
             start: off(l.start),
             end: off(l.end),
         }),
         date: Some(v1::EventDate {
             value: e.date.value.map(|d| d.to_string()).unwrap_or_default(),
             precision: precision_to_wire(e.date.precision) as i32,
-            text: e.date.text.clone().unwrap_or_default(),
+            text: e.date.text.unwrap_or_default(),
             resolved: e.date.resolved,
         }),
         modality: modality_to_wire(e.modality) as i32,
         confidence: e.confidence,
         evidence: Some(v1::Span {
-            text: e.evidence.text.clone(),
+            text: e.evidence.text,
             start: off(e.evidence.start),
             end: off(e.evidence.end),
         }),
-        engine_version: e.engine_version.to_string(),
+        engine_version: e.engine_version.into_owned(),
         article_id: String::new(),
         sequence: 0,
         stored_at: None,
@@ -358,6 +371,15 @@ mod tests {
             (Some(35.9), None, None)
         );
         assert_eq!(event.evidence.text, "the army shelled Idlib");
+        // And back to the wire, moved or copied alike, and to the core again unchanged.
+        assert_eq!(
+            prost::Message::encode_to_vec(&event_into_wire(event.clone())),
+            prost::Message::encode_to_vec(&event_to_wire(&event))
+        );
+        assert_eq!(
+            event_into_core(event_into_wire(event.clone())).as_ref(),
+            Ok(&event)
+        );
         assert_eq!(
             event_into_core(wire_event(kind, "target", (0, 22))),
             Ok(event)
@@ -380,6 +402,11 @@ mod tests {
             end: 6,
         };
         let core_entity = entity_from_wire(&entity).unwrap();
+        assert_eq!(
+            entity_into_core(entity_into_wire(core_entity.clone())).as_ref(),
+            Ok(&core_entity)
+        );
+        assert_eq!(entity_to_wire(&core_entity), entity);
         assert_eq!(
             (core_entity.text.as_str(), core_entity.sector),
             ("Idlib", None)

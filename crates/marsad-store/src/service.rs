@@ -81,7 +81,7 @@ fn article_to_wire(a: StoredArticle) -> v1::Article {
 }
 
 fn stored_event_to_wire(e: StoredEvent) -> v1::Event {
-    let mut wire = convert::event_to_wire(&e.event);
+    let mut wire = convert::event_into_wire(e.event);
     wire.article_id = e.article_id;
     wire.sequence = u64::try_from(e.sequence).unwrap_or(0);
     wire.stored_at = Some(timestamp(e.stored_at));

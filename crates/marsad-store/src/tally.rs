@@ -14,6 +14,7 @@
 //! the place is the most confident mention's among those naming the majority place. Orders that
 //! depend on the database's collation (place keys, lists) are left to Postgres.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -36,8 +37,8 @@ pub(crate) struct NewMention<'a> {
     pub place_key: Option<&'a str>,
     pub modality: &'a str,
     /// As stored (`marsad_unpack` of the packed list: duplicates and all).
-    pub actor_ids: Vec<String>,
-    pub countries: Vec<String>,
+    pub actor_ids: Vec<Cow<'a, str>>,
+    pub countries: Vec<Cow<'a, str>>,
     /// The source, else the article it duplicates, else the article.
     pub source_key: String,
     /// The source, when not empty.

@@ -10,6 +10,7 @@
 //! clusters. A writer never waits for a row lock while holding the advisory lock, so two batches
 //! cannot deadlock on it, and sequence numbers still commit in order.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -593,28 +594,56 @@ async fn insert_events(
     Ok(sequences)
 }
 
-/// A list as the event row stores it: `marsad_unpack` of [`pack`] (which makes an empty text of
-/// a lone empty item).
-fn unpacked(items: &[String]) -> Vec<String> {
-    let packed = pack(items);
-    if packed.is_empty() {
+/// A list as the event row stores it, as the `UNNEST` insert stored it: `marsad_unpack` of the
+/// items packed into one text with [`SEP`] between them (an item's own separators made spaces).
+/// So a lone empty item is no item, and nothing else changes; items are borrowed unless they
+/// hold a separator.
+fn unpacked(items: &[String]) -> Vec<Cow<'_, str>> {
+    if matches!(items, [only] if only.is_empty()) {
         return Vec::new();
     }
-    packed.split(SEP).map(str::to_owned).collect()
+    items
+        .iter()
+        .map(|item| {
+            if item.contains(SEP) {
+                Cow::Owned(item.replace(SEP, " "))
+            } else {
+                Cow::Borrowed(item.as_str())
+            }
+        })
+        .collect()
 }
 
-/// A list as one text for `marsad_unpack` (see the migrations).
-pub(crate) fn pack<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
-    let mut out = String::new();
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(SEP);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `unpacked` replaced: pack with separators, then split as `marsad_unpack` does.
+    fn packed_then_split(items: &[String]) -> Vec<String> {
+        let packed: Vec<String> = items.iter().map(|i| i.replace(SEP, " ")).collect();
+        let packed = packed.join(&SEP.to_string());
+        if packed.is_empty() {
+            return Vec::new();
         }
-        out.extend(
-            item.as_ref()
-                .chars()
-                .map(|c| if c == SEP { ' ' } else { c }),
-        );
+        packed.split(SEP).map(str::to_owned).collect()
     }
-    out
+
+    #[test]
+    fn lists_unpack_as_the_packed_text_did() {
+        let sep = SEP.to_string();
+        let cases: Vec<Vec<String>> = vec![
+            vec![],
+            vec![String::new()],
+            vec![String::new(), String::new()],
+            vec![String::new(), "a".into()],
+            vec!["SYR".into(), "USA".into()],
+            vec![format!("a{sep}b"), "c".into()],
+            vec![sep.clone()],
+            vec!["قوات".into(), " ".into()],
+        ];
+        for items in cases {
+            let got: Vec<String> = unpacked(&items).into_iter().map(Cow::into_owned).collect();
+            assert_eq!(got, packed_then_split(&items), "{items:?}");
+        }
+    }
 }
