@@ -461,11 +461,13 @@ async fn extraction_killed_mid_run_queue_drains_once(pool: PgPoolOptions, db: Pg
     .await;
 
     let pool = pool.connect_with(db).await.unwrap();
-    let unextracted: i64 =
-        sqlx::query_scalar("select count(*) from articles where extracted_at is null")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let unextracted: i64 = sqlx::query_scalar(
+        "select count(*) from articles a
+             where not exists (select 1 from article_extractions x where x.article_id = a.id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let per_article: Vec<(String, i64, i64)> = sqlx::query_as(
         "select a.id, count(e.id), count(distinct e.id) from articles a left join events e on e.article_id = a.id group by a.id",
     )
