@@ -16,6 +16,7 @@ use sqlx::postgres::{PgListener, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 use crate::filter::{self, EventFilter, Resolved};
+use crate::tally::TallyCache;
 use crate::StoreError;
 
 /// The channel the events trigger notifies (see the migrations).
@@ -48,6 +49,8 @@ pub(crate) async fn cache_plans(
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: PgPool,
+    /// The cluster tallies this store committed last (see [`TallyCache`]).
+    tally_cache: Arc<TallyCache>,
 }
 
 /// An article to store.
@@ -202,7 +205,10 @@ const ARTICLE_COLUMNS: &str = "a.id, a.content_hash, a.lang, a.title, a.body, a.
 
 impl Store {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            tally_cache: Arc::default(),
+        }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -443,7 +449,7 @@ impl Store {
         &self,
         records: &[ExtractionRecord<'_>],
     ) -> Result<Vec<usize>, StoreError> {
-        crate::write::put_extractions(&self.pool, records).await
+        crate::write::put_extractions(&self.pool, &self.tally_cache, records).await
     }
 
     /// Leases up to `limit` queued articles for `lease`; an expired lease makes them claimable again.

@@ -361,14 +361,66 @@ impl<'t> Derived<'t> {
     }
 }
 
+/// Most clusters a store keeps the tallies of in memory (a few KiB each); past it, it starts over.
+const MAX_CACHED_CLUSTERS: usize = 20_000;
+
+/// The tallies a store committed last, kept in memory so that its next write starts from them
+/// instead of reading and decoding them again (migration 20261210000002). They stand for the
+/// stored ones only while `event_cluster_state_version` is still the version they were committed
+/// at; a write compares the two under the event-write lock.
+#[derive(Debug, Default)]
+pub(crate) struct TallyCache(std::sync::Mutex<CachedTallies>);
+
+/// Tallies by cluster, and the version of the stored state they equal.
+#[derive(Debug, Default)]
+pub(crate) struct CachedTallies {
+    version: Option<i64>,
+    tallies: HashMap<String, Tallies>,
+}
+
+impl TallyCache {
+    /// Takes what the cache holds, leaving it empty: a write that fails or is abandoned before
+    /// [`TallyCache::put_back`] leaves nothing stale behind.
+    fn take(&self) -> CachedTallies {
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Keeps the tallies of a committed write.
+    pub(crate) fn put_back(&self, mut cached: CachedTallies) {
+        if cached.tallies.len() > MAX_CACHED_CLUSTERS {
+            cached = CachedTallies::default();
+        }
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = cached;
+    }
+}
+
+/// The version of the stored tallies (see [`TallyCache`]).
+async fn state_version(tx: &mut Transaction<'_, Postgres>) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("select version from event_cluster_state_version")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
 /// Brings the stored values of the clusters of `mentions` (this write's, all new) and of the `lost`
 /// clusters (which lost mentions to re-extraction) up to date: see the module documentation.
-/// `mentions` are in sequence order.
+/// `mentions` are in sequence order. The tallies start from `cache` where it still holds the
+/// stored ones; what to put back in it once the write has committed comes back with the times.
 pub(crate) async fn refresh(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[NewMention<'_>],
     lost: &HashSet<String>,
-) -> Result<RefreshTimes, StoreError> {
+    cache: &TallyCache,
+) -> Result<(RefreshTimes, CachedTallies), StoreError> {
     let started = std::time::Instant::now();
     let mut touched: Vec<&str> = mentions
         .iter()
@@ -377,30 +429,43 @@ pub(crate) async fn refresh(
         .collect();
     touched.sort_unstable();
     touched.dedup();
+    let mut cached = cache.take();
     if touched.is_empty() {
-        return Ok(RefreshTimes::default());
+        return Ok((RefreshTimes::default(), cached));
+    }
+    if cached.version != Some(state_version(tx).await?) {
+        cached = CachedTallies::default();
     }
     let mut lost_ids: Vec<&str> = lost.iter().map(String::as_str).collect();
     lost_ids.sort_unstable();
+    for id in &lost_ids {
+        cached.tallies.remove(*id);
+    }
     let mut state: HashMap<String, Tallies> = if lost_ids.is_empty() {
         HashMap::new()
     } else {
         rebuild(tx, &lost_ids).await?
     };
-    let kept: Vec<&str> = touched
-        .iter()
-        .copied()
-        .filter(|c| !lost.contains(*c))
-        .collect();
-    let stored: Vec<(String, String)> = sqlx::query_as(
-        "select cluster_id, tallies from event_cluster_state where cluster_id = any($1)",
-    )
-    .bind(&kept)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (cluster, json) in stored {
-        let tallies = decode(&cluster, &json)?;
-        state.insert(cluster, tallies);
+    let mut unknown: Vec<&str> = Vec::new();
+    for &cluster in touched.iter().filter(|c| !lost.contains(**c)) {
+        match cached.tallies.remove_entry(cluster) {
+            Some((id, tallies)) => {
+                state.insert(id, tallies);
+            }
+            None => unknown.push(cluster),
+        }
+    }
+    if !unknown.is_empty() {
+        let stored: Vec<(String, String)> = sqlx::query_as(
+            "select cluster_id, tallies from event_cluster_state where cluster_id = any($1)",
+        )
+        .bind(&unknown)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (cluster, json) in stored {
+            let tallies = decode(&cluster, &json)?;
+            state.insert(cluster, tallies);
+        }
     }
     let read = started.elapsed();
 
@@ -461,12 +526,19 @@ pub(crate) async fn refresh(
     .await?;
     let tallied = started.elapsed();
     upsert_clusters(tx, &derived).await?;
-    Ok(RefreshTimes {
+    let times = RefreshTimes {
         read_ms: read.as_millis() as u64,
         compute_ms: (computed - read).as_millis() as u64,
         tallies_ms: (tallied - computed).as_millis() as u64,
         clusters_ms: (started.elapsed() - tallied).as_millis() as u64,
-    })
+    };
+    drop(derived);
+    // What this write stored, at the version its own statements advanced the state to.
+    cached.version = Some(state_version(tx).await?);
+    cached
+        .tallies
+        .extend(state.into_iter().filter(|(_, t)| !t.is_empty()));
+    Ok((times, cached))
 }
 
 /// How long each part of [`refresh`] took, for the write's log line.

@@ -1929,3 +1929,57 @@ async fn concurrent_first_extractions_of_one_article_replace_each_other(pool: Pg
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn two_stores_writing_in_turn_keep_cluster_tallies_exact(pool: PgPool) {
+    // Each store keeps the tallies it committed in memory for its next write (migration
+    // 20261210000002). Two stores on one database, as two replicas of the storage service, write
+    // in turn into the same clusters: each must notice the other's writes and start from the
+    // stored tallies, never from its own stale ones.
+    let stores = [Store::new(pool.clone()), Store::new(pool.clone())];
+    let mut ids = Vec::new();
+    for i in 0..16u8 {
+        let published = ["2026-02-10", "2026-02-11"][usize::from(i) % 2];
+        ids.push(
+            stores[0]
+                .put_article(&article(&format!("turns {i}"), 60 + i, "wire", published))
+                .await
+                .unwrap()
+                .article_id,
+        );
+    }
+    let events: Vec<Vec<Event>> = (0..ids.len())
+        .map(|i| (0..3).map(|k| repetitive_event(k, i * 5 + k)).collect())
+        .collect();
+    // Writes of two articles each, alternating stores; then re-extractions, alternating again.
+    for (turn, pair) in ids.chunks(2).enumerate() {
+        let records: Vec<ExtractionRecord<'_>> = pair
+            .iter()
+            .enumerate()
+            .map(|(j, id)| ExtractionRecord {
+                article_id: id,
+                entities: &[],
+                events: &events[turn * 2 + j],
+                engine_version: "v1",
+            })
+            .collect();
+        stores[turn % 2].put_extractions(&records).await.unwrap();
+        assert_clusters_match_their_mentions(&pool).await;
+    }
+    for (turn, id) in ids.iter().enumerate().step_by(3) {
+        let again = vec![repetitive_event(1, turn + 1)];
+        stores[turn % 2]
+            .put_extraction(id, &[], &again, "v2")
+            .await
+            .unwrap();
+        assert_clusters_match_their_mentions(&pool).await;
+    }
+    let biggest: i64 = sqlx::query_scalar("select max(mention_count)::int8 from event_clusters")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        biggest >= 4,
+        "mentions pile into shared clusters ({biggest})"
+    );
+}
