@@ -17,10 +17,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use marsad_proto::v1;
 use marsad_proto::v1::extraction_service_client::ExtractionServiceClient;
 use marsad_proto::v1::ingest_service_client::IngestServiceClient;
 use marsad_proto::v1::storage_service_client::StorageServiceClient;
+use marsad_proto::{relay, v1};
 use rand::Rng;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::{Code, Status, Streaming};
@@ -519,6 +519,12 @@ impl ExtractionClient {
         /// Extracts many documents at once; one result per document, in order.
         extract_batch(v1::ExtractBatchRequest) -> v1::ExtractBatchResponse
     );
+    encoded!(
+        "marsad.v1.ExtractionService", "ExtractBatch",
+        /// [`ExtractionClient::extract_batch`] for a caller that passes the entities and events on
+        /// to Storage without reading them: they stay encoded.
+        extract_batch_relayed(v1::ExtractBatchRequest) -> relay::ExtractBatchResponse
+    );
 }
 
 /// Client of `marsad.v1.StorageService`.
@@ -558,6 +564,11 @@ impl StorageClient {
         by_ref "marsad.v1.StorageService", "PutExtractions",
         /// PutExtraction for many articles in one transaction.
         put_extractions(v1::PutExtractionsRequest) -> v1::PutExtractionsResponse
+    );
+    encoded!(
+        by_ref "marsad.v1.StorageService", "PutExtractions",
+        /// [`StorageClient::put_extractions`] of entities and events as Extraction encoded them.
+        put_extractions_relayed(relay::PutExtractionsRequest) -> v1::PutExtractionsResponse
     );
     unary!(claim_pending(v1::ClaimPendingRequest) -> v1::ClaimPendingResponse);
     unary!(release_pending(v1::ReleasePendingRequest) -> v1::ReleasePendingResponse);

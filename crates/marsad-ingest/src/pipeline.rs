@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use marsad_client::{ExtractionClient, StorageClient};
-use marsad_proto::v1;
+use marsad_proto::{relay, v1};
 use prost::Message;
 use tonic::{Code, Status};
 
@@ -66,7 +66,7 @@ fn doc_bytes(doc: &(usize, v1::ExtractRequest)) -> usize {
     doc.1.text.len() + doc.1.title.len()
 }
 
-fn record_bytes(record: &(usize, v1::PutExtractionRequest)) -> usize {
+fn record_bytes(record: &(usize, relay::PutExtractionRequest)) -> usize {
     record.1.encoded_len()
 }
 
@@ -428,7 +428,8 @@ impl Pipeline {
             })
             .collect();
         let calls = groups(documents, MAX_CALL_BYTES, doc_bytes);
-        let mut results: Vec<Result<v1::ExtractResponse, Status>> = (0..ids.len())
+        // The entities and events stay encoded: they go on to Storage as Extraction wrote them.
+        let mut results: Vec<Result<relay::ExtractResponse, Status>> = (0..ids.len())
             .map(|_| Err(Status::internal("not extracted")))
             .collect();
         let mut answers = futures::stream::iter(calls.into_iter().map(|call| {
@@ -437,7 +438,7 @@ impl Pipeline {
                 call.into_iter().unzip();
             async move {
                 let answer = extraction
-                    .extract_batch(v1::ExtractBatchRequest { documents })
+                    .extract_batch_relayed(v1::ExtractBatchRequest { documents })
                     .await;
                 (slots, answer)
             }
@@ -475,13 +476,13 @@ impl Pipeline {
         );
         // Store the events of what was extracted, in transactions of bounded size.
         let mut out: Vec<Result<u32, Status>> = Vec::with_capacity(ids.len());
-        let mut records: Vec<(usize, v1::PutExtractionRequest)> = Vec::new();
+        let mut records: Vec<(usize, relay::PutExtractionRequest)> = Vec::new();
         for (i, (id, result)) in ids.iter().zip(results).enumerate() {
             match result {
                 Ok(extraction) => {
                     records.push((
                         i,
-                        v1::PutExtractionRequest {
+                        relay::PutExtractionRequest {
                             article_id: id.clone(),
                             entities: extraction.entities,
                             events: extraction.events,
@@ -494,10 +495,10 @@ impl Pipeline {
             }
         }
         for call in groups(records, MAX_CALL_BYTES, record_bytes) {
-            let (slots, extractions): (Vec<usize>, Vec<v1::PutExtractionRequest>) =
+            let (slots, extractions): (Vec<usize>, Vec<relay::PutExtractionRequest>) =
                 call.into_iter().unzip();
-            let request = v1::PutExtractionsRequest { extractions };
-            match self.storage.put_extractions(&request).await {
+            let request = relay::PutExtractionsRequest { extractions };
+            match self.storage.put_extractions_relayed(&request).await {
                 Ok(response) if response.event_counts.len() == slots.len() => {
                     for (slot, count) in slots.into_iter().zip(response.event_counts) {
                         out[slot] = Ok(count);
@@ -518,12 +519,13 @@ impl Pipeline {
                     }
                     let mut singles = Vec::with_capacity(request.extractions.len());
                     for record in request.extractions {
-                        singles.push(
-                            self.storage
-                                .put_extraction(record)
-                                .await
-                                .map(|r| r.event_count),
-                        );
+                        let stored = match record.decoded() {
+                            Ok(record) => self.storage.put_extraction(record).await,
+                            Err(err) => Err(Status::internal(format!(
+                                "extraction answered an event or entity that does not parse: {err}"
+                            ))),
+                        };
+                        singles.push(stored.map(|r| r.event_count));
                     }
                     for (slot, result) in slots.into_iter().zip(singles) {
                         out[slot] = result;
