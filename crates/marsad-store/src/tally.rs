@@ -6,10 +6,11 @@
 //! confidence (exact, as `numeric`) and the most confident of them (then the earliest). A cluster's
 //! tallies are one row of `event_cluster_state`.
 //!
-//! A write reads the tallies of the clusters it touches, adds the votes of its new mentions from
-//! the rows it has in hand (rebuilding from their events the tallies of clusters that lost mentions
-//! to re-extraction), derives the stored values in memory, and writes one tallies row and one
-//! cluster row per cluster. Majorities count mentions, ties go to the larger summed confidence,
+//! A write reads the tallies of the clusters it touches (or takes them from the store's memory of
+//! its own last write, while nothing else has changed them: [`TallyCache`]), adds the votes of its
+//! new mentions from the rows it has in hand (rebuilding from their events the tallies of clusters
+//! that lost mentions to re-extraction), derives the stored values in memory, and writes one
+//! tallies row and one cluster row per cluster. Majorities count mentions, ties go to the larger summed confidence,
 //! then the smaller value; the representative is the most confident mention (then the earliest);
 //! the place is the most confident mention's among those naming the majority place. Orders that
 //! depend on the database's collation (place keys, lists) are left to Postgres.
