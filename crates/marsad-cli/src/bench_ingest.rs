@@ -625,6 +625,68 @@ struct Report {
     copy_all_rows_articles_per_second: Option<f64>,
     /// End to end over the all-rows COPY: the target's ratio.
     ratio_to_copy: Option<f64>,
+    /// CPU time per article over the push (from /proc): this process (the client, and the
+    /// services when they run in-process), the rest of the machine (Postgres, anything else).
+    cpu_ms_per_article_this_process: Option<f64>,
+    cpu_ms_per_article_rest: Option<f64>,
+    /// Share of the machine's CPU time left idle over the push.
+    cpu_idle_share: Option<f64>,
+    cpus: Option<usize>,
+}
+
+/// CPU seconds from /proc: this process's, and the whole machine's busy and total time.
+#[derive(Debug, Clone, Copy)]
+struct CpuTimes {
+    process: f64,
+    busy: f64,
+    total: f64,
+}
+
+impl CpuTimes {
+    /// Now, or none where /proc is not Linux's.
+    fn now() -> Option<Self> {
+        let ticks = rustix::param::clock_ticks_per_second() as f64;
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // After the command name: state is field 3, utime 14 and stime 15.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+        let process = (tick(11)? + tick(12)?) / ticks;
+        // user nice system idle iowait irq softirq steal (guest time is inside user).
+        let machine = std::fs::read_to_string("/proc/stat").ok()?;
+        let cpu: Vec<f64> = machine
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        if cpu.len() < 5 {
+            return None;
+        }
+        let total: f64 = cpu.iter().sum();
+        let idle = cpu[3] + cpu[4];
+        Some(Self {
+            process,
+            busy: (total - idle) / ticks,
+            total: total / ticks,
+        })
+    }
+
+    /// Fills in the report's CPU figures for the time since `self`.
+    fn report_since(self, report: &mut Report) {
+        let Some(now) = Self::now() else {
+            return;
+        };
+        let articles = report.articles.max(1) as f64;
+        let process = now.process - self.process;
+        let busy = now.busy - self.busy;
+        let total = now.total - self.total;
+        report.cpu_ms_per_article_this_process = Some(process * 1000.0 / articles);
+        report.cpu_ms_per_article_rest = Some((busy - process).max(0.0) * 1000.0 / articles);
+        report.cpu_idle_share = (total > 0.0).then(|| 1.0 - busy / total);
+        report.cpus = std::thread::available_parallelism().ok().map(usize::from);
+    }
 }
 
 pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode> {
@@ -664,6 +726,7 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
         "pushing {n} articles in batches of {} ({} in flight) to {ingest_url}",
         args.batch, args.concurrency
     );
+    let cpu_before = CpuTimes::now();
     let started = Instant::now();
     let mut latencies = Vec::new();
     let mut report = Report {
@@ -705,6 +768,9 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
             .sum::<u64>();
     }
     let elapsed = started.elapsed();
+    if let Some(before) = cpu_before {
+        before.report_since(&mut report);
+    }
     latencies.sort();
     report.seconds = elapsed.as_secs_f64();
     report.articles_per_second = n as f64 / report.seconds;
@@ -744,6 +810,22 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
             "  stored {}, duplicates {}, near duplicates {}, rejected {}, extraction pending {}, events {}",
             report.stored, report.duplicates, report.near_duplicates, report.rejected, report.pending, report.events
         );
+        if let (Some(this), Some(rest), Some(idle)) = (
+            report.cpu_ms_per_article_this_process,
+            report.cpu_ms_per_article_rest,
+            report.cpu_idle_share,
+        ) {
+            let who = if args.ingest_url.is_none() {
+                "client and services"
+            } else {
+                "the client"
+            };
+            println!(
+                "  CPU per article over the push: this process ({who}) {this:.2} ms, the rest of the machine (Postgres, anything else) {rest:.2} ms; idle {:.0}% of {} CPUs",
+                idle * 100.0,
+                report.cpus.unwrap_or(1)
+            );
+        }
         match (report.copy_articles_per_second, report.ratio_to_article_copy) {
             (Some(copy), Some(ratio)) => println!(
                 "postgres COPY of the article rows alone: {copy:.0} articles/s; end to end is {:.1}% of it (1/{:.1})",
@@ -769,6 +851,29 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_time_over_a_busy_spell_is_this_process() {
+        let before = CpuTimes::now().expect("/proc on Linux");
+        // Work until this process has used 50 ms of CPU time more.
+        let mut x = 0u64;
+        while CpuTimes::now().unwrap().process - before.process < 0.05 {
+            for _ in 0..10_000 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+        }
+        let mut report = Report {
+            articles: 10,
+            ..Default::default()
+        };
+        before.report_since(&mut report);
+        let this = report.cpu_ms_per_article_this_process.unwrap();
+        // 50 ms over 10 articles is 5 ms each (more if other tests of this process ran too).
+        assert!((5.0..=200.0).contains(&this), "{this} ms per article");
+        assert!(report.cpu_ms_per_article_rest.unwrap() >= 0.0);
+        let idle = report.cpu_idle_share.unwrap();
+        assert!((0.0..=1.0).contains(&idle), "idle {idle}");
+    }
 
     #[test]
     fn corpus_is_deterministic_and_varied() {
