@@ -684,7 +684,7 @@ impl CpuTimes {
         let total = now.total - self.total;
         report.cpu_ms_per_article_this_process = Some(process * 1000.0 / articles);
         report.cpu_ms_per_article_rest = Some((busy - process).max(0.0) * 1000.0 / articles);
-        report.cpu_idle_share = (total > 0.0).then(|| 1.0 - busy / total);
+        report.cpu_idle_share = (total > 0.0).then(|| (1.0 - busy / total).clamp(0.0, 1.0));
         report.cpus = std::thread::available_parallelism().ok().map(usize::from);
     }
 }
