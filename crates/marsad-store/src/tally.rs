@@ -41,7 +41,7 @@ pub(crate) struct NewMention<'a> {
     pub actor_ids: Vec<Cow<'a, str>>,
     pub countries: Vec<Cow<'a, str>>,
     /// The source, else the article it duplicates, else the article.
-    pub source_key: String,
+    pub source_key: &'a str,
     /// The source, when not empty.
     pub source: Option<&'a str>,
 }
@@ -64,7 +64,7 @@ impl NewMention<'_> {
             vote(4, place);
         }
         vote(5, self.modality);
-        vote(8, &self.source_key);
+        vote(8, self.source_key);
         if let Some(source) = self.source {
             vote(9, source);
         }

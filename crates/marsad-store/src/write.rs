@@ -102,8 +102,10 @@ pub(crate) async fn put_extractions(
                 event_id: &event.id,
                 kind: event.kind.as_str(),
                 profile: Profile::of(event, article.published, &row.actor_ids),
-                previous: previous
-                    .get(&(record.article_id.to_owned(), event.id.clone()))
+                // (A first extraction has no previous events: no key to build.)
+                previous: (!previous.is_empty())
+                    .then(|| previous.get(&(record.article_id.to_owned(), event.id.clone())))
+                    .flatten()
                     .map(String::as_str),
             });
             rows.push((record.article_id, article, event, row));
@@ -145,7 +147,7 @@ pub(crate) async fn put_extractions(
                     modality: event.modality.as_str(),
                     actor_ids: unpacked(&row.actor_ids),
                     countries: unpacked(&row.countries),
-                    source_key: article.source_key.clone(),
+                    source_key: &article.source_key,
                     source: article.source.as_deref(),
                 }
             },
