@@ -32,8 +32,12 @@ pub struct BatchConfig {
 impl Default for BatchConfig {
     fn default() -> Self {
         Self {
-            chunk_items: 256,
-            chunk_bytes: 4 << 20,
+            // A chunk's events are written in one transaction, and every cluster its mentions
+            // touch is rewritten once per write: 512 articles touched 3.97 clusters each on
+            // `marsad bench ingest` against 5.56 for 256, and the event-write lock was held
+            // 1.48 ms per article instead of 1.63 (7 alternated runs: 461 -> 516 articles/s).
+            chunk_items: 512,
+            chunk_bytes: 8 << 20,
             chunk_wait: Duration::from_millis(50),
             in_flight: 2,
         }
