@@ -27,8 +27,10 @@ impl CopyText {
         &self.buf
     }
 
-    pub(crate) fn into_bytes(self) -> Vec<u8> {
-        self.buf.into_bytes()
+    /// Empties the buffer, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.buf.clear();
+        self.row_start = true;
     }
 
     pub(crate) fn len(&self) -> usize {

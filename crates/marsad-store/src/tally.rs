@@ -6,11 +6,12 @@
 //! confidence (exact, as `numeric`) and the most confident of them (then the earliest). A cluster's
 //! tallies are one row of `event_cluster_state`.
 //!
-//! A write reads the tallies of the clusters it touches (or takes them from the store's memory of
-//! its own last write, while nothing else has changed them: [`TallyCache`]), adds the votes of its
-//! new mentions from the rows it has in hand (rebuilding from their events the tallies of clusters
-//! that lost mentions to re-extraction), derives the stored values in memory, and writes one
-//! tallies row and one cluster row per cluster. Majorities count mentions, ties go to the larger summed confidence,
+//! A write reads the tallies of the clusters it touches before its events are inserted (or takes
+//! them from the store's memory of its own last write, while nothing else has changed them:
+//! [`TallyCache`]; the tallies of clusters that lost mentions to re-extraction are rebuilt from the
+//! events they have left), adds the votes of its new mentions from the rows it has in hand while
+//! Postgres inserts their events, derives the stored values in memory, and writes one tallies row
+//! and one cluster row per cluster (see [`Refresh`]). Majorities count mentions, ties go to the larger summed confidence,
 //! then the smaller value; the representative is the most confident mention (then the earliest);
 //! the place is the most confident mention's among those naming the majority place. Orders that
 //! depend on the database's collation (place keys, lists) are left to Postgres.
@@ -372,7 +373,7 @@ fn leaders(tallies: &Tallies, attr: usize) -> Vec<(&str, &Tally)> {
     best
 }
 
-/// A cluster's stored values, as [`refresh`] derives them, before the orders that depend on the
+/// A cluster's stored values, as [`Refresh::count`] derives them, before the orders that depend on the
 /// database's collation are applied.
 #[derive(Debug)]
 struct Derived<'t> {
@@ -484,148 +485,241 @@ async fn state_version(tx: &mut Transaction<'_, Postgres>) -> Result<i64, StoreE
     )
 }
 
-/// Brings the stored values of the clusters of `mentions` (this write's, all new) and of the `lost`
-/// clusters (which lost mentions to re-extraction) up to date: see the module documentation.
-/// `mentions` are in sequence order. The tallies start from `cache` where it still holds the
-/// stored ones; what to put back in it once the write has committed comes back with the times.
-pub(crate) async fn refresh(
-    tx: &mut Transaction<'_, Postgres>,
-    mentions: &[NewMention<'_>],
-    lost: &HashSet<String>,
-    cache: &TallyCache,
-) -> Result<(RefreshTimes, CachedTallies), StoreError> {
-    let started = std::time::Instant::now();
-    let mut touched: Vec<&str> = mentions
-        .iter()
-        .map(|m| m.cluster)
-        .chain(lost.iter().map(String::as_str))
-        .collect();
-    touched.sort_unstable();
-    touched.dedup();
-    let mut cached = cache.take();
-    if touched.is_empty() {
-        return Ok((RefreshTimes::default(), cached));
-    }
-    if cached.version != Some(state_version(tx).await?) {
-        cached = CachedTallies::default();
-    }
-    let mut lost_ids: Vec<&str> = lost.iter().map(String::as_str).collect();
-    lost_ids.sort_unstable();
-    for id in &lost_ids {
-        cached.tallies.remove(*id);
-    }
-    let mut state: HashMap<String, Tallies> = if lost_ids.is_empty() {
-        HashMap::new()
-    } else {
-        rebuild(tx, &lost_ids).await?
-    };
-    let mut unknown: Vec<&str> = Vec::new();
-    for &cluster in touched.iter().filter(|c| !lost.contains(**c)) {
-        match cached.tallies.remove_entry(cluster) {
-            Some((id, tallies)) => {
-                state.insert(id, tallies);
-            }
-            None => unknown.push(cluster),
-        }
-    }
-    if !unknown.is_empty() {
-        let stored: Vec<(String, String)> = sqlx::query_as(
-            "select cluster_id, tallies from event_cluster_state where cluster_id = any($1)",
-        )
-        .bind(&unknown)
-        .fetch_all(&mut **tx)
-        .await?;
-        for (cluster, json) in stored {
-            let tallies = decode(&cluster, &json)?;
-            state.insert(cluster, tallies);
-        }
-    }
-    let read = started.elapsed();
+/// Most clusters voted into (or encoded) between two yields to the runtime (see
+/// [`Refresh::count`]).
+const CLUSTERS_PER_YIELD: usize = 32;
 
-    // The votes of the new mentions, cluster by cluster (each cluster's tallies found once and
-    // voted into while they are in cache), in sequence order within each (the earliest wins
-    // confidence ties).
-    let rank: HashMap<&str, usize> = touched.iter().enumerate().map(|(i, &c)| (c, i)).collect();
-    let mut order: Vec<(usize, usize)> = mentions
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| !lost.contains(m.cluster))
-        .map(|(i, m)| (rank[m.cluster], i))
-        .collect();
-    order.sort_unstable();
-    let mut decimals: HashMap<u32, Decimal> = HashMap::new();
-    for group in order.chunk_by(|a, b| a.0 == b.0) {
-        let cluster = touched[group[0].0];
-        let tallies = match state.get_mut(cluster) {
-            Some(t) => t,
-            None => state.entry(cluster.to_owned()).or_default(),
-        };
-        for &(_, i) in group {
-            let m = &mentions[i];
-            let confidence = *decimals
-                .entry(m.confidence.to_bits())
-                .or_insert_with(|| Decimal::from_f32(m.confidence));
-            let mut result = Ok(());
-            m.votes(|attr, value| {
-                if result.is_ok() {
-                    result = tallies.vote(attr, value, confidence, m.confidence, m.sequence);
-                }
-            });
-            result?;
-        }
-    }
-
-    let mut derived = Vec::with_capacity(touched.len());
-    let (mut state_ids, mut state_json, mut emptied) = (Vec::new(), Vec::new(), Vec::new());
-    for &cluster in &touched {
-        match state.get(cluster) {
-            Some(tallies) if !tallies.is_empty() => {
-                state_ids.push(cluster);
-                state_json.push(encode(tallies)?);
-                derived.extend(Derived::of(cluster, tallies));
-            }
-            _ => emptied.push(cluster),
-        }
-    }
-    let computed = started.elapsed();
-
-    if !emptied.is_empty() {
-        sqlx::query("delete from event_cluster_state where cluster_id = any($1)")
-            .bind(&emptied)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("delete from event_clusters where id = any($1)")
-            .bind(&emptied)
-            .execute(&mut **tx)
-            .await?;
-    }
-    sqlx::query(
-        "insert into event_cluster_state as s (cluster_id, tallies)
-         select * from unnest($1::text[], $2::text[])
-         on conflict (cluster_id) do update set tallies = excluded.tallies",
-    )
-    .bind(&state_ids)
-    .bind(&state_json)
-    .execute(&mut **tx)
-    .await?;
-    let tallied = started.elapsed();
-    upsert_clusters(tx, &derived).await?;
-    let times = RefreshTimes {
-        read_ms: read.as_millis() as u64,
-        compute_ms: (computed - read).as_millis() as u64,
-        tallies_ms: (tallied - computed).as_millis() as u64,
-        clusters_ms: (started.elapsed() - tallied).as_millis() as u64,
-    };
-    drop(derived);
-    // What this write stored, at the version its own statements advanced the state to.
-    cached.version = Some(state_version(tx).await?);
-    cached
-        .tallies
-        .extend(state.into_iter().filter(|(_, t)| !t.is_empty()));
-    Ok((times, cached))
+/// Brings the stored values of the clusters of a write's new `mentions` and of the `lost` clusters
+/// (which lost mentions to re-extraction) up to date (see the module documentation), in three
+/// steps under the event-write lock: [`Refresh::read`] the tallies before the write's events are
+/// inserted; [`Refresh::count`] the new votes, alongside the events' insert (it yields to the
+/// runtime every few clusters, so that a `COPY` joined with it keeps Postgres busy meanwhile);
+/// [`Refresh::write`] the clusters once the events are in; then [`Refresh::finish`] gives what to
+/// put back in the store's memory once the write has committed.
+pub(crate) struct Refresh<'a> {
+    /// The clusters touched, sorted, once each.
+    touched: Vec<&'a str>,
+    cached: CachedTallies,
+    state: HashMap<String, Tallies>,
+    times_read_ms: u64,
 }
 
-/// How long each part of [`refresh`] took, for the write's log line.
+/// What [`Refresh::count`] derived, for [`Refresh::write`].
+pub(crate) struct Counted<'r> {
+    state_ids: Vec<&'r str>,
+    state_json: Vec<String>,
+    emptied: Vec<&'r str>,
+    derived: Vec<Derived<'r>>,
+    compute_ms: u64,
+}
+
+impl<'a> Refresh<'a> {
+    /// The tallies of the clusters `mentions` (in sequence order) and `lost` touch, before the
+    /// mentions' events are inserted: from `cache` where it still holds the stored ones, else
+    /// stored; a lost cluster's rebuilt from the votes of the events it has left.
+    pub(crate) async fn read(
+        tx: &mut Transaction<'_, Postgres>,
+        mentions: &[NewMention<'a>],
+        lost: &'a HashSet<String>,
+        cache: &TallyCache,
+    ) -> Result<Self, StoreError> {
+        let started = std::time::Instant::now();
+        let mut touched: Vec<&'a str> = mentions
+            .iter()
+            .map(|m| m.cluster)
+            .chain(lost.iter().map(String::as_str))
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut cached = cache.take();
+        let mut refresh = Self {
+            touched,
+            cached: CachedTallies::default(),
+            state: HashMap::new(),
+            times_read_ms: 0,
+        };
+        if refresh.touched.is_empty() {
+            refresh.cached = cached;
+            return Ok(refresh);
+        }
+        if cached.version != Some(state_version(tx).await?) {
+            cached = CachedTallies::default();
+        }
+        let mut lost_ids: Vec<&str> = lost.iter().map(String::as_str).collect();
+        lost_ids.sort_unstable();
+        for id in &lost_ids {
+            cached.tallies.remove(*id);
+        }
+        let mut state = if lost_ids.is_empty() {
+            HashMap::new()
+        } else {
+            rebuild(tx, &lost_ids).await?
+        };
+        let mut unknown: Vec<&str> = Vec::new();
+        for &cluster in refresh.touched.iter().filter(|c| !lost.contains(**c)) {
+            match cached.tallies.remove_entry(cluster) {
+                Some((id, tallies)) => {
+                    state.insert(id, tallies);
+                }
+                None => unknown.push(cluster),
+            }
+        }
+        if !unknown.is_empty() {
+            let stored: Vec<(String, String)> = sqlx::query_as(
+                "select cluster_id, tallies from event_cluster_state where cluster_id = any($1)",
+            )
+            .bind(&unknown)
+            .fetch_all(&mut **tx)
+            .await?;
+            for (cluster, json) in stored {
+                let tallies = decode(&cluster, &json)?;
+                state.insert(cluster, tallies);
+            }
+        }
+        refresh.cached = cached;
+        refresh.state = state;
+        refresh.times_read_ms = started.elapsed().as_millis() as u64;
+        Ok(refresh)
+    }
+
+    /// Counts the votes of `mentions` (those given to [`Refresh::read`], with their sequence
+    /// numbers) and derives each touched cluster's tallies row and stored values.
+    pub(crate) async fn count<'r>(
+        &'r mut self,
+        mentions: &[NewMention<'_>],
+    ) -> Result<Counted<'r>, StoreError> {
+        let started = std::time::Instant::now();
+        self.vote(mentions).await?;
+        let this: &'r Self = self;
+        let mut counted = Counted {
+            state_ids: Vec::new(),
+            state_json: Vec::new(),
+            emptied: Vec::new(),
+            derived: Vec::with_capacity(this.touched.len()),
+            compute_ms: 0,
+        };
+        for (i, &cluster) in this.touched.iter().enumerate() {
+            if i % CLUSTERS_PER_YIELD == CLUSTERS_PER_YIELD - 1 {
+                tokio::task::yield_now().await;
+            }
+            match this.state.get_key_value(cluster) {
+                Some((id, tallies)) if !tallies.is_empty() => {
+                    counted.state_ids.push(id.as_str());
+                    counted.state_json.push(encode(tallies)?);
+                    counted.derived.extend(Derived::of(id, tallies));
+                }
+                _ => counted.emptied.push(cluster),
+            }
+        }
+        counted.compute_ms = started.elapsed().as_millis() as u64;
+        Ok(counted)
+    }
+
+    /// Writes what [`Refresh::count`] derived, once the write's events are inserted (a cluster's
+    /// place is its mention's, read from the events); the times of the three steps.
+    pub(crate) async fn write(
+        tx: &mut Transaction<'_, Postgres>,
+        counted: Counted<'_>,
+        read_ms: u64,
+    ) -> Result<RefreshTimes, StoreError> {
+        let started = std::time::Instant::now();
+        if !counted.emptied.is_empty() {
+            sqlx::query("delete from event_cluster_state where cluster_id = any($1)")
+                .bind(&counted.emptied)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("delete from event_clusters where id = any($1)")
+                .bind(&counted.emptied)
+                .execute(&mut **tx)
+                .await?;
+        }
+        if !counted.state_ids.is_empty() {
+            sqlx::query(
+                "insert into event_cluster_state as s (cluster_id, tallies)
+                 select * from unnest($1::text[], $2::text[])
+                 on conflict (cluster_id) do update set tallies = excluded.tallies",
+            )
+            .bind(&counted.state_ids)
+            .bind(&counted.state_json)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let tallied = started.elapsed();
+        upsert_clusters(tx, &counted.derived).await?;
+        Ok(RefreshTimes {
+            read_ms,
+            compute_ms: counted.compute_ms,
+            tallies_ms: tallied.as_millis() as u64,
+            clusters_ms: (started.elapsed() - tallied).as_millis() as u64,
+        })
+    }
+
+    /// How long [`Refresh::read`] took.
+    pub(crate) fn read_ms(&self) -> u64 {
+        self.times_read_ms
+    }
+
+    /// What to put back in the store's memory once the write has committed: the tallies this
+    /// write stored, at the version its own statements advanced the state to.
+    pub(crate) async fn finish(
+        self,
+        tx: &mut Transaction<'_, Postgres>,
+    ) -> Result<CachedTallies, StoreError> {
+        let mut cached = self.cached;
+        if self.touched.is_empty() {
+            return Ok(cached);
+        }
+        cached.version = Some(state_version(tx).await?);
+        cached
+            .tallies
+            .extend(self.state.into_iter().filter(|(_, t)| !t.is_empty()));
+        Ok(cached)
+    }
+
+    /// The votes of the new mentions, cluster by cluster (each cluster's tallies found once and
+    /// voted into while they are in cache), in sequence order within each (the earliest wins
+    /// confidence ties).
+    async fn vote(&mut self, mentions: &[NewMention<'_>]) -> Result<(), StoreError> {
+        let rank: HashMap<&str, usize> = self
+            .touched
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i))
+            .collect();
+        let mut order: Vec<(usize, usize)> = mentions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (rank[m.cluster], i))
+            .collect();
+        order.sort_unstable();
+        let mut decimals: HashMap<u32, Decimal> = HashMap::new();
+        for (n, group) in order.chunk_by(|a, b| a.0 == b.0).enumerate() {
+            if n % CLUSTERS_PER_YIELD == CLUSTERS_PER_YIELD - 1 {
+                tokio::task::yield_now().await;
+            }
+            let cluster = self.touched[group[0].0];
+            let tallies = match self.state.get_mut(cluster) {
+                Some(t) => t,
+                None => self.state.entry(cluster.to_owned()).or_default(),
+            };
+            for &(_, i) in group {
+                let m = &mentions[i];
+                let confidence = *decimals
+                    .entry(m.confidence.to_bits())
+                    .or_insert_with(|| Decimal::from_f32(m.confidence));
+                let mut result = Ok(());
+                m.votes(|attr, value| {
+                    if result.is_ok() {
+                        result = tallies.vote(attr, value, confidence, m.confidence, m.sequence);
+                    }
+                });
+                result?;
+            }
+        }
+        Ok(())
+    }
+}
+/// How long each step of a [`Refresh`] took, for the write's log line.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct RefreshTimes {
     pub read_ms: u64,

@@ -5,9 +5,9 @@
 //! The places and actor names the events name are added first, in a short transaction of their
 //! own. In the write's transaction, everything that takes row locks other writers may also want
 //! (the articles, their old events and entities, the queue) comes next; the event-write advisory
-//! lock is taken only then, around cluster assignment, the event insert (which takes the sequence
-//! numbers) and the commit; the event rows are written out before it, all but their numbers and
-//! clusters. A writer never waits for a row lock while holding the advisory lock, so two batches
+//! lock is taken only then, around cluster assignment, the sequence numbers, the event insert
+//! (while it runs, this process counts the clusters' new votes), the clusters' writes and the
+//! commit; the event rows are written out before it, all but their numbers and clusters. A writer never waits for a row lock while holding the advisory lock, so two batches
 //! cannot deadlock on it, and sequence numbers still commit in order.
 
 use std::borrow::Cow;
@@ -122,10 +122,7 @@ pub(crate) async fn put_extractions(
     let locked = started.elapsed();
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
-    // The events' articles and places are checked once for the statement (migration
-    // 20261209000003), not row by row: no plan cache needed here.
-    let sequences = insert_events(&mut tx, &event_rows, &clusters).await?;
-    let inserted = started.elapsed();
+    let sequences = reserve_sequences(&mut tx, event_rows.len()).await?;
     let lost: HashSet<String> = previous.values().cloned().collect();
     let counted: Vec<NewMention<'_>> = rows
         .iter()
@@ -153,7 +150,18 @@ pub(crate) async fn put_extractions(
             },
         )
         .collect();
-    let (refresh, tallies) = tally::refresh(&mut tx, &counted, &lost, tally_cache).await?;
+    let mut refresh = tally::Refresh::read(&mut tx, &counted, &lost, tally_cache).await?;
+    let read_ms = refresh.read_ms();
+    // Postgres inserts the events while this process counts their votes: the two take about as
+    // long, and both hold the lock.
+    let (copied, counted_votes) = tokio::join!(
+        copy_events(&mut tx, &event_rows, &clusters, &sequences),
+        refresh.count(&counted)
+    );
+    let ((), counted_votes) = (copied?, counted_votes?);
+    let inserted = started.elapsed();
+    let refresh_times = tally::Refresh::write(&mut tx, counted_votes, read_ms).await?;
+    let tallies = refresh.finish(&mut tx).await?;
     let touched = counted
         .iter()
         .map(|m| m.cluster)
@@ -180,12 +188,13 @@ pub(crate) async fn put_extractions(
         prepare_ms = prepared.as_millis() as u64,
         lock_wait_ms = (locked - prepared).as_millis() as u64,
         assign_ms = (assigned - locked).as_millis() as u64,
+        // The events' insert and the count of their votes, together.
         insert_events_ms = (inserted - assigned).as_millis() as u64,
         refresh_clusters_ms = (refreshed - inserted).as_millis() as u64,
-        refresh_read_ms = refresh.read_ms,
-        refresh_compute_ms = refresh.compute_ms,
-        refresh_tallies_ms = refresh.tallies_ms,
-        refresh_upsert_ms = refresh.clusters_ms,
+        refresh_read_ms = refresh_times.read_ms,
+        refresh_compute_ms = refresh_times.compute_ms,
+        refresh_tallies_ms = refresh_times.tallies_ms,
+        refresh_upsert_ms = refresh_times.clusters_ms,
         commit_ms = (started.elapsed() - refreshed).as_millis() as u64,
         "extractions written"
     );
@@ -555,21 +564,21 @@ fn event_rows(rows: &[Row<'_>], mentions: &[Mention<'_>]) -> Result<EventRows, S
     Ok(EventRows { text: c, ends })
 }
 
-/// Inserts the events in order with `COPY`, so that sequence numbers follow the batch; their
-/// sequence numbers, in the same order. Under the event-write lock: the numbers are taken from the
-/// identity sequence here (`COPY` writes a `GENERATED ALWAYS` column as given, like `OVERRIDING
-/// SYSTEM VALUE`), so they increase in commit order as when the insert drew them itself.
-async fn insert_events(
+/// Takes `count` sequence numbers for the write's events, consecutive and in insert order. Under
+/// the event-write lock: the numbers are taken from the identity sequence here (`COPY` writes a
+/// `GENERATED ALWAYS` column as given, like `OVERRIDING SYSTEM VALUE`), so they increase in commit
+/// order as when the insert drew them itself.
+async fn reserve_sequences(
     tx: &mut Transaction<'_, Postgres>,
-    rows: &EventRows,
-    clusters: &[String],
+    count: usize,
 ) -> Result<Vec<i64>, StoreError> {
-    if rows.len() == 0 {
+    if count == 0 {
         return Ok(Vec::new());
     }
     // One advance of the sequence by the batch's size: only writers holding the lock draw from it,
     // so the numbers are consecutive (a `nextval` per row cost ~5 µs a row under the lock).
-    let count = rows.len() as i64;
+    let count = i64::try_from(count)
+        .map_err(|_| StoreError::InvalidArgument(format!("{count} events in one write")))?;
     let last: i64 = sqlx::query_scalar(
         "select setval(s.name, nextval(s.name) + $1 - 1)
          from (select pg_get_serial_sequence('events', 'sequence') as name) s",
@@ -577,17 +586,39 @@ async fn insert_events(
     .bind(count)
     .fetch_one(&mut **tx)
     .await?;
-    let sequences: Vec<i64> = (last - count + 1..=last).collect();
-    let mut c = CopyText::with_capacity(rows.text.len() + rows.len() * 48);
-    for ((&sequence, cluster), rest) in sequences.iter().zip(clusters).zip(rows.rows()) {
-        c.int(sequence);
-        c.text(cluster);
-        c.end_row_with(rest);
+    Ok((last - count + 1..=last).collect())
+}
+
+/// Bytes of `COPY` data sent at a time: Postgres starts on the first rows while the next are
+/// written out.
+const COPY_CHUNK_BYTES: usize = 1 << 20;
+
+/// Inserts the events with `COPY`, in order, with their sequence numbers and clusters.
+async fn copy_events(
+    tx: &mut Transaction<'_, Postgres>,
+    rows: &EventRows,
+    clusters: &[String],
+    sequences: &[i64],
+) -> Result<(), StoreError> {
+    if rows.len() == 0 {
+        return Ok(());
     }
     let mut copy = tx
         .copy_in_raw(&format!("copy events ({EVENT_COLUMNS}) from stdin"))
         .await?;
-    copy.send(c.into_bytes()).await?;
+    let mut c = CopyText::with_capacity(COPY_CHUNK_BYTES + 64 * 1024);
+    for ((&sequence, cluster), rest) in sequences.iter().zip(clusters).zip(rows.rows()) {
+        c.int(sequence);
+        c.text(cluster);
+        c.end_row_with(rest);
+        if c.len() >= COPY_CHUNK_BYTES {
+            copy.send(c.as_str().as_bytes()).await?;
+            c.clear();
+        }
+    }
+    if c.len() > 0 {
+        copy.send(c.as_str().as_bytes()).await?;
+    }
     let stored = copy.finish().await?;
     if stored != rows.len() as u64 {
         return Err(StoreError::Database(sqlx::Error::Protocol(format!(
@@ -595,7 +626,7 @@ async fn insert_events(
             rows.len()
         ))));
     }
-    Ok(sequences)
+    Ok(())
 }
 
 /// A list as the event row stores it, as the `UNNEST` insert stored it: `marsad_unpack` of the
