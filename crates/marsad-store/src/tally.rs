@@ -485,9 +485,8 @@ async fn state_version(tx: &mut Transaction<'_, Postgres>) -> Result<i64, StoreE
     )
 }
 
-/// Most clusters voted into (or encoded) between two yields to the runtime (see
-/// [`Refresh::count`]).
-const CLUSTERS_PER_YIELD: usize = 32;
+/// Most clusters voted into (or encoded) between two calls of [`Refresh::count`]'s `between`.
+const CLUSTERS_PER_STEP: usize = 32;
 
 /// Brings the stored values of the clusters of a write's new `mentions` and of the `lost` clusters
 /// (which lost mentions to re-extraction) up to date (see the module documentation), in three
@@ -583,13 +582,15 @@ impl<'a> Refresh<'a> {
     }
 
     /// Counts the votes of `mentions` (those given to [`Refresh::read`], with their sequence
-    /// numbers) and derives each touched cluster's tallies row and stored values.
-    pub(crate) async fn count<'r>(
+    /// numbers) and derives each touched cluster's tallies row and stored values, calling
+    /// `between` every few clusters.
+    pub(crate) fn count<'r>(
         &'r mut self,
         mentions: &[NewMention<'_>],
+        mut between: impl FnMut(),
     ) -> Result<Counted<'r>, StoreError> {
         let started = std::time::Instant::now();
-        self.vote(mentions).await?;
+        self.vote(mentions, &mut between)?;
         let this: &'r Self = self;
         let mut counted = Counted {
             state_ids: Vec::new(),
@@ -599,8 +600,8 @@ impl<'a> Refresh<'a> {
             compute_ms: 0,
         };
         for (i, &cluster) in this.touched.iter().enumerate() {
-            if i % CLUSTERS_PER_YIELD == CLUSTERS_PER_YIELD - 1 {
-                tokio::task::yield_now().await;
+            if i % CLUSTERS_PER_STEP == CLUSTERS_PER_STEP - 1 {
+                between();
             }
             match this.state.get_key_value(cluster) {
                 Some((id, tallies)) if !tallies.is_empty() => {
@@ -679,7 +680,11 @@ impl<'a> Refresh<'a> {
     /// The votes of the new mentions, cluster by cluster (each cluster's tallies found once and
     /// voted into while they are in cache), in sequence order within each (the earliest wins
     /// confidence ties).
-    async fn vote(&mut self, mentions: &[NewMention<'_>]) -> Result<(), StoreError> {
+    fn vote(
+        &mut self,
+        mentions: &[NewMention<'_>],
+        between: &mut impl FnMut(),
+    ) -> Result<(), StoreError> {
         let rank: HashMap<&str, usize> = self
             .touched
             .iter()
@@ -694,8 +699,8 @@ impl<'a> Refresh<'a> {
         order.sort_unstable();
         let mut decimals: HashMap<u32, Decimal> = HashMap::new();
         for (n, group) in order.chunk_by(|a, b| a.0 == b.0).enumerate() {
-            if n % CLUSTERS_PER_YIELD == CLUSTERS_PER_YIELD - 1 {
-                tokio::task::yield_now().await;
+            if n % CLUSTERS_PER_STEP == CLUSTERS_PER_STEP - 1 {
+                between();
             }
             let cluster = self.touched[group[0].0];
             let tallies = match self.state.get_mut(cluster) {

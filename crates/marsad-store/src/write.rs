@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use marsad_core::{DatePrecision, Event};
@@ -153,12 +155,27 @@ pub(crate) async fn put_extractions(
     let mut refresh = tally::Refresh::read(&mut tx, &counted, &lost, tally_cache).await?;
     let read_ms = refresh.read_ms();
     // Postgres inserts the events while this process counts their votes: the two take about as
-    // long, and both hold the lock.
-    let (copied, counted_votes) = tokio::join!(
-        copy_events(&mut tx, &event_rows, &clusters, &sequences),
-        refresh.count(&counted)
-    );
-    let ((), counted_votes) = (copied?, counted_votes?);
+    // long, and both hold the lock. The count drives the insert's `COPY` every few clusters by
+    // polling it on the spot (it is awaited, with this task's waker, once the count is done): a
+    // count that yielded to the runtime instead waited behind the other tasks' work each time,
+    // holding the lock.
+    let counted_votes = {
+        let mut copy = std::pin::pin!(copy_events(&mut tx, &event_rows, &clusters, &sequences));
+        let mut copied = None;
+        let counted_votes = refresh.count(&counted, || {
+            if copied.is_none() {
+                let mut cx = Context::from_waker(Waker::noop());
+                if let Poll::Ready(result) = copy.as_mut().poll(&mut cx) {
+                    copied = Some(result);
+                }
+            }
+        });
+        match copied {
+            Some(result) => result?,
+            None => copy.await?,
+        }
+        counted_votes?
+    };
     let inserted = started.elapsed();
     let refresh_times = tally::Refresh::write(&mut tx, counted_votes, read_ms).await?;
     let tallies = refresh.finish(&mut tx).await?;
