@@ -26,11 +26,10 @@ use sqlx::{Postgres, Transaction};
 use crate::decimal::Decimal;
 use crate::StoreError;
 
-/// What a new mention votes for, as its stored event row gives it.
+/// What a new mention votes for, as its stored event row gives it (its cluster and sequence number
+/// are given beside it: they are known only under the event-write lock).
 #[derive(Debug, Clone)]
 pub(crate) struct NewMention<'a> {
-    pub cluster: &'a str,
-    pub sequence: i64,
     pub confidence: f32,
     pub kind: &'a str,
     pub event_date: Option<NaiveDate>,
@@ -513,21 +512,18 @@ pub(crate) struct Counted<'r> {
 }
 
 impl<'a> Refresh<'a> {
-    /// The tallies of the clusters `mentions` (in sequence order) and `lost` touch, before the
-    /// mentions' events are inserted: from `cache` where it still holds the stored ones, else
-    /// stored; a lost cluster's rebuilt from the votes of the events it has left.
+    /// The tallies of the clusters of the write's new mentions (`clusters`, one per mention) and
+    /// of the `lost` clusters, before the mentions' events are inserted: from `cache` where it
+    /// still holds the stored ones, else stored; a lost cluster's rebuilt from the votes of the
+    /// events it has left.
     pub(crate) async fn read(
         tx: &mut Transaction<'_, Postgres>,
-        mentions: &[NewMention<'a>],
+        clusters: &'a [String],
         lost: &'a HashSet<String>,
         cache: &TallyCache,
     ) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
-        let mut touched: Vec<&'a str> = mentions
-            .iter()
-            .map(|m| m.cluster)
-            .chain(lost.iter().map(String::as_str))
-            .collect();
+        let mut touched: Vec<&'a str> = clusters.iter().chain(lost).map(String::as_str).collect();
         touched.sort_unstable();
         touched.dedup();
         let mut cached = cache.take();
@@ -581,16 +577,18 @@ impl<'a> Refresh<'a> {
         Ok(refresh)
     }
 
-    /// Counts the votes of `mentions` (those given to [`Refresh::read`], with their sequence
-    /// numbers) and derives each touched cluster's tallies row and stored values, calling
-    /// `between` every few clusters.
+    /// Counts the votes of `mentions` (in sequence order, with the clusters given to
+    /// [`Refresh::read`] and their `sequences`) and derives each touched cluster's tallies row and
+    /// stored values, calling `between` every few clusters.
     pub(crate) fn count<'r>(
         &'r mut self,
         mentions: &[NewMention<'_>],
+        clusters: &[String],
+        sequences: &[i64],
         mut between: impl FnMut(),
     ) -> Result<Counted<'r>, StoreError> {
         let started = std::time::Instant::now();
-        self.vote(mentions, &mut between)?;
+        self.vote(mentions, clusters, sequences, &mut between)?;
         let this: &'r Self = self;
         let mut counted = Counted {
             state_ids: Vec::new(),
@@ -655,6 +653,11 @@ impl<'a> Refresh<'a> {
         })
     }
 
+    /// How many clusters the write touches.
+    pub(crate) fn touched(&self) -> usize {
+        self.touched.len()
+    }
+
     /// How long [`Refresh::read`] took.
     pub(crate) fn read_ms(&self) -> u64 {
         self.times_read_ms
@@ -683,6 +686,8 @@ impl<'a> Refresh<'a> {
     fn vote(
         &mut self,
         mentions: &[NewMention<'_>],
+        clusters: &[String],
+        sequences: &[i64],
         between: &mut impl FnMut(),
     ) -> Result<(), StoreError> {
         let rank: HashMap<&str, usize> = self
@@ -691,10 +696,10 @@ impl<'a> Refresh<'a> {
             .enumerate()
             .map(|(i, &c)| (c, i))
             .collect();
-        let mut order: Vec<(usize, usize)> = mentions
+        let mut order: Vec<(usize, usize)> = clusters
             .iter()
             .enumerate()
-            .map(|(i, m)| (rank[m.cluster], i))
+            .map(|(i, cluster)| (rank[cluster.as_str()], i))
             .collect();
         order.sort_unstable();
         let mut decimals: HashMap<u32, Decimal> = HashMap::new();
@@ -708,14 +713,14 @@ impl<'a> Refresh<'a> {
                 None => self.state.entry(cluster.to_owned()).or_default(),
             };
             for &(_, i) in group {
-                let m = &mentions[i];
+                let (m, sequence) = (&mentions[i], sequences[i]);
                 let confidence = *decimals
                     .entry(m.confidence.to_bits())
                     .or_insert_with(|| Decimal::from_f32(m.confidence));
                 let mut result = Ok(());
                 m.votes(|attr, value| {
                     if result.is_ok() {
-                        result = tallies.vote(attr, value, confidence, m.confidence, m.sequence);
+                        result = tallies.vote(attr, value, confidence, m.confidence, sequence);
                     }
                 });
                 result?;

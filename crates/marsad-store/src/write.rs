@@ -113,8 +113,30 @@ pub(crate) async fn put_extractions(
             rows.push((record.article_id, article, event, row));
         }
     }
-    // The event rows but for their sequence numbers and clusters, which are given under the lock.
+    // The event rows but for their sequence numbers and clusters, which are given under the lock;
+    // likewise what each mention votes for in its cluster.
     let event_rows = event_rows(&rows, &mentions)?;
+    let votes: Vec<NewMention<'_>> = rows
+        .iter()
+        .zip(&mentions)
+        .map(|(&(_, article, event, ref row), mention)| {
+            let place = event.location.as_ref();
+            NewMention {
+                confidence: event.confidence,
+                kind: event.kind.as_str(),
+                event_date: event.date.value,
+                date_precision: event.date.precision.map(DatePrecision::as_str),
+                cluster_day: mention.profile.day,
+                place_key: place.map(|p| p.gazetteer_id.as_deref().unwrap_or(&p.name)),
+                modality: event.modality.as_str(),
+                actor_ids: unpacked(&row.actor_ids),
+                countries: unpacked(&row.countries),
+                source_key: &article.source_key,
+                source: article.source.as_deref(),
+            }
+        })
+        .collect();
+    let lost: HashSet<String> = previous.values().cloned().collect();
 
     let prepared = started.elapsed();
     sqlx::query("select pg_advisory_xact_lock($1)")
@@ -125,35 +147,8 @@ pub(crate) async fn put_extractions(
     let clusters = cluster::assign(&mut tx, &mentions).await?;
     let assigned = started.elapsed();
     let sequences = reserve_sequences(&mut tx, event_rows.len()).await?;
-    let lost: HashSet<String> = previous.values().cloned().collect();
-    let counted: Vec<NewMention<'_>> = rows
-        .iter()
-        .zip(&mentions)
-        .zip(&clusters)
-        .zip(&sequences)
-        .map(
-            |(((&(_, article, event, ref row), mention), cluster), &sequence)| {
-                let place = event.location.as_ref();
-                NewMention {
-                    cluster,
-                    sequence,
-                    confidence: event.confidence,
-                    kind: event.kind.as_str(),
-                    event_date: event.date.value,
-                    date_precision: event.date.precision.map(DatePrecision::as_str),
-                    cluster_day: mention.profile.day,
-                    place_key: place.map(|p| p.gazetteer_id.as_deref().unwrap_or(&p.name)),
-                    modality: event.modality.as_str(),
-                    actor_ids: unpacked(&row.actor_ids),
-                    countries: unpacked(&row.countries),
-                    source_key: &article.source_key,
-                    source: article.source.as_deref(),
-                }
-            },
-        )
-        .collect();
-    let mut refresh = tally::Refresh::read(&mut tx, &counted, &lost, tally_cache).await?;
-    let read_ms = refresh.read_ms();
+    let mut refresh = tally::Refresh::read(&mut tx, &clusters, &lost, tally_cache).await?;
+    let (read_ms, touched) = (refresh.read_ms(), refresh.touched());
     // Postgres inserts the events while this process counts their votes: the two take about as
     // long, and both hold the lock. The count drives the insert's `COPY` every few clusters by
     // polling it on the spot (it is awaited, with this task's waker, once the count is done): a
@@ -162,7 +157,7 @@ pub(crate) async fn put_extractions(
     let counted_votes = {
         let mut copy = std::pin::pin!(copy_events(&mut tx, &event_rows, &clusters, &sequences));
         let mut copied = None;
-        let counted_votes = refresh.count(&counted, || {
+        let counted_votes = refresh.count(&votes, &clusters, &sequences, || {
             if copied.is_none() {
                 let mut cx = Context::from_waker(Waker::noop());
                 if let Poll::Ready(result) = copy.as_mut().poll(&mut cx) {
@@ -179,12 +174,6 @@ pub(crate) async fn put_extractions(
     let inserted = started.elapsed();
     let refresh_times = tally::Refresh::write(&mut tx, counted_votes, read_ms).await?;
     let tallies = refresh.finish(&mut tx).await?;
-    let touched = counted
-        .iter()
-        .map(|m| m.cluster)
-        .chain(lost.iter().map(String::as_str))
-        .collect::<HashSet<_>>()
-        .len();
     let refreshed = started.elapsed();
     // The commit stays synchronous. `synchronous_commit = off` would be safe for the queue: the
     // events, entities, cluster changes and the removal of the articles' queue rows commit or are
