@@ -463,8 +463,16 @@ impl TallyCache {
         )
     }
 
-    /// Keeps the tallies of a committed write.
-    pub(crate) fn put_back(&self, mut cached: CachedTallies) {
+    /// Keeps the tallies of a committed write: what it took, with those it wrote (merged here,
+    /// after the commit, not under the event-write lock).
+    pub(crate) fn put_back(&self, written: WrittenTallies) {
+        let WrittenTallies {
+            mut cached,
+            written,
+        } = written;
+        cached
+            .tallies
+            .extend(written.into_iter().filter(|(_, t)| !t.is_empty()));
         if cached.tallies.len() > MAX_CACHED_CLUSTERS {
             cached = CachedTallies::default();
         }
@@ -473,6 +481,14 @@ impl TallyCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = cached;
     }
+}
+
+/// What a write gives back to the [`TallyCache`] once it has committed: what it took from it, at
+/// the version of the stored tallies after the write, and the tallies it wrote.
+#[derive(Debug)]
+pub(crate) struct WrittenTallies {
+    cached: CachedTallies,
+    written: HashMap<String, Tallies>,
 }
 
 /// The version of the stored tallies (see [`TallyCache`]).
@@ -668,16 +684,15 @@ impl<'a> Refresh<'a> {
     pub(crate) async fn finish(
         self,
         tx: &mut Transaction<'_, Postgres>,
-    ) -> Result<CachedTallies, StoreError> {
+    ) -> Result<WrittenTallies, StoreError> {
         let mut cached = self.cached;
-        if self.touched.is_empty() {
-            return Ok(cached);
+        if !self.touched.is_empty() {
+            cached.version = Some(state_version(tx).await?);
         }
-        cached.version = Some(state_version(tx).await?);
-        cached
-            .tallies
-            .extend(self.state.into_iter().filter(|(_, t)| !t.is_empty()));
-        Ok(cached)
+        Ok(WrittenTallies {
+            cached,
+            written: self.state,
+        })
     }
 
     /// The votes of the new mentions, cluster by cluster (each cluster's tallies found once and
