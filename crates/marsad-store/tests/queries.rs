@@ -1983,3 +1983,123 @@ async fn two_stores_writing_in_turn_keep_cluster_tallies_exact(pool: PgPool) {
         "mentions pile into shared clusters ({biggest})"
     );
 }
+
+/// A write whose events take several `COPY` pieces (1 MiB each) and whose votes are counted in
+/// many steps (32 clusters each), the insert driven from between the steps: every event is stored
+/// once, with consecutive sequence numbers and its own text, and the clusters equal a recompute,
+/// on the first extraction and on a re-extraction that moves mentions between clusters.
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn a_write_of_several_copy_pieces_stores_every_event_and_cluster_exactly(pool: PgPool) {
+    let store = Store::new(pool.clone());
+    const ARTICLES: usize = 60;
+    const EVENTS: usize = 30;
+    let make = |article: usize, round: usize| -> Vec<Event> {
+        (0..EVENTS)
+            .map(|k| {
+                let n = article * EVENTS + k + round * 7;
+                let mut e = repetitive_event(k, n);
+                let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+                    + chrono::Duration::days(3 * (n % 50) as i64);
+                e.date.value = Some(day);
+                let text = format!("article {article} event {k} round {round}: ")
+                    + &"وقعت اشتباكات قرب الحدود. ".repeat(25);
+                e.evidence = Evidence {
+                    end: text.chars().count(),
+                    text,
+                    start: 0,
+                };
+                e
+            })
+            .collect()
+    };
+    let mut ids = Vec::new();
+    for i in 0..ARTICLES {
+        let n = u8::try_from(i + 1).unwrap();
+        let published = ["2026-01-10", "2026-01-20"][i % 2];
+        let stored = store
+            .put_article(&article(&format!("body {i}"), n, "wire", published))
+            .await
+            .unwrap();
+        ids.push(stored.article_id);
+    }
+    let check = |pool: PgPool, events: Vec<Vec<Event>>, ids: Vec<String>| async move {
+        let (count, distinct, span): (i64, i64, i64) = sqlx::query_as(
+            "select count(*), count(distinct sequence), max(sequence) - min(sequence) + 1
+             from events",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let expected = i64::try_from(ARTICLES * EVENTS).unwrap();
+        assert_eq!((count, distinct), (expected, expected));
+        assert!(
+            span >= expected,
+            "sequences {span} apart for {expected} events"
+        );
+        let texts: Vec<(String, String, String)> =
+            sqlx::query_as("select article_id, id, evidence_text from events")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let want: std::collections::HashMap<(&str, &str), &str> = ids
+            .iter()
+            .zip(&events)
+            .flat_map(|(id, evs)| {
+                evs.iter()
+                    .map(move |e| ((id.as_str(), &*e.id), e.evidence.text.as_str()))
+            })
+            .collect();
+        for (article_id, id, text) in &texts {
+            assert_eq!(
+                Some(text.as_str()),
+                want.get(&(article_id.as_str(), id.as_str())).copied(),
+                "{article_id}/{id}"
+            );
+        }
+        assert_clusters_match_their_mentions(&pool).await;
+    };
+
+    let first: Vec<Vec<Event>> = (0..ARTICLES).map(|i| make(i, 0)).collect();
+    let records: Vec<ExtractionRecord<'_>> = ids
+        .iter()
+        .zip(&first)
+        .map(|(id, events)| ExtractionRecord {
+            article_id: id,
+            entities: &[],
+            events,
+            engine_version: "v1",
+        })
+        .collect();
+    store.put_extractions(&records).await.unwrap();
+    let copied: i64 =
+        sqlx::query_scalar("select sum(octet_length(evidence_text))::int8 from events")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(copied > 2 << 20, "the events' text alone is {copied} bytes");
+    let clusters: i64 = sqlx::query_scalar("select count(*) from event_clusters")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(clusters > 64, "{clusters} clusters");
+    check(pool.clone(), first.clone(), ids.clone()).await;
+
+    // Every other article again, with other days: its mentions leave clusters and join others.
+    let mut latest = first;
+    let again: Vec<(usize, Vec<Event>)> =
+        (0..ARTICLES).step_by(2).map(|i| (i, make(i, 1))).collect();
+    let records: Vec<ExtractionRecord<'_>> = again
+        .iter()
+        .map(|(i, events)| ExtractionRecord {
+            article_id: &ids[*i],
+            entities: &[],
+            events,
+            engine_version: "v2",
+        })
+        .collect();
+    store.put_extractions(&records).await.unwrap();
+    for (i, events) in &again {
+        latest[*i] = events.clone();
+    }
+    check(pool.clone(), latest, ids.clone()).await;
+}
