@@ -7,13 +7,16 @@
 //! the same gazetteer entry or within 25 km; and overlapping actors (or, when either side names no
 //! actor, the same place). Re-extracting an article keeps the cluster of every event whose stable
 //! id it had before. The stored values are derived from per-cluster vote tallies (see
-//! [`crate::tally`]), which a write updates with its new mentions only.
+//! [`crate::tally`]), which a write updates with its new mentions only. A store remembers the
+//! profiles of the clusters it has read and written ([`KnownClusters`]), so that a write reads from
+//! Postgres only the candidates of days it has not seen.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use marsad_core::{stable_id, DatePrecision, Event};
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{Postgres, Transaction};
 
 use crate::filter::distance_km;
 use crate::StoreError;
@@ -133,21 +136,22 @@ pub(crate) struct Mention<'a> {
 /// A cluster a new event may join: a stored one (on its best-supported values) or one founded
 /// earlier in this write (on its founding mention).
 #[derive(Debug)]
-struct Candidate {
-    cluster: String,
-    profile: Profile,
+struct Candidate<'k> {
+    cluster: Cow<'k, str>,
+    profile: Cow<'k, Profile>,
 }
 
 /// Clusters for `mentions`, in order. Each keeps its previous cluster when no earlier event of its
 /// article took it; otherwise it joins the best-matching cluster (stored, or founded earlier in this
 /// write by another article) that no earlier event of its article took, or founds its own. The
-/// stored candidates for the whole batch come from one statement.
+/// stored candidates come from `known`, which reads those it does not know yet in one statement.
 pub(crate) async fn assign(
     tx: &mut Transaction<'_, Postgres>,
     mentions: &[Mention<'_>],
+    known: &mut KnownClusters,
 ) -> Result<Vec<String>, StoreError> {
-    let stored = stored_candidates(tx, mentions).await?;
-    let mut founded: HashMap<&str, Candidates> = HashMap::new();
+    let stored = known.candidates(tx, mentions).await?;
+    let mut founded: HashMap<&str, Candidates<'_>> = HashMap::new();
     let mut taken: HashMap<&str, HashSet<String>> = HashMap::new();
     let mut clusters = Vec::with_capacity(mentions.len());
     for m in mentions {
@@ -168,8 +172,8 @@ pub(crate) async fn assign(
                     None => {
                         let c = new_cluster_id(m.article_id, m.event_id);
                         founded.entry(m.kind).or_default().push(Candidate {
-                            cluster: c.clone(),
-                            profile: m.profile.clone(),
+                            cluster: Cow::Owned(c.clone()),
+                            profile: Cow::Borrowed(&m.profile),
                         });
                         c
                     }
@@ -186,13 +190,13 @@ pub(crate) async fn assign(
 /// can match it: single-day candidates by day (a match is within a day of the mention's dates),
 /// longer periods (weeks, months, years: few) all. Undated candidates never match.
 #[derive(Debug, Default)]
-struct Candidates {
-    by_day: BTreeMap<NaiveDate, Vec<Candidate>>,
-    periods: Vec<Candidate>,
+struct Candidates<'k> {
+    by_day: BTreeMap<NaiveDate, Vec<Candidate<'k>>>,
+    periods: Vec<Candidate<'k>>,
 }
 
-impl Candidates {
-    fn push(&mut self, candidate: Candidate) {
+impl<'k> Candidates<'k> {
+    fn push(&mut self, candidate: Candidate<'k>) {
         match candidate.profile.range() {
             None => {}
             Some((start, end)) if start == end => {
@@ -203,7 +207,7 @@ impl Candidates {
     }
 
     /// Every candidate [`score`] may accept for `me` (and a few it rejects).
-    fn near<'c>(&'c self, me: &Profile) -> impl Iterator<Item = &'c Candidate> {
+    fn near<'c>(&'c self, me: &Profile) -> impl Iterator<Item = &'c Candidate<'k>> {
         let days = me.range().map(|(start, end)| {
             let slack = Duration::days(1);
             (
@@ -220,7 +224,7 @@ impl Candidates {
 /// The best-scoring candidate's cluster (ties: the smaller cluster id), skipping `taken`.
 fn best<'c>(
     me: &Profile,
-    candidates: impl Iterator<Item = &'c Candidate>,
+    candidates: impl Iterator<Item = &'c Candidate<'c>>,
     taken: &HashSet<String>,
 ) -> Option<String> {
     let mut best: Option<(u32, &str)> = None;
@@ -230,87 +234,288 @@ fn best<'c>(
         };
         let better = match best {
             None => true,
-            Some((bs, bc)) => s > bs || (s == bs && c.cluster.as_str() < bc),
+            Some((bs, bc)) => s > bs || (s == bs && &*c.cluster < bc),
         };
-        if better && !taken.contains(&c.cluster) {
+        if better && !taken.contains(&*c.cluster) {
             best = Some((s, &c.cluster));
         }
     }
     best.map(|(_, c)| c.to_owned())
 }
 
-/// Stored clusters the mentions could join, by kind: those of the mentions' kinds whose day is
-/// compatible with some mention's (within a day, or a coarse date that covers it). One statement
-/// for the batch over the (kind, match_day) indexes, one row per cluster however many mentions it
-/// has; [`score`] then decides per mention. The mentions' day windows are merged per kind first
-/// (see [`merged_windows`]): a write's ~4,000 mentions made hundreds of overlapping windows, each
-/// coarse one a year long, and every cluster was found again by each window that covered it.
-async fn stored_candidates(
-    tx: &mut Transaction<'_, Postgres>,
-    mentions: &[Mention<'_>],
-) -> Result<HashMap<String, Candidates>, StoreError> {
-    let mut days: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
-    let mut coarse: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
-    for m in mentions {
-        if let Some((start, end)) = m.profile.range() {
-            let high = end + Duration::days(1);
-            days.push((m.kind, start - Duration::days(1), high));
-            coarse.push((m.kind, start - Duration::days(366), high));
+/// The stored clusters a store knows the profiles of, by kind, with the day windows in which it
+/// knows every one: kept with the tallies in the store's memory of its last write (see
+/// [`crate::tally::TallyCache`], whose version check covers these too), so that a write reads
+/// only the candidates of days it has not seen. The writes that change clusters give back their
+/// stored profiles ([`KnownClusters::update`]), so what is known stays what is stored.
+#[derive(Debug, Default)]
+pub(crate) struct KnownClusters {
+    by_kind: HashMap<String, KnownOfKind>,
+    /// The kind each known cluster is filed under.
+    kinds: HashMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+struct KnownOfKind {
+    profiles: HashMap<String, Profile>,
+    /// Disjoint, sorted, inclusive day windows in which every cluster of the kind is known...
+    days: Vec<(NaiveDate, NaiveDate)>,
+    /// ... and those in which every cluster of a week, month or year is.
+    coarse: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// Precisions of clusters found by their coarse windows.
+const COARSE: [&str; 3] = ["week", "month", "year"];
+
+impl KnownClusters {
+    /// How many clusters are known.
+    pub(crate) fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// Stored clusters the mentions could join, by kind: those of the mentions' kinds whose day is
+    /// compatible with some mention's (within a day, or a coarse date that covers it); [`score`]
+    /// then decides per mention. The mentions' day windows are merged per kind first (see
+    /// [`merged_windows`]): a write's ~4,000 mentions made hundreds of overlapping windows, each
+    /// coarse one a year long. Only the parts of the windows not known yet are read, in one
+    /// statement over the (kind, match_day) indexes.
+    async fn candidates(
+        &mut self,
+        tx: &mut Transaction<'_, Postgres>,
+        mentions: &[Mention<'_>],
+    ) -> Result<HashMap<&str, Candidates<'_>>, StoreError> {
+        let mut days: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+        let mut coarse: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+        for m in mentions {
+            if let Some((start, end)) = m.profile.range() {
+                let high = end + Duration::days(1);
+                days.push((m.kind, start - Duration::days(1), high));
+                coarse.push((m.kind, start - Duration::days(366), high));
+            }
+        }
+        if days.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let days = merged_windows(days);
+        let coarse = merged_windows(coarse);
+        self.read_unknown(tx, &days, &coarse).await?;
+
+        let mut found: HashMap<&str, Candidates<'_>> = HashMap::new();
+        for (kind, known) in &self.by_kind {
+            let in_days = windows_of(&days, kind);
+            let in_coarse = windows_of(&coarse, kind);
+            if in_days.is_empty() && in_coarse.is_empty() {
+                continue;
+            }
+            for (id, profile) in &known.profiles {
+                let Some(day) = profile.day else { continue };
+                let is_coarse = profile
+                    .precision
+                    .is_some_and(|p| COARSE.contains(&p.as_str()));
+                if within(in_days, day) || (is_coarse && within(in_coarse, day)) {
+                    found.entry(kind.as_str()).or_default().push(Candidate {
+                        cluster: Cow::Borrowed(id),
+                        profile: Cow::Borrowed(profile),
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Reads the stored clusters in the parts of `days` and `coarse` (merged windows, by kind) not
+    /// known yet, and records the windows as known.
+    async fn read_unknown(
+        &mut self,
+        tx: &mut Transaction<'_, Postgres>,
+        days: &[(&str, NaiveDate, NaiveDate)],
+        coarse: &[(&str, NaiveDate, NaiveDate)],
+    ) -> Result<(), StoreError> {
+        let (day_kinds, day_lows, day_highs) = self.unknown_parts(days, false);
+        let (coarse_kinds, coarse_lows, coarse_highs) = self.unknown_parts(coarse, true);
+        if day_kinds.is_empty() && coarse_kinds.is_empty() {
+            return Ok(());
+        }
+        // The two parts can find the same coarse cluster: `union` keeps it once.
+        let rows: Vec<StoredProfile> = sqlx::query_as(
+            "select c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
+                    c.place_lat, c.place_lon, c.actor_ids
+             from unnest($1::text[], $2::date[], $3::date[]) as w(kind, low, high)
+             join event_clusters c on c.kind = w.kind and c.match_day between w.low and w.high
+             union
+             select c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
+                    c.place_lat, c.place_lon, c.actor_ids
+             from unnest($4::text[], $5::date[], $6::date[]) as w(kind, low, high)
+             join event_clusters c on c.kind = w.kind
+                  and c.match_precision in ('week', 'month', 'year')
+                  and c.match_day between w.low and w.high",
+        )
+        .bind(&day_kinds)
+        .bind(&day_lows)
+        .bind(&day_highs)
+        .bind(&coarse_kinds)
+        .bind(&coarse_lows)
+        .bind(&coarse_highs)
+        .fetch_all(&mut **tx)
+        .await?;
+        for ((kind, low), high) in day_kinds.iter().zip(day_lows).zip(day_highs) {
+            let known = self.by_kind.entry((*kind).to_owned()).or_default();
+            cover(&mut known.days, (low, high));
+        }
+        for ((kind, low), high) in coarse_kinds.iter().zip(coarse_lows).zip(coarse_highs) {
+            let known = self.by_kind.entry((*kind).to_owned()).or_default();
+            cover(&mut known.coarse, (low, high));
+        }
+        self.update(rows);
+        Ok(())
+    }
+
+    /// The parts of `windows` (merged, by kind) in which not every cluster (every coarse one, if
+    /// `coarse`) is known, as column arrays.
+    fn unknown_parts<'w>(
+        &self,
+        windows: &[(&'w str, NaiveDate, NaiveDate)],
+        coarse: bool,
+    ) -> (Vec<&'w str>, Vec<NaiveDate>, Vec<NaiveDate>) {
+        let mut out = (Vec::new(), Vec::new(), Vec::new());
+        for &(kind, low, high) in windows {
+            let known = self.by_kind.get(kind);
+            let covered = known.map_or(&[][..], |k| if coarse { &k.coarse } else { &k.days });
+            // Where every cluster is known, every coarse one is.
+            let also = known.filter(|_| coarse).map_or(&[][..], |k| &k.days[..]);
+            for (l, h) in uncovered(covered, (low, high)) {
+                for (l, h) in uncovered(also, (l, h)) {
+                    out.0.push(kind);
+                    out.1.push(l);
+                    out.2.push(h);
+                }
+            }
+        }
+        out
+    }
+
+    /// Records the stored profiles of clusters a write read or wrote.
+    pub(crate) fn update(&mut self, stored: Vec<StoredProfile>) {
+        for row in stored {
+            let (id, kind, profile) = row.into_parts();
+            if let Some(old_kind) = self.kinds.get(&id).filter(|k| **k != kind) {
+                if let Some(known) = self.by_kind.get_mut(old_kind) {
+                    known.profiles.remove(&id);
+                }
+            }
+            self.kinds.insert(id.clone(), kind.clone());
+            self.by_kind
+                .entry(kind)
+                .or_default()
+                .profiles
+                .insert(id, profile);
         }
     }
-    if days.is_empty() {
-        return Ok(HashMap::new());
+
+    /// Forgets clusters a write deleted.
+    pub(crate) fn remove<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        for id in ids {
+            if let Some(kind) = self.kinds.remove(id) {
+                if let Some(known) = self.by_kind.get_mut(&kind) {
+                    known.profiles.remove(id);
+                }
+            }
+        }
     }
-    let (day_kinds, day_lows, day_highs) = merged_windows(days);
-    let (coarse_kinds, coarse_lows, coarse_highs) = merged_windows(coarse);
-    // The two parts can find the same coarse cluster: `union` keeps it once.
-    let rows = sqlx::query(
-        "select c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
-                c.place_lat, c.place_lon, c.actor_ids
-         from unnest($1::text[], $2::date[], $3::date[]) as w(kind, low, high)
-         join event_clusters c on c.kind = w.kind and c.match_day between w.low and w.high
-         union
-         select c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
-                c.place_lat, c.place_lon, c.actor_ids
-         from unnest($4::text[], $5::date[], $6::date[]) as w(kind, low, high)
-         join event_clusters c on c.kind = w.kind
-              and c.match_precision in ('week', 'month', 'year')
-              and c.match_day between w.low and w.high",
-    )
-    .bind(day_kinds)
-    .bind(day_lows)
-    .bind(day_highs)
-    .bind(coarse_kinds)
-    .bind(coarse_lows)
-    .bind(coarse_highs)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut found: HashMap<String, Candidates> = HashMap::new();
-    for row in &rows {
-        let precision: Option<String> = row.try_get("match_precision")?;
-        found
-            .entry(row.try_get("kind")?)
-            .or_default()
-            .push(Candidate {
-                cluster: row.try_get("id")?,
-                profile: Profile {
-                    day: row.try_get("match_day")?,
-                    precision: precision.and_then(|p| p.parse().ok()),
-                    gazetteer_id: row.try_get("place_gazetteer_id")?,
-                    lat: row.try_get("place_lat")?,
-                    lon: row.try_get("place_lon")?,
-                    actor_ids: row.try_get("actor_ids")?,
-                },
-            });
+}
+
+/// A stored cluster's profile, as `event_clusters` holds it.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct StoredProfile {
+    id: String,
+    kind: String,
+    match_day: Option<NaiveDate>,
+    match_precision: Option<String>,
+    place_gazetteer_id: Option<String>,
+    place_lat: Option<f64>,
+    place_lon: Option<f64>,
+    actor_ids: Vec<String>,
+}
+
+impl StoredProfile {
+    fn into_parts(self) -> (String, String, Profile) {
+        let profile = Profile {
+            day: self.match_day,
+            precision: self.match_precision.and_then(|p| p.parse().ok()),
+            gazetteer_id: self.place_gazetteer_id,
+            lat: self.place_lat,
+            lon: self.place_lon,
+            actor_ids: self.actor_ids,
+        };
+        (self.id, self.kind, profile)
     }
-    Ok(found)
+}
+
+/// The windows of `kind` among merged windows sorted by kind.
+fn windows_of<'w>(
+    windows: &'w [(&str, NaiveDate, NaiveDate)],
+    kind: &str,
+) -> &'w [(&'w str, NaiveDate, NaiveDate)] {
+    let start = windows.partition_point(|w| w.0 < kind);
+    let end = windows.partition_point(|w| w.0 <= kind);
+    &windows[start..end]
+}
+
+/// Whether `day` is in one of `windows` (sorted, disjoint).
+fn within(windows: &[(&str, NaiveDate, NaiveDate)], day: NaiveDate) -> bool {
+    let i = windows.partition_point(|w| w.2 < day);
+    windows.get(i).is_some_and(|w| w.1 <= day)
+}
+
+/// The parts of `want` outside `covered` (sorted, disjoint, inclusive windows).
+fn uncovered(
+    covered: &[(NaiveDate, NaiveDate)],
+    want: (NaiveDate, NaiveDate),
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let (mut low, high) = want;
+    let mut out = Vec::new();
+    for &(c_low, c_high) in covered {
+        if c_high < low {
+            continue;
+        }
+        if c_low > high {
+            break;
+        }
+        if c_low > low {
+            out.push((low, c_low.pred_opt().unwrap_or(c_low)));
+        }
+        match c_high.succ_opt() {
+            Some(next) => low = next,
+            None => return out,
+        }
+        if low > high {
+            return out;
+        }
+    }
+    out.push((low, high));
+    out
+}
+
+/// Adds `window` to `covered` (sorted, disjoint, inclusive windows), merging what overlaps or
+/// touches it.
+fn cover(covered: &mut Vec<(NaiveDate, NaiveDate)>, window: (NaiveDate, NaiveDate)) {
+    covered.push(window);
+    covered.sort_unstable();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(covered.len());
+    for &(low, high) in covered.iter() {
+        match merged.last_mut() {
+            Some(last) if low <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(high),
+            _ => merged.push((low, high)),
+        }
+    }
+    *covered = merged;
 }
 
 /// Day windows `(kind, low, high)` (inclusive) as the fewest disjoint windows covering the same days
-/// of each kind, as column arrays sorted by kind and day.
+/// of each kind, sorted by kind and day.
 fn merged_windows(
     mut windows: Vec<(&str, NaiveDate, NaiveDate)>,
-) -> (Vec<&str>, Vec<NaiveDate>, Vec<NaiveDate>) {
+) -> Vec<(&str, NaiveDate, NaiveDate)> {
     windows.sort_unstable();
     let mut merged: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
     for (kind, low, high) in windows {
@@ -322,13 +527,7 @@ fn merged_windows(
             _ => merged.push((kind, low, high)),
         }
     }
-    let mut columns = (Vec::new(), Vec::new(), Vec::new());
-    for (kind, low, high) in merged {
-        columns.0.push(kind);
-        columns.1.push(low);
-        columns.2.push(high);
-    }
-    columns
+    merged
 }
 
 #[cfg(test)]
@@ -383,9 +582,65 @@ mod tests {
     }
 
     #[test]
+    fn known_windows_leave_only_the_unknown_days_to_read() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut covered = Vec::new();
+        assert_eq!(
+            uncovered(&covered, (d("2026-02-01"), d("2026-02-10"))),
+            [(d("2026-02-01"), d("2026-02-10"))]
+        );
+        cover(&mut covered, (d("2026-02-03"), d("2026-02-04")));
+        cover(&mut covered, (d("2026-02-08"), d("2026-02-08")));
+        assert_eq!(
+            uncovered(&covered, (d("2026-02-01"), d("2026-02-10"))),
+            [
+                (d("2026-02-01"), d("2026-02-02")),
+                (d("2026-02-05"), d("2026-02-07")),
+                (d("2026-02-09"), d("2026-02-10")),
+            ]
+        );
+        assert_eq!(
+            uncovered(&covered, (d("2026-02-03"), d("2026-02-04"))),
+            [],
+            "all known"
+        );
+        assert_eq!(
+            uncovered(&covered, (d("2026-02-04"), d("2026-02-06"))),
+            [(d("2026-02-05"), d("2026-02-06"))]
+        );
+        // Touching windows merge; the result stays sorted and disjoint.
+        cover(&mut covered, (d("2026-02-05"), d("2026-02-07")));
+        assert_eq!(
+            covered,
+            [(d("2026-02-03"), d("2026-02-08"))],
+            "2-3..4, 5..7 and 8 are one window"
+        );
+        cover(&mut covered, (d("2026-01-01"), d("2026-01-02")));
+        assert_eq!(
+            covered,
+            [
+                (d("2026-01-01"), d("2026-01-02")),
+                (d("2026-02-03"), d("2026-02-08"))
+            ]
+        );
+        let windows = [
+            ("attack", d("2026-01-01"), d("2026-01-02")),
+            ("meeting", d("2026-01-05"), d("2026-01-06")),
+            ("meeting", d("2026-01-09"), d("2026-01-09")),
+        ];
+        let meeting = windows_of(&windows, "meeting");
+        assert_eq!(meeting.len(), 2);
+        assert!(within(meeting, d("2026-01-06")));
+        assert!(within(meeting, d("2026-01-09")));
+        assert!(!within(meeting, d("2026-01-07")));
+        assert!(!within(meeting, d("2026-01-01")), "another kind's days");
+        assert!(windows_of(&windows, "protest").is_empty());
+    }
+
+    #[test]
     fn windows_merge_per_kind_into_the_days_they_cover() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let (kinds, lows, highs) = merged_windows(vec![
+        let merged = merged_windows(vec![
             ("meeting", d("2026-02-10"), d("2026-02-12")),
             ("attack", d("2026-02-01"), d("2026-02-03")),
             ("meeting", d("2026-02-08"), d("2026-02-10")),
@@ -393,8 +648,13 @@ mod tests {
             ("meeting", d("2026-02-20"), d("2026-02-21")),
             ("attack", d("2026-02-02"), d("2026-02-02")),
         ]);
-        assert_eq!(kinds, ["attack", "meeting", "meeting"]);
-        assert_eq!(lows, [d("2026-02-01"), d("2026-02-08"), d("2026-02-20")]);
-        assert_eq!(highs, [d("2026-02-03"), d("2026-02-14"), d("2026-02-21")]);
+        assert_eq!(
+            merged,
+            [
+                ("attack", d("2026-02-01"), d("2026-02-03")),
+                ("meeting", d("2026-02-08"), d("2026-02-14")),
+                ("meeting", d("2026-02-20"), d("2026-02-21")),
+            ]
+        );
     }
 }

@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use sqlx::{Postgres, Transaction};
 
+use crate::cluster::{KnownClusters, StoredProfile};
 use crate::decimal::Decimal;
 use crate::StoreError;
 
@@ -437,7 +438,12 @@ impl<'t> Derived<'t> {
 /// Most clusters a store keeps the tallies of in memory (a few KiB each); past it, it starts over.
 const MAX_CACHED_CLUSTERS: usize = 20_000;
 
-/// The tallies a store committed last, kept in memory so that its next write starts from them
+/// Most clusters a store keeps the profiles of (a few hundred bytes each); past it, it starts
+/// over.
+const MAX_KNOWN_CLUSTERS: usize = 100_000;
+
+/// The tallies a store committed last (and the profiles of the clusters it knows, see
+/// [`KnownClusters`]), kept in memory so that its next write starts from them
 /// instead of reading and decoding them again (migration 20261210000002). They stand for the
 /// stored ones only while `event_cluster_state_version` is still the version they were committed
 /// at; a write compares the two under the event-write lock.
@@ -449,11 +455,30 @@ pub(crate) struct TallyCache(std::sync::Mutex<CachedTallies>);
 pub(crate) struct CachedTallies {
     version: Option<i64>,
     tallies: HashMap<String, Tallies>,
+    /// The stored clusters' profiles, for cluster assignment's candidates.
+    pub(crate) known: KnownClusters,
 }
 
 impl TallyCache {
-    /// Takes what the cache holds, leaving it empty: a write that fails or is abandoned before
+    /// What the cache holds, if it still stands for the stored clusters (else nothing), read under
+    /// the event-write lock. The cache is left empty: a write that fails or is abandoned before
     /// [`TallyCache::put_back`] leaves nothing stale behind.
+    pub(crate) async fn take_valid(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+    ) -> Result<CachedTallies, StoreError> {
+        let cached = self.take();
+        let version = state_version(tx).await?;
+        Ok(if cached.version == Some(version) {
+            cached
+        } else {
+            CachedTallies {
+                version: Some(version),
+                ..CachedTallies::default()
+            }
+        })
+    }
+
     fn take(&self) -> CachedTallies {
         std::mem::take(
             &mut *self
@@ -473,7 +498,7 @@ impl TallyCache {
         cached
             .tallies
             .extend(written.into_iter().filter(|(_, t)| !t.is_empty()));
-        if cached.tallies.len() > MAX_CACHED_CLUSTERS {
+        if cached.tallies.len() > MAX_CACHED_CLUSTERS || cached.known.len() > MAX_KNOWN_CLUSTERS {
             cached = CachedTallies::default();
         }
         *self
@@ -529,20 +554,19 @@ pub(crate) struct Counted<'r> {
 
 impl<'a> Refresh<'a> {
     /// The tallies of the clusters of the write's new mentions (`clusters`, one per mention) and
-    /// of the `lost` clusters, before the mentions' events are inserted: from `cache` where it
-    /// still holds the stored ones, else stored; a lost cluster's rebuilt from the votes of the
-    /// events it has left.
+    /// of the `lost` clusters, before the mentions' events are inserted: from `cached` (what
+    /// [`TallyCache::take_valid`] gave) where it holds them, else stored; a lost cluster's rebuilt
+    /// from the votes of the events it has left.
     pub(crate) async fn read(
         tx: &mut Transaction<'_, Postgres>,
         clusters: &'a [String],
         lost: &'a HashSet<String>,
-        cache: &TallyCache,
+        mut cached: CachedTallies,
     ) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
         let mut touched: Vec<&'a str> = clusters.iter().chain(lost).map(String::as_str).collect();
         touched.sort_unstable();
         touched.dedup();
-        let mut cached = cache.take();
         let mut refresh = Self {
             touched,
             cached: CachedTallies::default(),
@@ -552,9 +576,6 @@ impl<'a> Refresh<'a> {
         if refresh.touched.is_empty() {
             refresh.cached = cached;
             return Ok(refresh);
-        }
-        if cached.version != Some(state_version(tx).await?) {
-            cached = CachedTallies::default();
         }
         let mut lost_ids: Vec<&str> = lost.iter().map(String::as_str).collect();
         lost_ids.sort_unstable();
@@ -631,12 +652,13 @@ impl<'a> Refresh<'a> {
     }
 
     /// Writes what [`Refresh::count`] derived, once the write's events are inserted (a cluster's
-    /// place is its mention's, read from the events); the times of the three steps.
+    /// place is its mention's, read from the events); the times of the three steps, and the
+    /// clusters' profiles as stored.
     pub(crate) async fn write(
         tx: &mut Transaction<'_, Postgres>,
         counted: Counted<'_>,
         read_ms: u64,
-    ) -> Result<RefreshTimes, StoreError> {
+    ) -> Result<(RefreshTimes, Vec<StoredProfile>), StoreError> {
         let started = std::time::Instant::now();
         if !counted.emptied.is_empty() {
             sqlx::query("delete from event_cluster_state where cluster_id = any($1)")
@@ -660,13 +682,14 @@ impl<'a> Refresh<'a> {
             .await?;
         }
         let tallied = started.elapsed();
-        upsert_clusters(tx, &counted.derived).await?;
-        Ok(RefreshTimes {
+        let stored = upsert_clusters(tx, &counted.derived).await?;
+        let times = RefreshTimes {
             read_ms,
             compute_ms: counted.compute_ms,
             tallies_ms: tallied.as_millis() as u64,
             clusters_ms: (started.elapsed() - tallied).as_millis() as u64,
-        })
+        };
+        Ok((times, stored))
     }
 
     /// How many clusters the write touches.
@@ -680,15 +703,24 @@ impl<'a> Refresh<'a> {
     }
 
     /// What to put back in the store's memory once the write has committed: the tallies this
-    /// write stored, at the version its own statements advanced the state to.
+    /// write stored and the profiles of the clusters it wrote (`stored`, from [`Refresh::write`])
+    /// or deleted, at the version its own statements advanced the state to.
     pub(crate) async fn finish(
         self,
         tx: &mut Transaction<'_, Postgres>,
+        stored: Vec<StoredProfile>,
     ) -> Result<WrittenTallies, StoreError> {
         let mut cached = self.cached;
         if !self.touched.is_empty() {
             cached.version = Some(state_version(tx).await?);
         }
+        let emptied = self
+            .touched
+            .iter()
+            .copied()
+            .filter(|c| self.state.get(*c).is_none_or(Tallies::is_empty));
+        cached.known.remove(emptied);
+        cached.known.update(stored);
         Ok(WrittenTallies {
             cached,
             written: self.state,
@@ -807,9 +839,9 @@ fn array_literal<'v>(items: impl Iterator<Item = &'v str>) -> String {
 async fn upsert_clusters(
     tx: &mut Transaction<'_, Postgres>,
     derived: &[Derived<'_>],
-) -> Result<(), StoreError> {
+) -> Result<Vec<StoredProfile>, StoreError> {
     if derived.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut to_order: Vec<&str> = Vec::new();
     for d in derived {
@@ -855,7 +887,7 @@ async fn upsert_clusters(
         c.match_day.push(d.date.map(|(day, _)| day).or(d.day));
         c.match_precision.push(d.date.and_then(|(_, p)| p));
     }
-    sqlx::query(
+    let stored = sqlx::query_as(
         "insert into event_clusters as c (id, kind, representative_sequence, event_date,
             date_precision, place_gazetteer_id, place_name, place_country, place_lat, place_lon,
             modality, confidence, mention_count, source_count, sources, actor_ids, countries,
@@ -882,7 +914,9 @@ async fn upsert_clusters(
             source_count = excluded.source_count, sources = excluded.sources,
             actor_ids = excluded.actor_ids, countries = excluded.countries,
             match_day = excluded.match_day, match_precision = excluded.match_precision,
-            updated_at = now()",
+            updated_at = now()
+         returning c.id, c.kind, c.match_day, c.match_precision, c.place_gazetteer_id,
+                   c.place_lat, c.place_lon, c.actor_ids",
     )
     .bind(c.id)
     .bind(c.kind)
@@ -899,9 +933,9 @@ async fn upsert_clusters(
     .bind(c.countries)
     .bind(c.match_day)
     .bind(c.match_precision)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(())
+    Ok(stored)
 }
 
 /// The cluster rows as column arrays for [`upsert_clusters`].

@@ -1,6 +1,7 @@
 //! The extraction write path: replacing the entities and events of many articles in one
 //! transaction, one statement per table (`UNNEST` of column arrays; the events, the largest table,
-//! by `COPY`), with cluster assignment for the whole batch from one candidate query.
+//! by `COPY`), with cluster assignment for the whole batch (its candidates from the store's memory
+//! of the clusters, and one query for the days it has not seen).
 //!
 //! The places and actor names the events name are added first, in a short transaction of their
 //! own. In the write's transaction, everything that takes row locks other writers may also want
@@ -144,10 +145,11 @@ pub(crate) async fn put_extractions(
         .execute(&mut *tx)
         .await?;
     let locked = started.elapsed();
-    let clusters = cluster::assign(&mut tx, &mentions).await?;
+    let mut memory = tally_cache.take_valid(&mut tx).await?;
+    let clusters = cluster::assign(&mut tx, &mentions, &mut memory.known).await?;
     let assigned = started.elapsed();
     let sequences = reserve_sequences(&mut tx, event_rows.len()).await?;
-    let mut refresh = tally::Refresh::read(&mut tx, &clusters, &lost, tally_cache).await?;
+    let mut refresh = tally::Refresh::read(&mut tx, &clusters, &lost, memory).await?;
     let (read_ms, touched) = (refresh.read_ms(), refresh.touched());
     // Postgres inserts the events while this process counts their votes: the two take about as
     // long, and both hold the lock. The count drives the insert's `COPY` every few clusters by
@@ -172,8 +174,8 @@ pub(crate) async fn put_extractions(
         counted_votes?
     };
     let inserted = started.elapsed();
-    let refresh_times = tally::Refresh::write(&mut tx, counted_votes, read_ms).await?;
-    let tallies = refresh.finish(&mut tx).await?;
+    let (refresh_times, stored) = tally::Refresh::write(&mut tx, counted_votes, read_ms).await?;
+    let tallies = refresh.finish(&mut tx, stored).await?;
     let refreshed = started.elapsed();
     // The commit stays synchronous. `synchronous_commit = off` would be safe for the queue: the
     // events, entities, cluster changes and the removal of the articles' queue rows commit or are

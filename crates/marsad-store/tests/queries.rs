@@ -2103,3 +2103,100 @@ async fn a_write_of_several_copy_pieces_stores_every_event_and_cluster_exactly(p
     }
     check(pool.clone(), latest, ids.clone()).await;
 }
+
+/// A store remembers the clusters it has read and written (their profiles, for the next writes'
+/// candidates) and reads only the days it has not seen: the same writes made by one store (after
+/// two by another), and by a new store each time (which reads every candidate), store the same
+/// clusters, tallies and assignments. The writes spread over days in turn (weeks and undated mentions among them), so
+/// that later ones need days partly seen, and re-extraction moves mentions between clusters.
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn a_store_that_remembers_clusters_assigns_as_one_that_reads_them_all(pool: PgPool) {
+    let mut ids = Vec::new();
+    for i in 0..30u8 {
+        let source = ["alsharq", "reuters", ""][usize::from(i) % 3];
+        let published = ["2026-01-10", "2026-02-20", "2026-03-30"][usize::from(i) % 3];
+        let stored = Store::new(pool.clone())
+            .put_article(&article(&format!("body {i}"), i + 1, source, published))
+            .await
+            .unwrap();
+        ids.push(stored.article_id);
+    }
+    // Article i's events in round r of write w: days spread over three months, drifting with the
+    // round, but for the third write's (January only) and the fourth's (March only): the fifth
+    // needs the February between them, where only the first two writes put clusters.
+    let make = |i: usize, round: usize, write: usize| -> Vec<Event> {
+        (0..4)
+            .filter(|k| !(i + k + round).is_multiple_of(5))
+            .map(|k| {
+                let n = i * 4 + k + round * 3;
+                let mut e = repetitive_event(k, n);
+                let spread = n * 11 + round * 17;
+                let day = match write {
+                    2 => spread % 20,
+                    3 => 60 + spread % 20,
+                    _ => spread % 90,
+                };
+                if e.date.value.is_some() {
+                    e.date.value = Some(
+                        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+                            + chrono::Duration::days(day as i64),
+                    );
+                }
+                e
+            })
+            .collect()
+    };
+    // Batches of articles, in order: small ones first, so that the days known grow piecewise.
+    let writes: Vec<(usize, Vec<usize>)> = vec![
+        (0, vec![0, 1, 2, 3]),
+        (0, vec![4, 5, 6, 7]),
+        (0, (8..16).collect()),
+        (0, (16..24).collect()),
+        (0, (24..30).collect()),
+        (1, vec![0, 7, 14, 21, 28]),
+        (1, (1..30).step_by(2).collect()),
+        (2, (0..30).step_by(3).collect()),
+    ];
+    let run = |remembering: bool| {
+        let pool = pool.clone();
+        let ids = ids.clone();
+        let writes = writes.clone();
+        async move {
+            sqlx::query(
+                "truncate events, event_clusters, event_cluster_state, article_extractions
+                 restart identity",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            let one = Store::new(pool.clone());
+            for (n, (round, batch)) in writes.iter().enumerate() {
+                let events: Vec<Vec<Event>> = batch.iter().map(|&i| make(i, *round, n)).collect();
+                let records: Vec<ExtractionRecord<'_>> = batch
+                    .iter()
+                    .zip(&events)
+                    .map(|(&i, events)| ExtractionRecord {
+                        article_id: &ids[i],
+                        entities: &[],
+                        events,
+                        engine_version: "v1",
+                    })
+                    .collect();
+                // The first writes are another store's (before this one started): clusters it
+                // has to read, days it has to learn.
+                let store = if remembering && n >= 2 {
+                    one.clone()
+                } else {
+                    Store::new(pool.clone())
+                };
+                store.put_extractions(&records).await.unwrap();
+            }
+            assert_clusters_match_their_mentions(&pool).await;
+            cluster_snapshot(&pool).await
+        }
+    };
+    let remembered = run(true).await;
+    let read_each_time = run(false).await;
+    assert!(remembered.len() > 60, "{} rows", remembered.len());
+    assert_eq!(remembered, read_each_time);
+}
