@@ -1461,18 +1461,30 @@ async fn write_concurrently(
 async fn write_serially(store: &Store, ids: &[String], batches: &[&Vec<usize>], round: usize) {
     for batch in batches {
         let events: Vec<Vec<Event>> = batch.iter().map(|&i| round_events(i, round)).collect();
-        let records: Vec<ExtractionRecord<'_>> = batch
-            .iter()
-            .zip(&events)
-            .map(|(&i, events)| ExtractionRecord {
-                article_id: &ids[i],
-                entities: &[],
-                events,
-                engine_version: "v1",
-            })
-            .collect();
-        store.put_extractions(&records).await.unwrap();
+        store
+            .put_extractions(&records(ids, batch, &events, "v1"))
+            .await
+            .unwrap();
     }
+}
+
+/// The records of the articles `batch` (indexes into `ids`) with their `events`, in order.
+fn records<'a>(
+    ids: &'a [String],
+    batch: &[usize],
+    events: &'a [Vec<Event>],
+    engine_version: &'a str,
+) -> Vec<ExtractionRecord<'a>> {
+    batch
+        .iter()
+        .zip(events)
+        .map(|(&i, events)| ExtractionRecord {
+            article_id: &ids[i],
+            entities: &[],
+            events,
+            engine_version,
+        })
+        .collect()
 }
 
 #[sqlx::test(migrator = "marsad_store::MIGRATOR")]
@@ -2059,18 +2071,12 @@ async fn a_write_of_several_copy_pieces_stores_every_event_and_cluster_exactly(p
         assert_clusters_match_their_mentions(&pool).await;
     };
 
-    let first: Vec<Vec<Event>> = (0..ARTICLES).map(|i| make(i, 0)).collect();
-    let records: Vec<ExtractionRecord<'_>> = ids
-        .iter()
-        .zip(&first)
-        .map(|(id, events)| ExtractionRecord {
-            article_id: id,
-            entities: &[],
-            events,
-            engine_version: "v1",
-        })
-        .collect();
-    store.put_extractions(&records).await.unwrap();
+    let all: Vec<usize> = (0..ARTICLES).collect();
+    let first: Vec<Vec<Event>> = all.iter().map(|&i| make(i, 0)).collect();
+    store
+        .put_extractions(&records(&ids, &all, &first, "v1"))
+        .await
+        .unwrap();
     let copied: i64 =
         sqlx::query_scalar("select sum(octet_length(evidence_text))::int8 from events")
             .fetch_one(&pool)
@@ -2086,20 +2092,14 @@ async fn a_write_of_several_copy_pieces_stores_every_event_and_cluster_exactly(p
 
     // Every other article again, with other days: its mentions leave clusters and join others.
     let mut latest = first;
-    let again: Vec<(usize, Vec<Event>)> =
-        (0..ARTICLES).step_by(2).map(|i| (i, make(i, 1))).collect();
-    let records: Vec<ExtractionRecord<'_>> = again
-        .iter()
-        .map(|(i, events)| ExtractionRecord {
-            article_id: &ids[*i],
-            entities: &[],
-            events,
-            engine_version: "v2",
-        })
-        .collect();
-    store.put_extractions(&records).await.unwrap();
-    for (i, events) in &again {
-        latest[*i] = events.clone();
+    let every_other: Vec<usize> = (0..ARTICLES).step_by(2).collect();
+    let again: Vec<Vec<Event>> = every_other.iter().map(|&i| make(i, 1)).collect();
+    store
+        .put_extractions(&records(&ids, &every_other, &again, "v2"))
+        .await
+        .unwrap();
+    for (&i, events) in every_other.iter().zip(&again) {
+        latest[i] = events.clone();
     }
     check(pool.clone(), latest, ids.clone()).await;
 }
@@ -2172,16 +2172,6 @@ async fn a_store_that_remembers_clusters_assigns_as_one_that_reads_them_all(pool
             let one = Store::new(pool.clone());
             for (n, (round, batch)) in writes.iter().enumerate() {
                 let events: Vec<Vec<Event>> = batch.iter().map(|&i| make(i, *round, n)).collect();
-                let records: Vec<ExtractionRecord<'_>> = batch
-                    .iter()
-                    .zip(&events)
-                    .map(|(&i, events)| ExtractionRecord {
-                        article_id: &ids[i],
-                        entities: &[],
-                        events,
-                        engine_version: "v1",
-                    })
-                    .collect();
                 // The first writes are another store's (before this one started): clusters it
                 // has to read, days it has to learn.
                 let store = if remembering && n >= 2 {
@@ -2189,7 +2179,10 @@ async fn a_store_that_remembers_clusters_assigns_as_one_that_reads_them_all(pool
                 } else {
                     Store::new(pool.clone())
                 };
-                store.put_extractions(&records).await.unwrap();
+                store
+                    .put_extractions(&records(&ids, batch, &events, "v1"))
+                    .await
+                    .unwrap();
             }
             assert_clusters_match_their_mentions(&pool).await;
             cluster_snapshot(&pool).await
