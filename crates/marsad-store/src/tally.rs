@@ -11,10 +11,12 @@
 //! [`TallyCache`]; the tallies of clusters that lost mentions to re-extraction are rebuilt from the
 //! events they have left), adds the votes of its new mentions from the rows it has in hand while
 //! Postgres inserts their events, derives the stored values in memory, and writes one tallies row
-//! and one cluster row per cluster (see [`Refresh`]). Majorities count mentions, ties go to the larger summed confidence,
-//! then the smaller value; the representative is the most confident mention (then the earliest);
-//! the place is the most confident mention's among those naming the majority place. Orders that
-//! depend on the database's collation (place keys, lists) are left to Postgres.
+//! and one cluster row per cluster (see [`Refresh`]).
+//!
+//! Majorities count mentions, ties go to the larger summed confidence, then the smaller value; the
+//! representative is the most confident mention (then the earliest); the place is the most
+//! confident mention's among those naming the majority place. Orders that depend on the
+//! database's collation (place keys, lists) are left to Postgres.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;

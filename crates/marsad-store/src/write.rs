@@ -8,8 +8,9 @@
 //! (the articles, their old events and entities, the queue) comes next; the event-write advisory
 //! lock is taken only then, around cluster assignment, the sequence numbers, the event insert
 //! (while it runs, this process counts the clusters' new votes), the clusters' writes and the
-//! commit; the event rows are written out before it, all but their numbers and clusters. A writer never waits for a row lock while holding the advisory lock, so two batches
-//! cannot deadlock on it, and sequence numbers still commit in order.
+//! commit; the event rows are written out before it, all but their numbers and clusters. A writer
+//! never waits for a row lock while holding the advisory lock, so two batches cannot deadlock on
+//! it, and sequence numbers still commit in order.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -601,7 +602,9 @@ async fn reserve_sequences(
 /// written out.
 const COPY_CHUNK_BYTES: usize = 1 << 20;
 
-/// Inserts the events with `COPY`, in order, with their sequence numbers and clusters.
+/// Inserts the events with `COPY`, in order, with their sequence numbers and clusters. Their
+/// articles and places are checked once for the statement (migration 20261209000003), not row by
+/// row.
 async fn copy_events(
     tx: &mut Transaction<'_, Postgres>,
     rows: &EventRows,
