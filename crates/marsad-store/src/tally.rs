@@ -464,7 +464,8 @@ pub(crate) struct CachedTallies {
 impl TallyCache {
     /// What the cache holds, if it still stands for the stored clusters (else nothing), read under
     /// the event-write lock. The cache is left empty: a write that fails or is abandoned before
-    /// [`TallyCache::put_back`] leaves nothing stale behind.
+    /// [`TallyCache::put_back`] leaves nothing behind, and one whose commit fails after it leaves
+    /// tallies of a version the stored state never reaches.
     pub(crate) async fn take_valid(
         &self,
         tx: &mut Transaction<'_, Postgres>,
@@ -490,8 +491,10 @@ impl TallyCache {
         )
     }
 
-    /// Keeps the tallies of a committed write: what it took, with those it wrote (merged here,
-    /// after the commit, not under the event-write lock).
+    /// Keeps the tallies of a write about to commit: what it took, with those it wrote. Before the
+    /// commit, which ends the event-write lock: the next writer, waiting for the lock, takes the
+    /// cache as soon as it has it (put back after the commit, the cache was most often still empty
+    /// then, and the next write read back from Postgres what this one had just written).
     pub(crate) fn put_back(&self, written: WrittenTallies) {
         let WrittenTallies {
             mut cached,
@@ -536,7 +539,7 @@ const CLUSTERS_PER_STEP: usize = 32;
 /// inserted; [`Refresh::count`] the new votes, alongside the events' insert (it yields to the
 /// runtime every few clusters, so that a `COPY` joined with it keeps Postgres busy meanwhile);
 /// [`Refresh::write`] the clusters once the events are in; then [`Refresh::finish`] gives what to
-/// put back in the store's memory once the write has committed.
+/// put back in the store's memory before the write commits.
 pub(crate) struct Refresh<'a> {
     /// The clusters touched, sorted, once each.
     touched: Vec<&'a str>,
@@ -704,7 +707,7 @@ impl<'a> Refresh<'a> {
         self.times_read_ms
     }
 
-    /// What to put back in the store's memory once the write has committed: the tallies this
+    /// What to put back in the store's memory before the write commits: the tallies this
     /// write stored and the profiles of the clusters it wrote (`stored`, from [`Refresh::write`])
     /// or deleted, at the version its own statements advanced the state to.
     pub(crate) async fn finish(

@@ -188,8 +188,9 @@ pub(crate) async fn put_extractions(
     // again to other events, which a reader resuming after them would skip. And it saves little:
     // the commits of a bulk ingest (5,000 articles) waited 0.6 s in all for the WAL flush, against
     // 61 s under the lock.
-    tx.commit().await?;
+    // Put back before the commit, which ends the lock (see `TallyCache::put_back`).
     tally_cache.put_back(tallies);
+    tx.commit().await?;
     tracing::debug!(
         articles = kept_records.len(),
         events = rows.len(),

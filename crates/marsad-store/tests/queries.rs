@@ -2193,3 +2193,36 @@ async fn a_store_that_remembers_clusters_assigns_as_one_that_reads_them_all(pool
     assert!(remembered.len() > 60, "{} rows", remembered.len());
     assert_eq!(remembered, read_each_time);
 }
+
+/// A store keeps its memory of a write's tallies before the write commits, at the version its
+/// statements advanced the stored state to: a version a rolled-back change reached is never
+/// reached again by another change.
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn a_rolled_back_cluster_state_version_is_never_given_again(pool: PgPool) {
+    let change_and_read = |pool: PgPool, commit: bool| async move {
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("delete from event_cluster_state where cluster_id = 'none'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let version: i64 = sqlx::query_scalar("select version from event_cluster_state_version")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        if commit {
+            tx.commit().await.unwrap();
+        } else {
+            tx.rollback().await.unwrap();
+        }
+        version
+    };
+    let before: i64 = sqlx::query_scalar("select version from event_cluster_state_version")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let rolled_back = change_and_read(pool.clone(), false).await;
+    assert_ne!(rolled_back, before, "a change advances the version");
+    let committed = change_and_read(pool.clone(), true).await;
+    assert_ne!(committed, rolled_back, "the rolled-back version came again");
+    assert_ne!(committed, before);
+}
