@@ -444,11 +444,11 @@ const MAX_CACHED_CLUSTERS: usize = 20_000;
 /// over.
 const MAX_KNOWN_CLUSTERS: usize = 100_000;
 
-/// The tallies a store committed last (and the profiles of the clusters it knows, see
-/// [`KnownClusters`]), kept in memory so that its next write starts from them
-/// instead of reading and decoding them again (migration 20261210000002). They stand for the
-/// stored ones only while `event_cluster_state_version` is still the version they were committed
-/// at; a write compares the two under the event-write lock.
+/// The tallies a store wrote last (and the profiles of the clusters it knows, see
+/// [`KnownClusters`]), kept in memory so that its next write starts from them instead of reading
+/// and decoding them again (migrations 20261210000002 and 20261211000001). They stand for the
+/// stored ones only while `event_cluster_state_version` is still the version their write left; a
+/// write compares the two under the event-write lock.
 #[derive(Debug, Default)]
 pub(crate) struct TallyCache(std::sync::Mutex<CachedTallies>);
 
@@ -513,8 +513,8 @@ impl TallyCache {
     }
 }
 
-/// What a write gives back to the [`TallyCache`] once it has committed: what it took from it, at
-/// the version of the stored tallies after the write, and the tallies it wrote.
+/// What a write gives back to the [`TallyCache`] as it commits: what it took from it, at the
+/// version of the stored tallies after the write, and the tallies it wrote.
 #[derive(Debug)]
 pub(crate) struct WrittenTallies {
     cached: CachedTallies,
