@@ -536,8 +536,8 @@ const CLUSTERS_PER_STEP: usize = 32;
 /// Brings the stored values of the clusters of a write's new `mentions` and of the `lost` clusters
 /// (which lost mentions to re-extraction) up to date (see the module documentation), in three
 /// steps under the event-write lock: [`Refresh::read`] the tallies before the write's events are
-/// inserted; [`Refresh::count`] the new votes, alongside the events' insert (it yields to the
-/// runtime every few clusters, so that a `COPY` joined with it keeps Postgres busy meanwhile);
+/// inserted; [`Refresh::count`] the new votes, alongside the events' insert (it calls back every
+/// few clusters, so that the caller can drive the `COPY` meanwhile);
 /// [`Refresh::write`] the clusters once the events are in; then [`Refresh::finish`] gives what to
 /// put back in the store's memory before the write commits.
 pub(crate) struct Refresh<'a> {
@@ -545,7 +545,7 @@ pub(crate) struct Refresh<'a> {
     touched: Vec<&'a str>,
     cached: CachedTallies,
     state: HashMap<String, Tallies>,
-    times_read_ms: u64,
+    read_ms: u64,
 }
 
 /// What [`Refresh::count`] derived, for [`Refresh::write`].
@@ -554,6 +554,7 @@ pub(crate) struct Counted<'r> {
     state_json: Vec<String>,
     emptied: Vec<&'r str>,
     derived: Vec<Derived<'r>>,
+    read_ms: u64,
     compute_ms: u64,
 }
 
@@ -576,7 +577,7 @@ impl<'a> Refresh<'a> {
             touched,
             cached: CachedTallies::default(),
             state: HashMap::new(),
-            times_read_ms: 0,
+            read_ms: 0,
         };
         if refresh.touched.is_empty() {
             refresh.cached = cached;
@@ -615,7 +616,7 @@ impl<'a> Refresh<'a> {
         }
         refresh.cached = cached;
         refresh.state = state;
-        refresh.times_read_ms = started.elapsed().as_millis() as u64;
+        refresh.read_ms = started.elapsed().as_millis() as u64;
         Ok(refresh)
     }
 
@@ -637,19 +638,20 @@ impl<'a> Refresh<'a> {
             state_json: Vec::new(),
             emptied: Vec::new(),
             derived: Vec::with_capacity(this.touched.len()),
+            read_ms: this.read_ms,
             compute_ms: 0,
         };
         for (i, &cluster) in this.touched.iter().enumerate() {
             if i % CLUSTERS_PER_STEP == CLUSTERS_PER_STEP - 1 {
                 between();
             }
-            match this.state.get_key_value(cluster) {
-                Some((id, tallies)) if !tallies.is_empty() => {
-                    counted.state_ids.push(id.as_str());
+            match kept(&this.state, cluster) {
+                Some((id, tallies)) => {
+                    counted.state_ids.push(id);
                     counted.state_json.push(encode(tallies)?);
                     counted.derived.extend(Derived::of(id, tallies));
                 }
-                _ => counted.emptied.push(cluster),
+                None => counted.emptied.push(cluster),
             }
         }
         counted.compute_ms = started.elapsed().as_millis() as u64;
@@ -662,7 +664,6 @@ impl<'a> Refresh<'a> {
     pub(crate) async fn write(
         tx: &mut Transaction<'_, Postgres>,
         counted: Counted<'_>,
-        read_ms: u64,
     ) -> Result<(RefreshTimes, Vec<StoredProfile>), StoreError> {
         let started = std::time::Instant::now();
         if !counted.emptied.is_empty() {
@@ -689,7 +690,7 @@ impl<'a> Refresh<'a> {
         let tallied = started.elapsed();
         let stored = upsert_clusters(tx, &counted.derived).await?;
         let times = RefreshTimes {
-            read_ms,
+            read_ms: counted.read_ms,
             compute_ms: counted.compute_ms,
             tallies_ms: tallied.as_millis() as u64,
             clusters_ms: (started.elapsed() - tallied).as_millis() as u64,
@@ -700,11 +701,6 @@ impl<'a> Refresh<'a> {
     /// How many clusters the write touches.
     pub(crate) fn touched(&self) -> usize {
         self.touched.len()
-    }
-
-    /// How long [`Refresh::read`] took.
-    pub(crate) fn read_ms(&self) -> u64 {
-        self.times_read_ms
     }
 
     /// What to put back in the store's memory before the write commits: the tallies this
@@ -722,9 +718,8 @@ impl<'a> Refresh<'a> {
         let emptied = self
             .touched
             .iter()
-            .copied()
-            .filter(|c| self.state.get(*c).is_none_or(Tallies::is_empty));
-        cached.known.remove(emptied);
+            .filter(|c| kept(&self.state, c).is_none());
+        cached.known.remove(emptied.copied());
         cached.known.update(stored);
         Ok(WrittenTallies {
             cached,
@@ -781,6 +776,15 @@ impl<'a> Refresh<'a> {
         Ok(())
     }
 }
+/// A touched cluster's tallies in a write's `state`, unless it has no mention left (then the write
+/// deletes it).
+fn kept<'s>(state: &'s HashMap<String, Tallies>, cluster: &str) -> Option<(&'s str, &'s Tallies)> {
+    state
+        .get_key_value(cluster)
+        .filter(|(_, tallies)| !tallies.is_empty())
+        .map(|(id, tallies)| (id.as_str(), tallies))
+}
+
 /// How long each step of a [`Refresh`] took, for the write's log line.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct RefreshTimes {

@@ -151,7 +151,7 @@ pub(crate) async fn put_extractions(
     let assigned = started.elapsed();
     let sequences = reserve_sequences(&mut tx, event_rows.len()).await?;
     let mut refresh = tally::Refresh::read(&mut tx, &clusters, &lost, memory).await?;
-    let (read_ms, touched) = (refresh.read_ms(), refresh.touched());
+    let touched = refresh.touched();
     // Postgres inserts the events while this process counts their votes: the two take about as
     // long, and both hold the lock. The count drives the insert's `COPY` every few clusters by
     // polling it on the spot (it is awaited, with this task's waker, once the count is done): a
@@ -175,7 +175,7 @@ pub(crate) async fn put_extractions(
         counted_votes?
     };
     let inserted = started.elapsed();
-    let (refresh_times, stored) = tally::Refresh::write(&mut tx, counted_votes, read_ms).await?;
+    let (refresh_times, stored) = tally::Refresh::write(&mut tx, counted_votes).await?;
     let tallies = refresh.finish(&mut tx, stored).await?;
     let refreshed = started.elapsed();
     // The commit stays synchronous. `synchronous_commit = off` would be safe for the queue: the
