@@ -548,11 +548,19 @@ async fn all_rows_scratch_tables(conn: &mut sqlx::PgConnection) -> Result<()> {
     Ok(())
 }
 
+/// What the all-rows baseline measured: its rate, and the machine's CPU time per article over it.
+struct AllRowsCopy {
+    articles_per_second: f64,
+    /// Busy CPU time of the whole machine over the COPY, per article: Postgres's work to store
+    /// the rows (the bench's share, sending them, is a few percent of it). None off Linux.
+    cpu_ms_per_article: Option<f64>,
+}
+
 /// Articles per second that Postgres takes with a bare COPY of every row the pipeline wrote for
 /// them (articles, entities, events, read back from the bench database before the clock starts)
 /// into scratch tables shaped like the real ones (same columns, indexes and search vectors
-/// computed by Postgres; no foreign keys).
-async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<f64> {
+/// computed by Postgres; no foreign keys), and the CPU time that took.
+async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<AllRowsCopy> {
     let (_pool, mut conn) = scratch_schema(database).await?;
     all_rows_scratch_tables(&mut conn).await?;
     let articles: i64 = sqlx::query_scalar("select count(*) from public.articles")
@@ -578,6 +586,7 @@ async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<f64> {
         }
         tables.push((table, columns, data));
     }
+    let cpu_before = CpuTimes::now();
     let started = Instant::now();
     for (table, columns, data) in &tables {
         let mut copy = conn
@@ -589,10 +598,26 @@ async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<f64> {
         copy.finish().await?;
     }
     let elapsed = started.elapsed();
+    let busy = cpu_before
+        .zip(CpuTimes::now())
+        .map(|(before, after)| after.busy - before.busy);
     sqlx::query("drop schema bench_copy cascade")
         .execute(&mut *conn)
         .await?;
-    Ok(articles.max(1) as f64 / elapsed.as_secs_f64())
+    let articles = articles.max(1) as f64;
+    Ok(AllRowsCopy {
+        articles_per_second: articles / elapsed.as_secs_f64(),
+        cpu_ms_per_article: busy.map(|busy| busy * 1000.0 / articles),
+    })
+}
+
+/// The most articles per second this machine could take end to end if the pipeline cost
+/// Postgres no more than the bare COPY of its rows: its CPUs over the CPU time per article of that
+/// COPY plus this process's over the push (what the client and the services spent). A ceiling,
+/// not a forecast: the pipeline's own Postgres work (lookups, clusters, transactions) comes on top.
+fn cpu_ceiling(cpus: usize, copy_cpu_ms: f64, process_cpu_ms: f64) -> Option<f64> {
+    let per_article = copy_cpu_ms + process_cpu_ms;
+    (per_article > 0.0).then(|| cpus as f64 * 1000.0 / per_article)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -625,6 +650,11 @@ struct Report {
     copy_all_rows_articles_per_second: Option<f64>,
     /// End to end over the all-rows COPY: the target's ratio.
     ratio_to_copy: Option<f64>,
+    /// The machine's busy CPU time per article over the all-rows COPY (Postgres storing the rows).
+    copy_all_rows_cpu_ms_per_article: Option<f64>,
+    /// `cpus` over the all-rows COPY's CPU per article plus this process's over the push: what
+    /// this machine could take at most with this build and schema (see `cpu_ceiling`).
+    ceiling_articles_per_second: Option<f64>,
     /// CPU time per article over the push (from /proc): this process (the client, and the
     /// services when they run in-process), the rest of the machine (Postgres, anything else).
     cpu_ms_per_article_this_process: Option<f64>,
@@ -794,8 +824,17 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
         // Only the in-process services leave the bench database holding exactly this run's rows.
         if args.ingest_url.is_none() {
             let all = copy_all_rows_rate(db).await?;
-            report.copy_all_rows_articles_per_second = Some(all);
-            report.ratio_to_copy = Some(report.articles_per_second / all);
+            report.copy_all_rows_articles_per_second = Some(all.articles_per_second);
+            report.ratio_to_copy = Some(report.articles_per_second / all.articles_per_second);
+            report.copy_all_rows_cpu_ms_per_article = all.cpu_ms_per_article;
+            report.ceiling_articles_per_second = match (
+                report.cpus,
+                all.cpu_ms_per_article,
+                report.cpu_ms_per_article_this_process,
+            ) {
+                (Some(cpus), Some(copy), Some(process)) => cpu_ceiling(cpus, copy, process),
+                _ => None,
+            };
         }
     }
 
@@ -844,6 +883,16 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
                 1.0 / ratio
             );
         }
+        if let (Some(copy_cpu), Some(process), Some(ceiling)) = (
+            report.copy_all_rows_cpu_ms_per_article,
+            report.cpu_ms_per_article_this_process,
+            report.ceiling_articles_per_second,
+        ) {
+            println!(
+                "  CPU per article of that COPY: {copy_cpu:.2} ms; with this process's {process:.2} ms, {} CPUs take at most {ceiling:.0} articles/s end to end",
+                report.cpus.unwrap_or(1)
+            );
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -851,6 +900,14 @@ pub(crate) async fn run(args: BenchIngestArgs) -> Result<std::process::ExitCode>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ceiling_shares_the_cpus_between_the_copy_and_the_process() {
+        // 2 CPUs, 1.3 ms of COPY and 1.2 ms of process per article: 2,000 ms / 2.5 ms.
+        let ceiling = cpu_ceiling(2, 1.3, 1.2).unwrap();
+        assert!((ceiling - 800.0).abs() < 1e-9, "{ceiling}");
+        assert_eq!(cpu_ceiling(2, 0.0, 0.0), None);
+    }
 
     #[test]
     fn cpu_time_over_a_busy_spell_is_this_process() {
