@@ -256,6 +256,11 @@ impl Store {
         let col = |f: &dyn Fn(&NewArticle) -> Option<String>| -> Vec<Option<String>> {
             fresh.iter().map(|&i| f(&articles[i])).collect()
         };
+        // Content already stored is filtered out before its search vector is computed: the
+        // vector (stemming the whole text) is most of the insert's cost, and `on conflict` alone
+        // computes it for every row before finding the conflict (re-ingesting 5,064 stored
+        // articles: 2,771 ms of Postgres with it, 6 ms without). `on conflict` still settles a
+        // race with a concurrent insert of the same content.
         let inserted: Vec<String> = sqlx::query_scalar(
             "insert into articles (id, content_hash, lang, title, body, source, url, published_on, simhash, duplicate_of,
                                    search)
@@ -263,6 +268,7 @@ impl Store {
              from unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[],
                          $7::text[], $8::date[], $9::bigint[], $10::text[])
                   as t(id, content_hash, lang, title, body, source, url, published_on, simhash, duplicate_of)
+             where not exists (select 1 from articles a where a.content_hash = t.content_hash)
              on conflict (content_hash) do nothing
              returning id",
         )
