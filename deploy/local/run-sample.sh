@@ -13,7 +13,7 @@ echo "== database: ${MARSAD_DATABASE_URL%%@*}@…" | sed 's#//[^:]*:[^@]*@#//***
 
 echo "== building marsad (release)"
 cargo build --release --locked -p marsad-cli
-marsad=target/release/marsad
+marsad=${CARGO_TARGET_DIR:-target}/release/marsad
 
 mkdir -p .marsad
 if "$marsad" health --wait 0 >/dev/null 2>&1; then
