@@ -245,7 +245,7 @@ fn best<'c>(
 
 /// The stored clusters a store knows the profiles of, by kind, with the day windows in which it
 /// knows every one: kept with the tallies in the store's memory of its last write (see
-/// [`crate::tally::TallyCache`], whose version check covers these too), so that a write reads
+/// [`crate::tally::ClusterMemory`], whose version check covers these too), so that a write reads
 /// only the candidates of days it has not seen. The writes that change clusters give back their
 /// stored profiles ([`KnownClusters::update`]), so what is known stays what is stored.
 #[derive(Debug, Default)]

@@ -16,7 +16,7 @@ use sqlx::postgres::{PgListener, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 use crate::filter::{self, EventFilter, Resolved};
-use crate::tally::TallyCache;
+use crate::tally::ClusterMemory;
 use crate::StoreError;
 
 /// The channel the events trigger notifies (see the migrations).
@@ -49,8 +49,9 @@ pub(crate) async fn cache_plans(
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: PgPool,
-    /// The cluster tallies this store committed last (see [`TallyCache`]).
-    tally_cache: Arc<TallyCache>,
+    /// What this store remembers of the clusters it wrote last: tallies and profiles (see
+    /// [`ClusterMemory`]).
+    cluster_memory: Arc<ClusterMemory>,
 }
 
 /// An article to store.
@@ -207,7 +208,7 @@ impl Store {
     pub fn new(pool: PgPool) -> Self {
         Self {
             pool,
-            tally_cache: Arc::default(),
+            cluster_memory: Arc::default(),
         }
     }
 
@@ -455,7 +456,7 @@ impl Store {
         &self,
         records: &[ExtractionRecord<'_>],
     ) -> Result<Vec<usize>, StoreError> {
-        crate::write::put_extractions(&self.pool, &self.tally_cache, records).await
+        crate::write::put_extractions(&self.pool, &self.cluster_memory, records).await
     }
 
     /// Leases up to `limit` queued articles for `lease`; an expired lease makes them claimable again.

@@ -8,7 +8,7 @@
 //!
 //! A write reads the tallies of the clusters it touches before its events are inserted (or takes
 //! them from the store's memory of its own last write, while nothing else has changed them:
-//! [`TallyCache`]; the tallies of clusters that lost mentions to re-extraction are rebuilt from the
+//! [`ClusterMemory`]; the tallies of clusters that lost mentions to re-extraction are rebuilt from the
 //! events they have left), adds the votes of its new mentions from the rows it has in hand while
 //! Postgres inserts their events, derives the stored values in memory, and writes one tallies row
 //! and one cluster row per cluster (see [`Refresh`]).
@@ -438,51 +438,51 @@ impl<'t> Derived<'t> {
 }
 
 /// Most clusters a store keeps the tallies of in memory (a few KiB each); past it, it starts over.
-const MAX_CACHED_CLUSTERS: usize = 20_000;
+const MAX_REMEMBERED_TALLIES: usize = 20_000;
 
 /// Most clusters a store keeps the profiles of (a few hundred bytes each); past it, it starts
 /// over.
 const MAX_KNOWN_CLUSTERS: usize = 100_000;
 
-/// The tallies a store wrote last (and the profiles of the clusters it knows, see
-/// [`KnownClusters`]), kept in memory so that its next write starts from them instead of reading
-/// and decoding them again (migrations 20261210000002 and 20261211000001). They stand for the
+/// What a store remembers of the clusters it wrote last: their tallies, and the profiles of the
+/// clusters it knows (see [`KnownClusters`]), so that its next write starts from them instead of
+/// reading and decoding them again (migrations 20261210000002 and 20261211000001). They stand for the
 /// stored ones only while `event_cluster_state_version` is still the version their write left; a
 /// write compares the two under the event-write lock.
 #[derive(Debug, Default)]
-pub(crate) struct TallyCache(std::sync::Mutex<CachedTallies>);
+pub(crate) struct ClusterMemory(std::sync::Mutex<RememberedClusters>);
 
-/// Tallies by cluster, and the version of the stored state they equal.
+/// Tallies by cluster and known cluster profiles, and the version of the stored state they equal.
 #[derive(Debug, Default)]
-pub(crate) struct CachedTallies {
+pub(crate) struct RememberedClusters {
     version: Option<i64>,
     tallies: HashMap<String, Tallies>,
     /// The stored clusters' profiles, for cluster assignment's candidates.
     pub(crate) known: KnownClusters,
 }
 
-impl TallyCache {
-    /// What the cache holds, if it still stands for the stored clusters (else nothing), read under
-    /// the event-write lock. The cache is left empty: a write that fails or is abandoned before
-    /// [`TallyCache::put_back`] leaves nothing behind, and one whose commit fails after it leaves
+impl ClusterMemory {
+    /// What the memory holds, if it still stands for the stored clusters (else nothing), read under
+    /// the event-write lock. The memory is left empty: a write that fails or is abandoned before
+    /// [`ClusterMemory::put_back`] leaves nothing behind, and one whose commit fails after it leaves
     /// tallies of a version the stored state never reaches.
     pub(crate) async fn take_valid(
         &self,
         tx: &mut Transaction<'_, Postgres>,
-    ) -> Result<CachedTallies, StoreError> {
-        let cached = self.take();
+    ) -> Result<RememberedClusters, StoreError> {
+        let remembered = self.take();
         let version = state_version(tx).await?;
-        Ok(if cached.version == Some(version) {
-            cached
+        Ok(if remembered.version == Some(version) {
+            remembered
         } else {
-            CachedTallies {
+            RememberedClusters {
                 version: Some(version),
-                ..CachedTallies::default()
+                ..RememberedClusters::default()
             }
         })
     }
 
-    fn take(&self) -> CachedTallies {
+    fn take(&self) -> RememberedClusters {
         std::mem::take(
             &mut *self
                 .0
@@ -493,35 +493,37 @@ impl TallyCache {
 
     /// Keeps the tallies of a write about to commit: what it took, with those it wrote. Before the
     /// commit, which ends the event-write lock: the next writer, waiting for the lock, takes the
-    /// cache as soon as it has it (put back after the commit, the cache was most often still empty
+    /// memory as soon as it has it (put back after the commit, the memory was most often still empty
     /// then, and the next write read back from Postgres what this one had just written).
     pub(crate) fn put_back(&self, written: WrittenTallies) {
         let WrittenTallies {
-            mut cached,
+            mut remembered,
             written,
         } = written;
-        cached
+        remembered
             .tallies
             .extend(written.into_iter().filter(|(_, t)| !t.is_empty()));
-        if cached.tallies.len() > MAX_CACHED_CLUSTERS || cached.known.len() > MAX_KNOWN_CLUSTERS {
-            cached = CachedTallies::default();
+        if remembered.tallies.len() > MAX_REMEMBERED_TALLIES
+            || remembered.known.len() > MAX_KNOWN_CLUSTERS
+        {
+            remembered = RememberedClusters::default();
         }
         *self
             .0
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = cached;
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = remembered;
     }
 }
 
-/// What a write gives back to the [`TallyCache`] as it commits: what it took from it, at the
+/// What a write gives back to the [`ClusterMemory`] as it commits: what it took from it, at the
 /// version of the stored tallies after the write, and the tallies it wrote.
 #[derive(Debug)]
 pub(crate) struct WrittenTallies {
-    cached: CachedTallies,
+    remembered: RememberedClusters,
     written: HashMap<String, Tallies>,
 }
 
-/// The version of the stored tallies (see [`TallyCache`]).
+/// The version of the stored tallies (see [`ClusterMemory`]).
 async fn state_version(tx: &mut Transaction<'_, Postgres>) -> Result<i64, StoreError> {
     Ok(
         sqlx::query_scalar("select version from event_cluster_state_version")
@@ -543,7 +545,7 @@ const CLUSTERS_PER_STEP: usize = 32;
 pub(crate) struct Refresh<'a> {
     /// The clusters touched, sorted, once each.
     touched: Vec<&'a str>,
-    cached: CachedTallies,
+    remembered: RememberedClusters,
     state: HashMap<String, Tallies>,
     read_ms: u64,
 }
@@ -560,14 +562,14 @@ pub(crate) struct Counted<'r> {
 
 impl<'a> Refresh<'a> {
     /// The tallies of the clusters of the write's new mentions (`clusters`, one per mention) and
-    /// of the `lost` clusters, before the mentions' events are inserted: from `cached` (what
-    /// [`TallyCache::take_valid`] gave) where it holds them, else stored; a lost cluster's rebuilt
+    /// of the `lost` clusters, before the mentions' events are inserted: from `remembered` (what
+    /// [`ClusterMemory::take_valid`] gave) where it holds them, else stored; a lost cluster's rebuilt
     /// from the votes of the events it has left.
     pub(crate) async fn read(
         tx: &mut Transaction<'_, Postgres>,
         clusters: &'a [String],
         lost: &'a HashSet<String>,
-        mut cached: CachedTallies,
+        mut remembered: RememberedClusters,
     ) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
         let mut touched: Vec<&'a str> = clusters.iter().chain(lost).map(String::as_str).collect();
@@ -575,18 +577,18 @@ impl<'a> Refresh<'a> {
         touched.dedup();
         let mut refresh = Self {
             touched,
-            cached: CachedTallies::default(),
+            remembered: RememberedClusters::default(),
             state: HashMap::new(),
             read_ms: 0,
         };
         if refresh.touched.is_empty() {
-            refresh.cached = cached;
+            refresh.remembered = remembered;
             return Ok(refresh);
         }
         let mut lost_ids: Vec<&str> = lost.iter().map(String::as_str).collect();
         lost_ids.sort_unstable();
         for id in &lost_ids {
-            cached.tallies.remove(*id);
+            remembered.tallies.remove(*id);
         }
         let mut state = if lost_ids.is_empty() {
             HashMap::new()
@@ -595,7 +597,7 @@ impl<'a> Refresh<'a> {
         };
         let mut unknown: Vec<&str> = Vec::new();
         for &cluster in refresh.touched.iter().filter(|c| !lost.contains(**c)) {
-            match cached.tallies.remove_entry(cluster) {
+            match remembered.tallies.remove_entry(cluster) {
                 Some((id, tallies)) => {
                     state.insert(id, tallies);
                 }
@@ -614,7 +616,7 @@ impl<'a> Refresh<'a> {
                 state.insert(cluster, tallies);
             }
         }
-        refresh.cached = cached;
+        refresh.remembered = remembered;
         refresh.state = state;
         refresh.read_ms = started.elapsed().as_millis() as u64;
         Ok(refresh)
@@ -711,18 +713,18 @@ impl<'a> Refresh<'a> {
         tx: &mut Transaction<'_, Postgres>,
         stored: Vec<StoredProfile>,
     ) -> Result<WrittenTallies, StoreError> {
-        let mut cached = self.cached;
+        let mut remembered = self.remembered;
         if !self.touched.is_empty() {
-            cached.version = Some(state_version(tx).await?);
+            remembered.version = Some(state_version(tx).await?);
         }
         let emptied = self
             .touched
             .iter()
             .filter(|c| kept(&self.state, c).is_none());
-        cached.known.remove(emptied.copied());
-        cached.known.update(stored);
+        remembered.known.remove(emptied.copied());
+        remembered.known.update(stored);
         Ok(WrittenTallies {
-            cached,
+            remembered,
             written: self.state,
         })
     }

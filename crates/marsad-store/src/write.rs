@@ -24,7 +24,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use crate::cluster::{self, Mention, Profile};
 use crate::copy_text::CopyText;
 use crate::db::{actor_key, cache_plans, offset, ExtractionRecord, EVENT_WRITE_LOCK};
-use crate::tally::{self, NewMention, TallyCache};
+use crate::tally::{self, ClusterMemory, NewMention};
 use crate::StoreError;
 
 /// Separates list items packed into one text for an `UNNEST` statement (arrays of arrays cannot
@@ -35,7 +35,7 @@ const SEP: char = '\u{1f}';
 /// article appears more than once, its last record is the one stored.
 pub(crate) async fn put_extractions(
     pool: &PgPool,
-    tally_cache: &TallyCache,
+    cluster_memory: &ClusterMemory,
     records: &[ExtractionRecord<'_>],
 ) -> Result<Vec<usize>, StoreError> {
     if records.is_empty() {
@@ -146,7 +146,7 @@ pub(crate) async fn put_extractions(
         .execute(&mut *tx)
         .await?;
     let locked = started.elapsed();
-    let mut memory = tally_cache.take_valid(&mut tx).await?;
+    let mut memory = cluster_memory.take_valid(&mut tx).await?;
     let clusters = cluster::assign(&mut tx, &mentions, &mut memory.known).await?;
     let assigned = started.elapsed();
     let sequences = reserve_sequences(&mut tx, event_rows.len()).await?;
@@ -188,8 +188,8 @@ pub(crate) async fn put_extractions(
     // again to other events, which a reader resuming after them would skip. And it saves little:
     // the commits of a bulk ingest (5,000 articles) waited 0.6 s in all for the WAL flush, against
     // 61 s under the lock.
-    // Put back before the commit, which ends the lock (see `TallyCache::put_back`).
-    tally_cache.put_back(tallies);
+    // Put back before the commit, which ends the lock (see `ClusterMemory::put_back`).
+    cluster_memory.put_back(tallies);
     tx.commit().await?;
     tracing::debug!(
         articles = kept_records.len(),
