@@ -86,6 +86,85 @@ async fn bulk_put_reports_each_item_and_links_near_duplicates(pool: PgPool) {
     assert_eq!(store.stats().await.unwrap().articles, 5);
 }
 
+/// Content already stored, put again in a later batch or by two batches at once, is a duplicate:
+/// one row per content, its first text kept, queued once.
+#[sqlx::test(migrator = "marsad_store::MIGRATOR")]
+async fn content_put_again_or_twice_at_once_is_stored_once(pool: PgPool) {
+    let store = Store::new(pool.clone());
+    let first = store
+        .put_articles(&[
+            article("original text", 1, None),
+            article("second", 2, None),
+        ])
+        .await
+        .unwrap();
+    assert!(first.iter().all(|o| o.created));
+
+    // The same content hash with another text, next to new content.
+    let again = store
+        .put_articles(&[article("changed text", 1, None), article("new", 3, None)])
+        .await
+        .unwrap();
+    let created: Vec<bool> = again.iter().map(|o| o.created).collect();
+    assert_eq!(created, [false, true]);
+    assert_eq!(again[0].article_id, first[0].article_id);
+    assert!(
+        again[0].pending,
+        "the stored article still waits for extraction"
+    );
+    let stored = store.get_article(&first[0].article_id).await.unwrap();
+    assert_eq!(stored.body, "original text");
+
+    // Two batches of the same new content at once, on two connections: each content is created
+    // by exactly one of them, and both report the same article.
+    let batch: Vec<NewArticle> = (10..60)
+        .map(|n| article(&format!("story {n}"), n, None))
+        .collect();
+    let other = Store::new(pool.clone());
+    let (a, b) = tokio::join!(store.put_articles(&batch), other.put_articles(&batch));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.article_id, y.article_id);
+        assert!(x.created != y.created, "{x:?} and {y:?}");
+        assert!(x.pending && y.pending);
+    }
+    assert_eq!(store.stats().await.unwrap().articles, 3 + 50);
+
+    // The same content inserted by a transaction that commits while the put waits for it (its
+    // row not yet visible when the put looked): a duplicate, not an error.
+    let raced = article("raced", 70, None);
+    let mut racing = pool.begin().await.unwrap();
+    sqlx::query(
+        "insert into articles (id, content_hash, lang, body)
+         values ('a_' || encode(substring($1 from 1 for 16), 'hex'), $1, 'en', 'raced')",
+    )
+    .bind(&raced.content_hash)
+    .execute(&mut *racing)
+    .await
+    .unwrap();
+    let put = tokio::spawn(async move { other.put_articles(&[raced]).await });
+    // Until the put waits for the racing transaction's lock.
+    let mut waits = false;
+    for _ in 0..200 {
+        waits = sqlx::query_scalar(
+            "select exists(select 1 from pg_stat_activity
+                           where datname = current_database() and wait_event_type = 'Lock')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if waits {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(waits, "the put never waited for the racing insert");
+    racing.commit().await.unwrap();
+    let outcome = put.await.unwrap().unwrap();
+    assert!(!outcome[0].created, "{outcome:?}");
+    assert_eq!(store.stats().await.unwrap().articles, 3 + 50 + 1);
+}
+
 #[sqlx::test(migrator = "marsad_store::MIGRATOR")]
 async fn leases_hide_claimed_articles_until_they_expire_or_are_released(pool: PgPool) {
     let store = Store::new(pool);
