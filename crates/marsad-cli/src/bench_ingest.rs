@@ -598,9 +598,9 @@ async fn copy_all_rows_rate(database: PgConnectOptions) -> Result<AllRowsCopy> {
         copy.finish().await?;
     }
     let elapsed = started.elapsed();
-    let rest = cpu_before.zip(CpuTimes::now()).map(|(before, after)| {
-        ((after.busy - before.busy) - (after.process - before.process)).max(0.0)
-    });
+    let rest = cpu_before
+        .zip(CpuTimes::now())
+        .map(|(before, after)| before.rest_until(after));
     sqlx::query("drop schema bench_copy cascade")
         .execute(&mut *conn)
         .await?;
@@ -704,6 +704,12 @@ impl CpuTimes {
         })
     }
 
+    /// CPU seconds the rest of the machine (busy, but not this process) spent from `self` to
+    /// `later`.
+    fn rest_until(self, later: Self) -> f64 {
+        ((later.busy - self.busy) - (later.process - self.process)).max(0.0)
+    }
+
     /// Fills in the report's CPU figures for the time since `self`.
     fn report_since(self, report: &mut Report) {
         let Some(now) = Self::now() else {
@@ -714,7 +720,7 @@ impl CpuTimes {
         let busy = now.busy - self.busy;
         let total = now.total - self.total;
         report.cpu_ms_per_article_this_process = Some(process * 1000.0 / articles);
-        report.cpu_ms_per_article_rest = Some((busy - process).max(0.0) * 1000.0 / articles);
+        report.cpu_ms_per_article_rest = Some(self.rest_until(now) * 1000.0 / articles);
         report.cpu_idle_share = (total > 0.0).then(|| (1.0 - busy / total).clamp(0.0, 1.0));
         report.cpus = std::thread::available_parallelism().ok().map(usize::from);
     }

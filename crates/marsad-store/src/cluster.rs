@@ -499,29 +499,24 @@ fn uncovered(
 /// Adds `window` to `covered` (sorted, disjoint, inclusive windows), merging what overlaps or
 /// touches it.
 fn cover(covered: &mut Vec<(NaiveDate, NaiveDate)>, window: (NaiveDate, NaiveDate)) {
-    covered.push(window);
-    covered.sort_unstable();
-    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(covered.len());
-    for &(low, high) in covered.iter() {
-        match merged.last_mut() {
-            Some(last) if low <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(high),
-            _ => merged.push((low, high)),
-        }
-    }
-    *covered = merged;
+    let windows = covered.drain(..).chain([window]);
+    *covered = merged_windows(windows.map(|(low, high)| ((), low, high)).collect())
+        .into_iter()
+        .map(|((), low, high)| (low, high))
+        .collect();
 }
 
 /// Day windows `(kind, low, high)` (inclusive) as the fewest disjoint windows covering the same days
 /// of each kind, sorted by kind and day.
-fn merged_windows(
-    mut windows: Vec<(&str, NaiveDate, NaiveDate)>,
-) -> Vec<(&str, NaiveDate, NaiveDate)> {
+fn merged_windows<K: Ord + Copy>(
+    mut windows: Vec<(K, NaiveDate, NaiveDate)>,
+) -> Vec<(K, NaiveDate, NaiveDate)> {
     windows.sort_unstable();
-    let mut merged: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+    let mut merged: Vec<(K, NaiveDate, NaiveDate)> = Vec::new();
     for (kind, low, high) in windows {
         match merged.last_mut() {
             // Overlapping or adjacent days of the same kind.
-            Some(last) if last.0 == kind && low <= last.2 + Duration::days(1) => {
+            Some(last) if last.0 == kind && low <= last.2.succ_opt().unwrap_or(last.2) => {
                 last.2 = last.2.max(high);
             }
             _ => merged.push((kind, low, high)),

@@ -778,6 +778,7 @@ impl<'a> Refresh<'a> {
         Ok(())
     }
 }
+
 /// A touched cluster's tallies in a write's `state`, unless it has no mention left (then the write
 /// deletes it).
 fn kept<'s>(state: &'s HashMap<String, Tallies>, cluster: &str) -> Option<(&'s str, &'s Tallies)> {
